@@ -1,0 +1,66 @@
+package io.hubgate.emulator;
+
+import io.hubgate.emulator.auth.SasToken;
+import io.hubgate.emulator.auth.SharedAccessPolicy;
+import io.hubgate.emulator.tls.EmulatorCertificate;
+
+import javax.net.ssl.SSLContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Where a running emulator is and how to talk to it: address, certificate to trust, policies to
+ * sign with. {@link #toString()} shows no key.
+ *
+ * @param hubName         e.g. {@code hubgate-emulator}
+ * @param hubHostName     the name a real hub would have, e.g. {@code hubgate-emulator.azure-devices.net}
+ *                        (also accepted as a SAS token's resource)
+ * @param host            the address clients connect to, e.g. {@code 127.0.0.1}
+ * @param port            the bound port
+ * @param certificatePath the server certificate as PEM, for clients to trust
+ */
+public record EmulatorCoordinates(String hubName, String hubHostName, String host, int port, Path certificatePath,
+                                  EmulatorCertificate certificate, List<SharedAccessPolicy> policies) {
+
+    /** Host and port as the SDKs' {@code (hostName, credential)} constructors take them: {@code 127.0.0.1:8443}. */
+    public String hostWithPort() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    public String baseUrl() {
+        return "https://" + hostWithPort();
+    }
+
+    public SharedAccessPolicy policy(String keyName) {
+        return policies.stream().filter(p -> p.keyName().equals(keyName)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no shared access policy named " + keyName));
+    }
+
+    /**
+     * A connection string whose HostName carries the port. The Node and Python SDKs take it as is;
+     * the Java SDK refuses a port in a connection string, so use {@link #sasToken} with its
+     * {@code (hostName, AzureSasCredential)} constructors there.
+     */
+    public String connectionString(String keyName) {
+        return "HostName=" + hostWithPort() + ";SharedAccessKeyName=" + keyName
+                + ";SharedAccessKey=" + policy(keyName).keys().primaryKey();
+    }
+
+    /** A service SAS token for the hub, signed with the policy's primary key. */
+    public String sasToken(String keyName, Duration lifetime) {
+        return SasToken.create(hubHostName, keyName, policy(keyName).keys().primaryKey(), Instant.now().plus(lifetime));
+    }
+
+    /** A client TLS context that trusts the emulator's certificate. */
+    public SSLContext trustingSslContext() {
+        return certificate.trustingClientContext();
+    }
+
+    @Override
+    public String toString() {
+        return "EmulatorCoordinates[" + baseUrl() + ", hub " + hubHostName + ", certificate " + certificatePath + "]";
+    }
+}

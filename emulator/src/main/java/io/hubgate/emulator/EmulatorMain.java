@@ -1,0 +1,97 @@
+package io.hubgate.emulator;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The standalone emulator: {@code hubgate-emulator [options]}, runs until interrupted. */
+@Command(name = "hubgate-emulator", mixinStandardHelpOptions = true, version = "hubgate-emulator 0.1.0",
+        description = "Runs a local Azure IoT Hub (service REST API over HTTPS) for development and tests.",
+        sortOptions = false)
+public final class EmulatorMain implements Callable<Integer> {
+
+    @Option(names = "--hub-name", defaultValue = "${env:HUBGATE_EMULATOR_HUB_NAME:-" + IotHubEmulator.DEFAULT_HUB_NAME + "}",
+            description = "Hub name; the host name is <name>.azure-devices.net (env HUBGATE_EMULATOR_HUB_NAME; default ${DEFAULT-VALUE}).")
+    String hubName;
+
+    @Option(names = "--bind", defaultValue = "${env:HUBGATE_EMULATOR_BIND:-" + IotHubEmulator.DEFAULT_BIND_ADDRESS + "}",
+            description = "Address to listen on (env HUBGATE_EMULATOR_BIND; default ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @Option(names = "--port", defaultValue = "${env:HUBGATE_EMULATOR_PORT:-8443}",
+            description = "HTTPS port, 0 for any free port (env HUBGATE_EMULATOR_PORT; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:HUBGATE_EMULATOR_DATA_DIR}",
+            description = "Keep devices, twins, keys and the certificate here across restarts (env HUBGATE_EMULATOR_DATA_DIR; default: in memory).")
+    Path dataDirectory;
+
+    @Option(names = "--cert-out", defaultValue = "${env:HUBGATE_EMULATOR_CERT_OUT}",
+            description = "Write the server certificate (PEM) here (env HUBGATE_EMULATOR_CERT_OUT; default: the data directory or a temporary one).")
+    Path certificateOutput;
+
+    @Option(names = "--cert", description = "Serve this PEM certificate instead of a generated one (needs --key).")
+    Path certificate;
+
+    @Option(names = "--key", description = "The PEM private key of --cert.")
+    Path key;
+
+    @Option(names = "--workers", defaultValue = "" + IotHubEmulator.DEFAULT_WORKER_THREADS,
+            description = "Requests served at once (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EmulatorMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if ((certificate == null) != (key == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--cert and --key go together");
+        }
+        IotHubEmulator.Builder builder = IotHubEmulator.builder()
+                .hubName(hubName).bindAddress(bindAddress).port(port).workerThreads(workers)
+                .dataDirectory(dataDirectory).certificateOutput(certificateOutput);
+        if (certificate != null) {
+            builder.certificate(io.hubgate.emulator.tls.EmulatorCertificate.fromPem(certificate, key));
+        }
+        IotHubEmulator emulator = builder.build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "emulator-shutdown"));
+        printBanner(emulator.coordinates(), System.out);
+        stopped.await();
+        return 0;
+    }
+
+    static void printBanner(EmulatorCoordinates at, PrintStream out) {
+        Path trustStore = at.certificatePath().resolveSibling(IotHubEmulator.TRUST_STORE_FILE);
+        out.println("hubgate IoT Hub emulator is running. Press Ctrl+C to stop.");
+        out.println();
+        out.println("  Hub host name      " + at.hubHostName());
+        out.println("  Endpoint           " + at.baseUrl());
+        out.println("  Certificate (PEM)  " + at.certificatePath());
+        out.println("  Trust store (JVM)  " + trustStore + "  (password " + IotHubEmulator.TRUST_STORE_PASSWORD + ")");
+        out.println("  Connection string  " + at.connectionString("iothubowner"));
+        out.println("  SAS token (1 h)    " + at.sasToken("iothubowner", Duration.ofHours(1)));
+        out.println();
+        out.println("  Java SDK:   new RegistryClient(\"" + at.hostWithPort() + "\", new AzureSasCredential(\"<SAS token>\"))");
+        out.println("              with -Djavax.net.ssl.trustStore=" + trustStore
+                + " -Djavax.net.ssl.trustStorePassword=" + IotHubEmulator.TRUST_STORE_PASSWORD);
+        out.println("  Node SDK:   NODE_EXTRA_CA_CERTS=" + at.certificatePath() + " and the connection string");
+        out.println("  Python SDK: REQUESTS_CA_BUNDLE=" + at.certificatePath() + " and the connection string");
+        out.println("  curl:       curl --cacert " + at.certificatePath() + " -H \"Authorization: <SAS token>\" "
+                + at.baseUrl() + "/statistics/devices?api-version=2021-04-12");
+        out.println();
+        out.println("Policies: " + String.join(", ", at.policies().stream().map(p -> p.keyName()).toList()));
+        out.flush();
+    }
+}

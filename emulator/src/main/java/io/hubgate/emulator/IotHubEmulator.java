@@ -1,0 +1,260 @@
+package io.hubgate.emulator;
+
+import io.hubgate.emulator.api.HubRoutes;
+import io.hubgate.emulator.api.QueryApi;
+import io.hubgate.emulator.auth.SasAuthenticator;
+import io.hubgate.emulator.auth.SharedAccessPolicy;
+import io.hubgate.emulator.http.ErrorResponses;
+import io.hubgate.emulator.http.HubDispatcher;
+import io.hubgate.emulator.http.HubHttpServer;
+import io.hubgate.emulator.http.RouteTable;
+import io.hubgate.emulator.methods.MethodInvoker;
+import io.hubgate.emulator.methods.OfflineDevices;
+import io.hubgate.emulator.persist.StateDirectory;
+import io.hubgate.emulator.registry.IdentityRegistry;
+import io.hubgate.emulator.registry.TwinRegistry;
+import io.hubgate.emulator.store.DeviceStore;
+import io.hubgate.emulator.store.EtagSequence;
+import io.hubgate.emulator.tls.EmulatorCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A local Azure IoT Hub: the service REST API over HTTPS, answering the official service SDKs
+ * as the real hub does. Start it standalone ({@link EmulatorMain}) or embed it:
+ *
+ * <pre>{@code
+ * try (IotHubEmulator hub = IotHubEmulator.builder().port(0).build().start()) {
+ *     EmulatorCoordinates at = hub.coordinates();
+ *     RegistryClient registry = new RegistryClient(at.hostWithPort(),
+ *             new AzureSasCredential(at.sasToken("iothubowner", Duration.ofHours(1))));
+ * }
+ * }</pre>
+ *
+ * <p>State is in memory unless a data directory is given. Not emulated: the device-facing
+ * protocols (MQTT/AMQP), cloud-to-device messaging, configurations, jobs, import/export, Event
+ * Hub endpoints and the digital-twin API.
+ */
+public final class IotHubEmulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotHubEmulator.class);
+
+    public static final String DEFAULT_HUB_NAME = "hubgate-emulator";
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** Worker threads: enough for a gateway's connection pool plus tests, small enough for 2 cores. */
+    public static final int DEFAULT_WORKER_THREADS = 32;
+    /** A PKCS#12 trust store with the certificate, beside the PEM, for {@code -Djavax.net.ssl.trustStore}. */
+    public static final String TRUST_STORE_FILE = "emulator-truststore.p12";
+    /** The trust store holds only a public certificate; its password protects nothing secret. */
+    public static final String TRUST_STORE_PASSWORD = "changeit";
+
+    private final Builder settings;
+    private final DeviceStore store = new DeviceStore();
+    private final EtagSequence etags = new EtagSequence(0);
+    private HubHttpServer server;
+    private StateDirectory state;
+    private Path temporaryDirectory;
+    private EmulatorCoordinates coordinates;
+
+    private IotHubEmulator(Builder settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port, restores state if a data directory is set, and starts serving. */
+    public synchronized IotHubEmulator start() {
+        if (server != null) {
+            throw new IllegalStateException("the emulator is already started");
+        }
+        try {
+            List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
+            if (settings.dataDirectory != null) {
+                state = StateDirectory.open(settings.dataDirectory, store, etags, policies);
+                policies = state.policies();
+                store.setListener(state);
+            }
+            String hubHostName = settings.hubName + ".azure-devices.net";
+            EmulatorCertificate certificate = certificate(hubHostName);
+            Path certificatePath = writeCertificate(certificate);
+
+            IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock);
+            TwinRegistry twins = new TwinRegistry(registry);
+            RouteTable routes = HubRoutes.create(registry, twins, settings.methodInvoker, new QueryApi(store));
+            SasAuthenticator authenticator = new SasAuthenticator(policies,
+                    Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1"), settings.clock);
+            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, new ErrorResponses(settings.clock));
+
+            server = new HubHttpServer(settings.bindAddress, settings.port, certificate.serverContext(), dispatcher,
+                    settings.workerThreads);
+            server.start();
+            coordinates = new EmulatorCoordinates(settings.hubName, hubHostName, settings.bindAddress, server.port(),
+                    certificatePath, certificate, policies);
+            LOG.info("IoT Hub emulator serving {} on {}", hubHostName, coordinates.baseUrl());
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the IoT Hub emulator: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized EmulatorCoordinates coordinates() {
+        if (coordinates == null) {
+            throw new IllegalStateException("the emulator is not started");
+        }
+        return coordinates;
+    }
+
+    /** The device store, for components in the same process (the control surface, benchmarks). */
+    public DeviceStore store() {
+        return store;
+    }
+
+    private EmulatorCertificate certificate(String hubHostName) throws IOException {
+        if (settings.certificate != null) {
+            return settings.certificate;
+        }
+        if (settings.dataDirectory != null) {
+            Path cert = settings.dataDirectory.resolve("emulator-cert.pem");
+            Path key = settings.dataDirectory.resolve("emulator-key.pem");
+            if (Files.exists(cert) && Files.exists(key)) {
+                return EmulatorCertificate.fromPem(cert, key);
+            }
+            EmulatorCertificate generated = EmulatorCertificate.selfSigned(Set.of(hubHostName));
+            generated.writePrivateKey(key);
+            return generated;
+        }
+        return EmulatorCertificate.selfSigned(Set.of(hubHostName));
+    }
+
+    private Path writeCertificate(EmulatorCertificate certificate) throws IOException {
+        Path path = settings.certificateOutput;
+        if (path == null && settings.dataDirectory != null) {
+            path = settings.dataDirectory.resolve("emulator-cert.pem");
+        }
+        if (path == null) {
+            temporaryDirectory = Files.createTempDirectory("hubgate-emulator");
+            path = temporaryDirectory.resolve("emulator-cert.pem");
+        }
+        certificate.writeCertificate(path);
+        certificate.writeTrustStore(path.resolveSibling(TRUST_STORE_FILE), TRUST_STORE_PASSWORD);
+        return path.toAbsolutePath();
+    }
+
+    /** Stops serving, then folds the journal into a snapshot so the next start is quick. */
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        server.close();
+        server = null;
+        try {
+            if (state != null) {
+                state.checkpoint(store);
+                state.close();
+            }
+            if (temporaryDirectory != null) {
+                Files.deleteIfExists(temporaryDirectory.resolve("emulator-cert.pem"));
+                Files.deleteIfExists(temporaryDirectory.resolve(TRUST_STORE_FILE));
+                Files.deleteIfExists(temporaryDirectory);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not write the final snapshot: {}", e.getMessage());
+        }
+    }
+
+    /** Settings for an emulator; every one has a default that suits tests. */
+    public static final class Builder {
+        private String hubName = DEFAULT_HUB_NAME;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private int port = 0;
+        private Path dataDirectory;
+        private Path certificateOutput;
+        private EmulatorCertificate certificate;
+        private Clock clock = Clock.systemUTC();
+        private int workerThreads = DEFAULT_WORKER_THREADS;
+        private MethodInvoker methodInvoker = new OfflineDevices();
+
+        private Builder() {
+        }
+
+        /** The hub's name; its host name is {@code <name>.azure-devices.net}. */
+        public Builder hubName(String hubName) {
+            if (hubName == null || !hubName.matches("[a-zA-Z0-9-]{3,50}")) {
+                throw new IllegalArgumentException("a hub name is 3 to 50 letters, digits or hyphens");
+            }
+            this.hubName = hubName;
+            return this;
+        }
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress);
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Keeps state (devices, twins, policy keys, certificate) in this directory across restarts. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /** Where to write the certificate PEM; default: the data directory, or a temporary one. */
+        public Builder certificateOutput(Path certificateOutput) {
+            this.certificateOutput = certificateOutput;
+            return this;
+        }
+
+        /** Serve this certificate instead of a generated one. */
+        public Builder certificate(EmulatorCertificate certificate) {
+            this.certificate = certificate;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder workerThreads(int workerThreads) {
+            if (workerThreads < 1) {
+                throw new IllegalArgumentException("workerThreads must be at least 1");
+            }
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /** Who answers direct methods; by default no device is online. */
+        public Builder methodInvoker(MethodInvoker methodInvoker) {
+            this.methodInvoker = Objects.requireNonNull(methodInvoker);
+            return this;
+        }
+
+        public IotHubEmulator build() {
+            if (!EmulatorCertificate.isLoopback(bindAddress)) {
+                LOG.warn("The emulator binds {}, which is not a loopback address: anyone who can reach it and holds a key can use it",
+                        bindAddress);
+            }
+            return new IotHubEmulator(this);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.hubgate.emulator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubgate.emulator.http.HubErrorCode;
+import io.hubgate.emulator.http.HubException;
+import io.hubgate.emulator.http.HubRequest;
+import io.hubgate.emulator.http.HubResponse;
+import io.hubgate.emulator.http.RouteTable.PathParameters;
+import io.hubgate.emulator.json.Json;
+import io.hubgate.emulator.methods.MethodCall;
+import io.hubgate.emulator.methods.MethodInvoker;
+import io.hubgate.emulator.methods.MethodResult;
+import io.hubgate.emulator.registry.IdentityRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * REST handler for direct methods on devices and modules: validates the request the way the
+ * service does, checks that the target exists, and hands the call to the device side.
+ */
+final class MethodApi {
+
+    /** The service accepts response timeouts of 5 to 300 seconds; 30 when absent. */
+    static final int MIN_RESPONSE_TIMEOUT_SECONDS = 5;
+    static final int MAX_TIMEOUT_SECONDS = 300;
+    static final int DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
+    /** Method payloads are at most 128 KB. */
+    static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+
+    private final IdentityRegistry registry;
+    private final MethodInvoker invoker;
+
+    MethodApi(IdentityRegistry registry, MethodInvoker invoker) {
+        this.registry = registry;
+        this.invoker = invoker;
+    }
+
+    HubResponse invokeOnDevice(HubRequest request, PathParameters path) {
+        String deviceId = path.get("deviceId");
+        IdRules.validateDeviceId(deviceId);
+        MethodCall call = readCall(request.jsonObjectBody(), deviceId, null);
+        registry.getDevice(deviceId);
+        return answer(invoker.invoke(call));
+    }
+
+    HubResponse invokeOnModule(HubRequest request, PathParameters path) {
+        String deviceId = path.get("deviceId");
+        String moduleId = path.get("moduleId");
+        IdRules.validateDeviceId(deviceId);
+        IdRules.validateModuleId(moduleId);
+        MethodCall call = readCall(request.jsonObjectBody(), deviceId, moduleId);
+        registry.getModule(deviceId, moduleId);
+        return answer(invoker.invoke(call));
+    }
+
+    private static HubResponse answer(MethodResult result) {
+        ObjectNode json = Json.object();
+        json.put("status", result.status());
+        json.set("payload", result.payload() == null ? NullNode.getInstance() : result.payload());
+        return HubResponse.ok(json);
+    }
+
+    static MethodCall readCall(ObjectNode body, String deviceId, String moduleId) {
+        JsonNode name = body.get("methodName");
+        if (name == null || name.isNull() || (name.isTextual() && name.textValue().isBlank())) {
+            throw new HubException(HubErrorCode.ARGUMENT_NULL, "methodName is required");
+        }
+        if (!name.isTextual()) {
+            throw HubException.argumentInvalid("methodName must be a string");
+        }
+        int responseTimeout = readSeconds(body, "responseTimeoutInSeconds", DEFAULT_RESPONSE_TIMEOUT_SECONDS,
+                MIN_RESPONSE_TIMEOUT_SECONDS);
+        int connectTimeout = readSeconds(body, "connectTimeoutInSeconds", 0, 0);
+        JsonNode payload = body.has("payload") ? body.get("payload") : NullNode.getInstance();
+        int payloadBytes = Json.text(payload).getBytes(StandardCharsets.UTF_8).length;
+        if (payloadBytes > MAX_PAYLOAD_BYTES) {
+            throw new HubException(HubErrorCode.MESSAGE_TOO_LARGE, "The method payload is " + payloadBytes
+                    + " bytes; at most " + MAX_PAYLOAD_BYTES + " are allowed");
+        }
+        return new MethodCall(deviceId, moduleId, name.textValue(), payload,
+                Duration.ofSeconds(responseTimeout), Duration.ofSeconds(connectTimeout));
+    }
+
+    private static int readSeconds(ObjectNode body, String field, int defaultValue, int min) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw HubException.argumentInvalid(field + " must be a whole number of seconds");
+        }
+        int seconds = value.intValue();
+        if (seconds < min || seconds > MAX_TIMEOUT_SECONDS) {
+            throw HubException.argumentInvalid(field + " is " + seconds + "; it must be between " + min + " and "
+                    + MAX_TIMEOUT_SECONDS + " seconds");
+        }
+        return seconds;
+    }
+}

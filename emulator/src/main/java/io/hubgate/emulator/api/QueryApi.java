@@ -1,0 +1,84 @@
+package io.hubgate.emulator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.hubgate.emulator.http.HubErrorCode;
+import io.hubgate.emulator.http.HubException;
+import io.hubgate.emulator.http.HubRequest;
+import io.hubgate.emulator.http.HubResponse;
+import io.hubgate.emulator.http.RouteTable.PathParameters;
+import io.hubgate.emulator.json.Json;
+import io.hubgate.emulator.query.QueryException;
+import io.hubgate.emulator.query.QueryExecutor;
+import io.hubgate.emulator.query.QueryPage;
+import io.hubgate.emulator.query.TwinQuery;
+import io.hubgate.emulator.store.DeviceStore;
+
+/**
+ * {@code POST /devices/query}: runs an IoT Hub query one page at a time. The page size comes
+ * from {@code x-ms-max-item-count}, the position from {@code x-ms-continuation}; the
+ * continuation header is left out on the last page, because the SDKs read any value, even an
+ * empty one, as "there is more".
+ */
+public final class QueryApi {
+
+    /** The service returns at most 1000 items a page. */
+    public static final int MAX_PAGE_SIZE = 1000;
+    /** Items a page when the client does not say (the Java SDK's own default). */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    /** Query text is at most 8 KB. */
+    public static final int MAX_QUERY_LENGTH = 8192;
+
+    private final QueryExecutor executor = new QueryExecutor();
+    private final TwinRows rows;
+
+    public QueryApi(DeviceStore store) {
+        this.rows = new TwinRows(store);
+    }
+
+    HubResponse query(HubRequest request, PathParameters path) {
+        JsonNode body = request.jsonObjectBody();
+        JsonNode text = body.get("query");
+        if (text == null || text.isNull()) {
+            throw new HubException(HubErrorCode.ARGUMENT_NULL, "The request body has no 'query'");
+        }
+        if (!text.isTextual() || text.textValue().isBlank()) {
+            throw HubException.argumentInvalid("'query' must be a non-empty string");
+        }
+        if (text.textValue().length() > MAX_QUERY_LENGTH) {
+            throw HubException.argumentInvalid("The query is " + text.textValue().length() + " characters long; at most "
+                    + MAX_QUERY_LENGTH + " are allowed");
+        }
+        int pageSize = pageSize(request.header("x-ms-max-item-count"));
+        String continuation = request.header("x-ms-continuation");
+        QueryPage page;
+        try {
+            TwinQuery query = TwinQuery.parse(text.textValue());
+            page = executor.execute(query, rows, pageSize, continuation == null || continuation.isEmpty() ? null : continuation);
+        } catch (QueryException refused) {
+            throw HubException.argumentInvalid(refused.getMessage());
+        }
+        ArrayNode items = Json.MAPPER.createArrayNode();
+        page.items().forEach(items::add);
+        HubResponse response = HubResponse.ok(items).header("x-ms-item-type", page.itemType());
+        if (page.continuationToken() != null) {
+            response.header("x-ms-continuation", page.continuationToken());
+        }
+        return response;
+    }
+
+    private static int pageSize(String header) {
+        if (header == null || header.isBlank()) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        try {
+            int requested = Integer.parseInt(header.trim());
+            if (requested < 1) {
+                throw HubException.argumentInvalid("x-ms-max-item-count must be at least 1, not " + requested);
+            }
+            return Math.min(requested, MAX_PAGE_SIZE);
+        } catch (NumberFormatException e) {
+            throw HubException.argumentInvalid("x-ms-max-item-count must be a whole number, not '" + header + "'");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.hubgate.emulator.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * The one HTTP handler: reads the exchange into a {@link HubRequest}, routes it, authenticates
+ * it, runs the handler and writes the answer. Every failure becomes an IoT Hub error body here
+ * and nowhere else; an unexpected exception is logged (never with the Authorization header)
+ * and answered 500 / 500001, so one bad request cannot take the server down.
+ */
+public final class HubDispatcher implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubDispatcher.class);
+
+    /** Larger bodies are refused: bulk of 100 devices with keys and twins stays well below. */
+    public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    private final RouteTable routes;
+    private final RequestAuthenticator authenticator;
+    private final ErrorResponses errors;
+
+    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, ErrorResponses errors) {
+        this.routes = routes;
+        this.authenticator = authenticator;
+        this.errors = errors;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        HubResponse response;
+        try {
+            HubRequest request = read(exchange);
+            response = dispatch(request);
+        } catch (HubException refused) {
+            response = errors.of(refused);
+        } catch (RuntimeException unexpected) {
+            LOG.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), unexpected);
+            response = errors.of(new HubException(HubErrorCode.SERVER_ERROR,
+                    "The emulator failed to process the request: " + unexpected.getClass().getSimpleName()));
+        }
+        write(exchange, response);
+    }
+
+    /** Routes, authenticates and handles an already-read request. */
+    public HubResponse dispatch(HubRequest request) {
+        RouteTable.Match match = routes.match(request);
+        authenticator.authenticate(request, match.operation());
+        return match.handler().handle(request, match.path());
+    }
+
+    private static HubRequest read(HttpExchange exchange) throws IOException {
+        byte[] body = readBody(exchange.getRequestBody());
+        return new HubRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
+                exchange.getRemoteAddress() == null ? null : exchange.getRemoteAddress().toString());
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            throw new HubException(HubErrorCode.MESSAGE_TOO_LARGE,
+                    "The request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return body;
+    }
+
+    private static void write(HttpExchange exchange, HubResponse response) throws IOException {
+        try (exchange) {
+            for (Map.Entry<String, String> header : response.headers().entrySet()) {
+                exchange.getResponseHeaders().set(header.getKey(), header.getValue());
+            }
+            byte[] body = response.body();
+            if (body == null) {
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.sendResponseHeaders(response.status(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
