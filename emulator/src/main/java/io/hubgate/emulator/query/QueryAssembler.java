@@ -71,20 +71,23 @@ final class QueryAssembler {
         }
     }
 
-    /** Output keys: the alias, else a path's name, else {@code $n}; a clash with an earlier key also falls back to {@code $n}. */
+    /**
+     * Output keys: the alias, else a path's name, else {@code $n}. Aliases are claimed first, so an
+     * implicit name that clashes with an alias or an earlier implicit name falls back to {@code $n}.
+     */
     private List<SelectItem> name(List<RawItem> raw) throws QueryException {
-        List<SelectItem> items = new ArrayList<>(raw.size());
         Set<String> taken = new HashSet<>();
+        for (RawItem item : raw) {
+            if (item.alias() != null && !taken.add(item.alias())) {
+                throw QueryException.invalid("the alias '" + item.alias() + "' is used more than once");
+            }
+        }
+        List<SelectItem> items = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             RawItem item = raw.get(i);
             Expression expression = unqualified(item.expression());
-            String name;
-            if (item.alias() != null) {
-                name = item.alias();
-                if (!taken.add(name)) {
-                    throw QueryException.invalid("the alias '" + name + "' is used more than once");
-                }
-            } else {
+            String name = item.alias();
+            if (name == null) {
                 name = expression instanceof PropertyPath path ? path.outputName() : "$" + (i + 1);
                 if (!taken.add(name)) {
                     name = "$" + (i + 1);
