@@ -1,7 +1,9 @@
 package io.hubgate.emulator.query;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -253,7 +255,7 @@ final class QueryParser {
             return new Literal(Values.bool(false));
         }
         if (token.isKeyword("null")) {
-            return new Literal(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            return new Literal(NullNode.getInstance());
         }
         if (token.isKeyword("undefined")) {
             return new Literal(null);
@@ -312,7 +314,7 @@ final class QueryParser {
     }
 
     private static boolean isReserved(Token token) {
-        return token.type() == TokenType.IDENTIFIER && RESERVED.contains(token.text().toUpperCase(java.util.Locale.ROOT));
+        return token.type() == TokenType.IDENTIFIER && RESERVED.contains(token.text().toUpperCase(Locale.ROOT));
     }
 
     private Token peek() {

@@ -3,7 +3,11 @@ package io.hubgate.emulator.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -202,5 +206,34 @@ class PagingTest {
                 first.continuationToken());
 
         assertThat(secondAgain).isEqualTo(second);
+    }
+
+    @Test
+    void oneQueryAndOneExecutorServeManyThreadsAtOnce() throws Exception {
+        InMemoryRows rows = devices(500);
+        TwinQuery query = TwinQuery.parse("SELECT deviceId FROM devices WHERE tags.n % 2 = 1");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int pageSize = 3 + t;
+                results.add(threads.submit(() -> {
+                    List<String> seen = new ArrayList<>();
+                    String token = null;
+                    do {
+                        QueryPage page = executor.execute(query, rows, pageSize, token);
+                        seen.addAll(ids(page.items()));
+                        token = page.continuationToken();
+                    } while (token != null);
+                    return seen;
+                }));
+            }
+            List<String> expected = IntStream.range(0, 500).filter(i -> i % 2 == 1).mapToObj(PagingTest::id).toList();
+            for (Future<List<String>> result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
