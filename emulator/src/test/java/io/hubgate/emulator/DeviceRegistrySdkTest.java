@@ -1,0 +1,226 @@
+package io.hubgate.emulator;
+
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyDevicesException;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import io.hubgate.emulator.support.TestHub;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Devices, modules and statistics through the official Java SDK's RegistryClient, over HTTPS with SAS. */
+class DeviceRegistrySdkTest {
+
+    private static RegistryClient registry;
+
+    @BeforeAll
+    static void connect() {
+        registry = new RegistryClient(TestHub.coordinates().hostWithPort(), TestHub.sas("iothubowner"));
+    }
+
+    @Test
+    void addDevice_returnsDeviceWithGeneratedFieldsAndTheSdksKeys() throws Exception {
+        Device request = new Device(TestHub.uniqueId("add"));
+        String sdkPrimaryKey = request.getPrimaryKey();
+
+        Device created = registry.addDevice(request);
+
+        assertThat(created.getDeviceId()).isEqualTo(request.getDeviceId());
+        assertThat(created.getETag()).isNotBlank();
+        assertThat(created.getGenerationId()).hasSize(18);
+        assertThat(created.getStatus()).isEqualTo(DeviceStatus.Enabled);
+        assertThat(created.getConnectionState()).isEqualTo(DeviceConnectionState.Disconnected);
+        assertThat(created.getAuthenticationType()).isEqualTo(AuthenticationType.SAS);
+        assertThat(created.getPrimaryKey()).isEqualTo(sdkPrimaryKey);
+    }
+
+    @Test
+    void getDevice_returnsWhatWasCreated() throws Exception {
+        Device created = registry.addDevice(new Device(TestHub.uniqueId("get")));
+
+        Device fetched = registry.getDevice(created.getDeviceId());
+
+        assertThat(fetched.getETag()).isEqualTo(created.getETag());
+        assertThat(fetched.getGenerationId()).isEqualTo(created.getGenerationId());
+        assertThat(fetched.getSecondaryKey()).isEqualTo(created.getSecondaryKey());
+    }
+
+    @Test
+    void addDevice_twice_isConflict409001() throws Exception {
+        String id = TestHub.uniqueId("dup");
+        registry.addDevice(new Device(id));
+
+        assertThatThrownBy(() -> registry.addDevice(new Device(id)))
+                .isInstanceOf(IotHubConflictException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(409001));
+    }
+
+    @Test
+    void getDevice_missing_isNotFound404001() {
+        assertThatThrownBy(() -> registry.getDevice(TestHub.uniqueId("missing")))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404001));
+    }
+
+    @Test
+    void updateDevice_disables_andChangesEtagAndStatusTime() throws Exception {
+        Device created = registry.addDevice(new Device(TestHub.uniqueId("upd")));
+        created.setStatus(DeviceStatus.Disabled);
+
+        Device updated = registry.updateDevice(created);
+
+        assertThat(updated.getStatus()).isEqualTo(DeviceStatus.Disabled);
+        assertThat(updated.getETag()).isNotEqualTo(created.getETag());
+        assertThat(updated.getGenerationId()).isEqualTo(created.getGenerationId());
+        assertThat(updated.getStatusUpdatedTime()).isNotEqualTo(created.getStatusUpdatedTime());
+        assertThat(registry.getDevice(created.getDeviceId()).getStatus()).isEqualTo(DeviceStatus.Disabled);
+    }
+
+    @Test
+    void updateDevice_missing_isNotFound() {
+        assertThatThrownBy(() -> registry.updateDevice(new Device(TestHub.uniqueId("ghost"))))
+                .isInstanceOf(IotHubNotFoundException.class);
+    }
+
+    @Test
+    void removeDevice_withStaleEtag_isPreconditionFailed412001_andKeepsTheDevice() throws Exception {
+        Device stale = registry.addDevice(new Device(TestHub.uniqueId("stale")));
+        Device fresh = registry.getDevice(stale.getDeviceId());
+        fresh.setStatus(DeviceStatus.Disabled);
+        registry.updateDevice(fresh);
+
+        assertThatThrownBy(() -> registry.removeDevice(stale))
+                .isInstanceOf(IotHubPreconditionFailedException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(412001));
+        assertThat(registry.getDevice(stale.getDeviceId())).isNotNull();
+    }
+
+    @Test
+    void removeDevice_deletesIt_andItsTwin() throws Exception {
+        Device created = registry.addDevice(new Device(TestHub.uniqueId("del")));
+
+        registry.removeDevice(created.getDeviceId());
+
+        assertThatThrownBy(() -> registry.getDevice(created.getDeviceId())).isInstanceOf(IotHubNotFoundException.class);
+        assertThatThrownBy(() -> registry.removeDevice(created.getDeviceId())).isInstanceOf(IotHubNotFoundException.class);
+    }
+
+    @Test
+    void addDevice_withPlusInId_isRefused400004() {
+        assertThatThrownBy(() -> registry.addDevice(new Device("bad+id")))
+                .isInstanceOf(IotHubBadFormatException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
+    }
+
+    @Test
+    void addDevice_withIdOf129Characters_isRefused400004() {
+        assertThatThrownBy(() -> registry.addDevice(new Device("x".repeat(129))))
+                .isInstanceOf(IotHubBadFormatException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
+    }
+
+    @Test
+    void addDevice_selfSigned_keepsThumbprints() throws Exception {
+        Device device = new Device(TestHub.uniqueId("x509"), AuthenticationType.SELF_SIGNED);
+        device.setThumbprint("A".repeat(40), "B".repeat(40));
+
+        Device created = registry.addDevice(device);
+
+        assertThat(created.getAuthenticationType()).isEqualTo(AuthenticationType.SELF_SIGNED);
+        assertThat(created.getPrimaryThumbprint()).isEqualTo("A".repeat(40));
+        assertThat(created.getSecondaryThumbprint()).isEqualTo("B".repeat(40));
+    }
+
+    @Test
+    void modules_createGetListUpdateDelete() throws Exception {
+        String deviceId = TestHub.uniqueId("mod");
+        registry.addDevice(new Device(deviceId));
+
+        Module created = registry.addModule(new Module(deviceId, "m1"));
+        registry.addModule(new Module(deviceId, "m2"));
+        Module fetched = registry.getModule(deviceId, "m1");
+        List<Module> listed = registry.getModulesOnDevice(deviceId);
+        Module updated = registry.updateModule(fetched);
+        registry.removeModule(deviceId, "m2");
+
+        assertThat(created.getId()).isEqualTo("m1");
+        assertThat(fetched.getETag()).isEqualTo(created.getETag());
+        assertThat(listed).extracting(Module::getId).containsExactly("m1", "m2");
+        assertThat(updated.getETag()).isNotEqualTo(created.getETag());
+        assertThat(registry.getModulesOnDevice(deviceId)).extracting(Module::getId).containsExactly("m1");
+    }
+
+    @Test
+    void addModule_twice_isConflict409301() throws Exception {
+        String deviceId = TestHub.uniqueId("moddup");
+        registry.addDevice(new Device(deviceId));
+        registry.addModule(new Module(deviceId, "m"));
+
+        assertThatThrownBy(() -> registry.addModule(new Module(deviceId, "m")))
+                .isInstanceOf(IotHubConflictException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(409301));
+    }
+
+    @Test
+    void getModule_missing_isNotFound404010_andOnMissingDevice404001() throws Exception {
+        String deviceId = TestHub.uniqueId("modmiss");
+        registry.addDevice(new Device(deviceId));
+
+        assertThatThrownBy(() -> registry.getModule(deviceId, "none"))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
+        assertThatThrownBy(() -> registry.addModule(new Module(TestHub.uniqueId("nodevice"), "m")))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404001));
+    }
+
+    @Test
+    void addModule_past50_isTooManyModules413003() throws Exception {
+        String deviceId = TestHub.uniqueId("many");
+        registry.addDevice(new Device(deviceId));
+        for (int i = 0; i < 50; i++) {
+            registry.addModule(new Module(deviceId, "m" + i));
+        }
+
+        assertThatThrownBy(() -> registry.addModule(new Module(deviceId, "m50")))
+                .isInstanceOf(IotHubException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(413003));
+        assertThat(registry.getModulesOnDevice(deviceId)).hasSize(50);
+    }
+
+    @Test
+    void getStatistics_countsEnabledAndDisabledDevices() throws Exception {
+        try (IotHubEmulator isolated = TestHub.privateEmulator().build().start()) {
+            EmulatorCoordinates at = isolated.coordinates();
+            RegistryClient client = new RegistryClient(at.hostWithPort(),
+                    new com.azure.core.credential.AzureSasCredential(at.sasToken("registryRead", java.time.Duration.ofHours(1))));
+            RegistryClient writer = new RegistryClient(at.hostWithPort(),
+                    new com.azure.core.credential.AzureSasCredential(at.sasToken("registryReadWrite", java.time.Duration.ofHours(1))));
+            writer.addDevice(new Device("a"));
+            writer.addDevice(new Device("b"));
+            Device c = writer.addDevice(new Device("c"));
+            c.setStatus(DeviceStatus.Disabled);
+            writer.updateDevice(c);
+
+            RegistryStatistics statistics = client.getStatistics();
+
+            assertThat(statistics.getTotalDeviceCount()).isEqualTo(3);
+            assertThat(statistics.getEnabledDeviceCount()).isEqualTo(2);
+            assertThat(statistics.getDisabledDeviceCount()).isEqualTo(1);
+        }
+    }
+}
