@@ -12,6 +12,7 @@ import io.hubgate.emulator.http.RouteTable.PathParameters;
 import io.hubgate.emulator.json.Json;
 import io.hubgate.emulator.registry.IdentityRegistry;
 import io.hubgate.emulator.registry.TwinRegistry;
+import io.hubgate.emulator.twin.TwinRules;
 
 import java.util.HashSet;
 import java.util.Locale;
@@ -117,6 +118,15 @@ final class BulkApi {
     }
 
     private void create(ObjectNode item, TwinJson.TwinUpdate twin, String deviceId, String moduleId) {
+        // A new twin starts empty, so the item's sections are the whole twin. Their size is checked
+        // before the identity exists; checked later, a too-large twin would leave the identity
+        // created while the item is reported as failed.
+        if (twin.tags() != null) {
+            TwinRules.validateSize("tags", twin.tags(), TwinRules.MAX_TAGS_BYTES);
+        }
+        if (twin.desired() != null) {
+            TwinRules.validateSize("properties.desired", twin.desired(), TwinRules.MAX_DESIRED_BYTES);
+        }
         if (moduleId == null) {
             registry.createDevice(deviceId, current -> RegistryApi.readDeviceChanges(item, current));
         } else {

@@ -52,6 +52,10 @@ public record SasToken(String encodedResource, String resource, String signature
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("the token's expiry 'se' is not a number of seconds");
         }
+        // A long that no Instant can hold would otherwise escape as a DateTimeException (a 500).
+        if (expirySeconds < Instant.MIN.getEpochSecond() || expirySeconds > Instant.MAX.getEpochSecond()) {
+            throw new IllegalArgumentException("the token's expiry 'se' is out of range");
+        }
         try {
             return new SasToken(sr, URLDecoder.decode(sr, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
                     URLDecoder.decode(sig, StandardCharsets.UTF_8), Instant.ofEpochSecond(expirySeconds),

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.json.Json;
 
+import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -102,5 +107,48 @@ public final class RawHub {
     public Response call(String method, String path, String body, Map<String, String> headers) {
         String separator = path.contains("?") ? "&" : "?";
         return send(method, path + separator + "api-version=2021-04-12", body, headers);
+    }
+
+    /**
+     * Sends a request line exactly as written over a fresh TLS socket, for targets that
+     * {@link URI} refuses to build (a malformed percent escape). No body; the connection closes
+     * after the answer, so the body is whatever follows the headers.
+     */
+    public Response sendRequestLine(String method, String rawTarget) {
+        try (SSLSocket socket = (SSLSocket) hub.trustingSslContext().getSocketFactory().createSocket(hub.host(), hub.port())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder head = new StringBuilder(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(hub.hostWithPort()).append("\r\n")
+                    .append("Connection: close\r\n");
+            if (authorization != null) {
+                head.append("Authorization: ").append(authorization).append("\r\n");
+            }
+            head.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return parseResponse(socket.getInputStream());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + rawTarget + " failed: " + e, e);
+        }
+    }
+
+    private static Response parseResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        in.transferTo(all);
+        String text = all.toString(StandardCharsets.UTF_8);
+        int end = text.indexOf("\r\n\r\n");
+        String head = end < 0 ? text : text.substring(0, end);
+        String body = end < 0 ? "" : text.substring(end + 4);
+        String[] lines = head.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.putIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+        }
+        return new Response(status, headers, body);
     }
 }
