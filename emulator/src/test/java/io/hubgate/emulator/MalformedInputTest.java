@@ -153,8 +153,8 @@ class MalformedInputTest {
                 twinPatch("twin: integer 2^53", "{\"tags\":{\"n\":9007199254740992}}", 400004),
                 twinPatch("twin: integer -2^53", "{\"properties\":{\"desired\":{\"n\":-9007199254740992}}}", 400004),
                 twinPatch("twin: integer 2^52", "{\"tags\":{\"n\":4503599627370496}}", 400004),
-                twinPatch("twin: tags 11 levels deep", "{\"tags\":" + nested(11) + "}", 400004),
-                twinPatch("twin: desired 11 levels deep", "{\"properties\":{\"desired\":" + nested(11) + "}}", 400004),
+                twinPatch("twin: tags 11 objects deep", "{\"tags\":" + nested(12) + "}", 400004),
+                twinPatch("twin: desired 11 objects deep", "{\"properties\":{\"desired\":" + nested(12) + "}}", 400004),
                 twinPatch("twin: tags over 8KB", "{\"tags\":" + stringsOf(3, 3000) + "}", 400004),
                 twinPatch("twin: desired over 32KB", "{\"properties\":{\"desired\":" + stringsOf(9, 4000) + "}}", 400004),
                 c("twin PUT: key with a dot", "PUT", TWIN, "{\"tags\":{\"a.b\":1}}", ANY, 400, 400004),
@@ -237,12 +237,12 @@ class MalformedInputTest {
     void valuesAtTheLimits_areAccepted() {
         String id = TestHub.uniqueId("limits");
         assertThat(hub.call("PUT", "/devices/" + id, "{}").status()).isEqualTo(200);
-        String atLimits = "{\"tags\":{\"deep\":" + nested(9) + ",\"max\":4503599627370495,\"min\":-4503599627370496,\""
-                + "k".repeat(1024) + "\":\"" + "v".repeat(4096) + "\"},\"properties\":{\"desired\":" + nested(10) + "}}";
+        String atLimits = "{\"tags\":{\"deep\":" + nested(10) + ",\"max\":4503599627370495,\"min\":-4503599627370496,\""
+                + "k".repeat(1024) + "\":\"" + "v".repeat(4096) + "\"},\"properties\":{\"desired\":" + nested(11) + "}}";
         RawHub.Response patched = hub.call("PATCH", "/twins/" + id, atLimits);
         assertThat(patched.status()).as(patched.body()).isEqualTo(200);
         assertThat(patched.json().at("/tags/max").longValue()).isEqualTo(4503599627370495L);
-        assertThat(patched.json().at("/properties/desired/k1/k2/k3/k4/k5/k6/k7/k8/k9/k10").intValue()).isEqualTo(1);
+        assertThat(patched.json().at("/properties/desired/k1/k2/k3/k4/k5/k6/k7/k8/k9/k10/k11").intValue()).isEqualTo(1);
         String id128 = "d".repeat(120) + TestHub.uniqueId("").substring(1, 9);
         assertThat(hub.call("PUT", "/devices/" + id128, "{}").status()).isEqualTo(200);
         String punctuation = TestHub.uniqueId("p") + "-._*?!(),:=@$'";

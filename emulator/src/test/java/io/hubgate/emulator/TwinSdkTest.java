@@ -158,20 +158,20 @@ class TwinSdkTest {
     }
 
     @Test
-    void patch_nestedElevenLevels_isRefused_butTenAreAccepted() throws Exception {
+    void patch_tenNestedObjectsAreAccepted_butElevenAreRefused() throws Exception {
         String id = newDevice("depth");
         Twin ten = new Twin(id);
-        ten.getDesiredProperties().put("l1", nested(9));
+        ten.getDesiredProperties().put("l1", nested(10));
         twins.patch(ten);
 
         Twin eleven = new Twin(id);
-        eleven.getDesiredProperties().put("l1", nested(10));
+        eleven.getDesiredProperties().put("l1", nested(11));
         assertThatThrownBy(() -> twins.patch(eleven))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
     }
 
-    /** An object with {@code levels} more levels of objects below it, ending in a number. */
+    /** {@code levels} nested objects, the innermost holding a number: l1's value is the first of them. */
     private static Object nested(int levels) {
         Object value = 1;
         for (int i = levels; i >= 1; i--) {

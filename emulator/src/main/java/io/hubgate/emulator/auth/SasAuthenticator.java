@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,10 +112,5 @@ public final class SasAuthenticator implements RequestAuthenticator {
 
     private static HubException unauthorized(String message) {
         return new HubException(HubErrorCode.IOTHUB_UNAUTHORIZED_ACCESS, message);
-    }
-
-    /** Exposed for tests of the signature format. */
-    static String base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
     }
 }

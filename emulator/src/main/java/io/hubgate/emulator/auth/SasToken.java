@@ -58,7 +58,8 @@ public record SasToken(String encodedResource, String resource, String signature
         }
         try {
             return new SasToken(sr, URLDecoder.decode(sr, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
-                    URLDecoder.decode(sig, StandardCharsets.UTF_8), Instant.ofEpochSecond(expirySeconds),
+                    // A '+' in sig is base64, not a form-encoded space: some clients leave it unescaped.
+                    URLDecoder.decode(sig.replace("+", "%2B"), StandardCharsets.UTF_8), Instant.ofEpochSecond(expirySeconds),
                     fields.containsKey("skn") ? URLDecoder.decode(fields.get("skn"), StandardCharsets.UTF_8) : null);
         } catch (IllegalArgumentException malformed) {
             throw new IllegalArgumentException("the token has a malformed percent escape");

@@ -19,7 +19,10 @@ public final class TwinRules {
     public static final int MAX_KEY_BYTES = 1024;
     /** String values are at most 4 KB of UTF-8. */
     public static final int MAX_STRING_BYTES = 4096;
-    /** Objects nest at most 10 levels below a section root. */
+    /**
+     * Objects nest at most 10 levels below a section root: the service documents
+     * {@code tags.one.two…ten.property} (ten nested objects, eleven levels of keys) as valid.
+     */
     public static final int MAX_DEPTH = 10;
     /** Size limits in bytes, counted the way the service counts (keys + values; numbers 8, booleans 4). */
     public static final int MAX_TAGS_BYTES = 8 * 1024;
@@ -45,7 +48,7 @@ public final class TwinRules {
         if (!document.isObject()) {
             throw HubException.argumentInvalid(section + " must be a JSON object, not " + document.getNodeType());
         }
-        validateObject(section, document, 1);
+        validateObject(section, document, 0);
     }
 
     /** Checks a section's size after a change; {@code limit} is one of the MAX_*_BYTES constants. */

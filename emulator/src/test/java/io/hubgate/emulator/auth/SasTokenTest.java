@@ -53,6 +53,13 @@ class SasTokenTest {
     }
 
     @Test
+    void parse_keepsAnUnescapedPlusInTheSignature() {
+        SasToken parsed = SasToken.parse("SharedAccessSignature sr=hub&sig=ab+c%2Bd%3D&se=1800000000&skn=service");
+
+        assertThat(parsed.signature()).isEqualTo("ab+c+d=");
+    }
+
+    @Test
     void parse_refusesMissingFieldsWithoutEchoingTheToken() {
         assertThatThrownBy(() -> SasToken.parse("SharedAccessSignature sr=hub&se=1"))
                 .isInstanceOf(IllegalArgumentException.class)
