@@ -5,7 +5,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
-import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyDevicesException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
@@ -200,6 +200,31 @@ class DeviceRegistrySdkTest {
                 .isInstanceOf(IotHubException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(413003));
         assertThat(registry.getModulesOnDevice(deviceId)).hasSize(50);
+    }
+
+    @Test
+    void tokenSignedWithAnotherKey_isUnauthorized401002_andCreatesNothing() throws Exception {
+        EmulatorCoordinates at = TestHub.coordinates();
+        String forged = io.hubgate.emulator.auth.SasToken.create(at.hubHostName(), "iothubowner",
+                io.hubgate.emulator.store.SymmetricKeys.randomKey(), java.time.Instant.now().plusSeconds(3600));
+        RegistryClient intruder = new RegistryClient(at.hostWithPort(), new com.azure.core.credential.AzureSasCredential(forged));
+        String id = TestHub.uniqueId("forged");
+
+        assertThatThrownBy(() -> intruder.addDevice(new Device(id)))
+                .isInstanceOf(IotHubUnauthorizedException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(401002));
+        assertThatThrownBy(() -> registry.getDevice(id)).isInstanceOf(IotHubNotFoundException.class);
+    }
+
+    @Test
+    void registryReadPolicy_canReadButNotWrite() throws Exception {
+        String id = registry.addDevice(new Device(TestHub.uniqueId("ro"))).getDeviceId();
+        RegistryClient reader = new RegistryClient(TestHub.coordinates().hostWithPort(), TestHub.sas("registryRead"));
+
+        assertThat(reader.getDevice(id).getDeviceId()).isEqualTo(id);
+        assertThatThrownBy(() -> reader.removeDevice(id))
+                .isInstanceOf(IotHubUnauthorizedException.class)
+                .hasMessageContaining("RegistryWrite");
     }
 
     @Test
