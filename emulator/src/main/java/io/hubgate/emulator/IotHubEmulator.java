@@ -1,12 +1,16 @@
 package io.hubgate.emulator;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.hubgate.emulator.api.HubRoutes;
 import io.hubgate.emulator.api.QueryApi;
 import io.hubgate.emulator.auth.SasAuthenticator;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
+import io.hubgate.emulator.control.ControlSurface;
 import io.hubgate.emulator.http.ErrorResponses;
 import io.hubgate.emulator.http.HubDispatcher;
 import io.hubgate.emulator.http.HubHttpServer;
+import io.hubgate.emulator.http.HubResponse;
+import io.hubgate.emulator.http.RequestGate;
 import io.hubgate.emulator.http.RouteTable;
 import io.hubgate.emulator.methods.MethodInvoker;
 import io.hubgate.emulator.methods.OfflineDevices;
@@ -24,7 +28,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,6 +56,8 @@ public final class IotHubEmulator implements AutoCloseable {
 
     public static final String DEFAULT_HUB_NAME = "hubgate-emulator";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** The shared access policy that may do everything, including drive the control surface. */
+    public static final String OWNER_POLICY = "iothubowner";
     /** Worker threads: enough for a gateway's connection pool plus tests, small enough for 2 cores. */
     public static final int DEFAULT_WORKER_THREADS = 32;
     /** A PKCS#12 trust store with the certificate, beside the PEM, for {@code -Djavax.net.ssl.trustStore}. */
@@ -92,11 +100,25 @@ public final class IotHubEmulator implements AutoCloseable {
             IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock);
             TwinRegistry twins = new TwinRegistry(registry);
             RouteTable routes = HubRoutes.create(registry, twins, settings.methodInvoker, new QueryApi(store));
-            SasAuthenticator authenticator = new SasAuthenticator(policies,
-                    Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1"), settings.clock);
-            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, new ErrorResponses(settings.clock));
+            Set<String> hubHosts = Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1");
+            SasAuthenticator authenticator = new SasAuthenticator(policies, hubHosts, settings.clock);
+            ErrorResponses errors = new ErrorResponses(settings.clock);
+            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, RequestGate.OPEN, errors);
 
-            server = new HubHttpServer(settings.bindAddress, settings.port, certificate.serverContext(), dispatcher,
+            ControlSurface control = new ControlSurface();
+            control.add("POST", "/reset", (request, path) -> {
+                store.clear();
+                return HubResponse.noContent();
+            });
+            // Only the owner policy may drive the emulator itself.
+            SasAuthenticator ownerOnly = new SasAuthenticator(
+                    policies.stream().filter(p -> p.keyName().equals(OWNER_POLICY)).toList(), hubHosts, settings.clock);
+            HubDispatcher controlDispatcher = new HubDispatcher(control.routes(), ownerOnly, RequestGate.OPEN, errors);
+
+            Map<String, HttpHandler> contexts = new LinkedHashMap<>();
+            contexts.put("/", dispatcher);
+            contexts.put(ControlSurface.PREFIX, controlDispatcher);
+            server = new HubHttpServer(settings.bindAddress, settings.port, certificate.serverContext(), contexts,
                     settings.workerThreads);
             server.start();
             coordinates = new EmulatorCoordinates(settings.hubName, hubHostName, settings.bindAddress, server.port(),

@@ -40,7 +40,9 @@ public final class ErrorResponses {
         ObjectNode outer = Json.object();
         outer.put("Message", Json.text(inner));
         outer.put("ExceptionMessage", "");
-        return HubResponse.json(code.httpStatus(), outer).header("iothub-errorcode", code.errorName());
+        HubResponse response = HubResponse.json(code.httpStatus(), outer).header("iothub-errorcode", code.errorName());
+        error.headers().forEach(response::header);
+        return response;
     }
 
     private String newTrackingId() {

@@ -25,11 +25,13 @@ public final class HubDispatcher implements HttpHandler {
 
     private final RouteTable routes;
     private final RequestAuthenticator authenticator;
+    private final RequestGate gate;
     private final ErrorResponses errors;
 
-    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, ErrorResponses errors) {
+    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.gate = gate;
         this.errors = errors;
     }
 
@@ -39,21 +41,49 @@ public final class HubDispatcher implements HttpHandler {
         try {
             HubRequest request = read(exchange);
             response = dispatch(request);
-        } catch (HubException refused) {
-            response = errors.of(refused);
-        } catch (RuntimeException unexpected) {
-            LOG.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), unexpected);
-            response = errors.of(new HubException(HubErrorCode.SERVER_ERROR,
-                    "The emulator failed to process the request: " + unexpected.getClass().getSimpleName()));
+        } catch (RequestGate.DropConnection drop) {
+            // Closing without a status line: the client sees a reset or an empty reply.
+            exchange.close();
+            return;
+        } catch (RuntimeException failure) {
+            response = toErrorResponse(exchange, failure);
+        }
+        if (response.later() != null) {
+            response.later().whenComplete((answer, failure) -> {
+                try {
+                    write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure)));
+                } catch (IOException clientGone) {
+                    LOG.debug("Could not deliver a deferred answer: {}", clientGone.getMessage());
+                }
+            });
+            return;
         }
         write(exchange, response);
     }
 
-    /** Routes, authenticates and handles an already-read request. */
+    /** Routes, authenticates, admits and handles an already-read request. */
     public HubResponse dispatch(HubRequest request) {
         RouteTable.Match match = routes.match(request);
         authenticator.authenticate(request, match.operation());
+        gate.admit(request, match.operation().operationClass());
         return match.handler().handle(request, match.path());
+    }
+
+    private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure) {
+        if (failure instanceof HubException refused) {
+            return errors.of(refused);
+        }
+        LOG.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), failure);
+        return errors.of(new HubException(HubErrorCode.SERVER_ERROR,
+                "The emulator failed to process the request: " + failure.getClass().getSimpleName()));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static HubRequest read(HttpExchange exchange) throws IOException {

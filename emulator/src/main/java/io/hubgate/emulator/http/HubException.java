@@ -11,15 +11,27 @@ public final class HubException extends RuntimeException {
 
     private final HubErrorCode errorCode;
     private final Map<String, String> info;
+    private final Map<String, String> headers;
 
     public HubException(HubErrorCode errorCode, String message) {
         this(errorCode, message, Map.of());
     }
 
     public HubException(HubErrorCode errorCode, String message, Map<String, String> info) {
+        this(errorCode, message, info, Map.of());
+    }
+
+    /** @param headers extra response headers, e.g. {@code Retry-After} on a throttled request */
+    public HubException(HubErrorCode errorCode, String message, Map<String, String> info, Map<String, String> headers) {
         super(message, null, false, false);
         this.errorCode = errorCode;
         this.info = Map.copyOf(info);
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** Extra response headers for this refusal. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public HubErrorCode errorCode() {

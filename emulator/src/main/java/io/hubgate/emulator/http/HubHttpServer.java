@@ -39,6 +39,15 @@ public final class HubHttpServer implements AutoCloseable {
      */
     public HubHttpServer(String bindAddress, int port, SSLContext tls, HubDispatcher dispatcher, int workerThreads)
             throws IOException {
+        this(bindAddress, port, tls, java.util.Map.of("/", dispatcher), workerThreads);
+    }
+
+    /**
+     * @param contexts handlers by path prefix; the longest matching prefix wins, so "/" takes
+     *                 whatever no other prefix claims
+     */
+    public HubHttpServer(String bindAddress, int port, SSLContext tls, java.util.Map<String, ? extends com.sun.net.httpserver.HttpHandler> contexts,
+                         int workerThreads) throws IOException {
         server = HttpsServer.create(new InetSocketAddress(bindAddress, port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         AtomicInteger threadNumber = new AtomicInteger();
@@ -49,7 +58,7 @@ public final class HubHttpServer implements AutoCloseable {
                     return thread;
                 });
         server.setExecutor(workers);
-        server.createContext("/", dispatcher);
+        contexts.forEach(server::createContext);
     }
 
     public void start() {

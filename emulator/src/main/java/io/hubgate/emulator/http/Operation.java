@@ -25,7 +25,9 @@ public enum Operation {
     REPLACE_TWIN(AccessRight.SERVICE_CONNECT, OperationClass.TWIN_WRITE, "twins/write"),
     QUERY_TWINS(AccessRight.SERVICE_CONNECT, OperationClass.QUERY, "twins/read"),
     INVOKE_METHOD(AccessRight.SERVICE_CONNECT, OperationClass.METHODS, "directMethods/invoke/action"),
-    PURGE_COMMAND_QUEUE(AccessRight.SERVICE_CONNECT, OperationClass.REGISTRY, "cloudToDeviceMessages/queue/purge/action");
+    PURGE_COMMAND_QUEUE(AccessRight.SERVICE_CONNECT, OperationClass.REGISTRY, "cloudToDeviceMessages/queue/purge/action"),
+    /** The emulator's control surface (simulated devices, faults, reset): not part of IoT Hub. */
+    EMULATOR_CONTROL(AccessRight.SERVICE_CONNECT, OperationClass.CONTROL);
 
     private final AccessRight requiredRight;
     private final OperationClass operationClass;
