@@ -12,8 +12,8 @@ import io.hubgate.emulator.http.HubHttpServer;
 import io.hubgate.emulator.http.HubResponse;
 import io.hubgate.emulator.http.RequestGate;
 import io.hubgate.emulator.http.RouteTable;
-import io.hubgate.emulator.methods.MethodInvoker;
-import io.hubgate.emulator.methods.OfflineDevices;
+import io.hubgate.emulator.devices.DeviceSideControl;
+import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.persist.StateDirectory;
 import io.hubgate.emulator.registry.IdentityRegistry;
 import io.hubgate.emulator.registry.TwinRegistry;
@@ -69,6 +69,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private final DeviceStore store = new DeviceStore();
     private final EtagSequence etags = new EtagSequence(0);
     private HubHttpServer server;
+    private SimulatedDevices devices;
     private StateDirectory state;
     private Path temporaryDirectory;
     private EmulatorCoordinates coordinates;
@@ -99,15 +100,17 @@ public final class IotHubEmulator implements AutoCloseable {
 
             IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock);
             TwinRegistry twins = new TwinRegistry(registry);
-            RouteTable routes = HubRoutes.create(registry, twins, settings.methodInvoker, new QueryApi(store));
+            devices = new SimulatedDevices(registry);
+            RouteTable routes = HubRoutes.create(registry, twins, devices, new QueryApi(store));
             Set<String> hubHosts = Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1");
             SasAuthenticator authenticator = new SasAuthenticator(policies, hubHosts, settings.clock);
             ErrorResponses errors = new ErrorResponses(settings.clock);
             HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, RequestGate.OPEN, errors);
 
             ControlSurface control = new ControlSurface();
+            new DeviceSideControl(devices).register(control);
             control.add("POST", "/reset", (request, path) -> {
-                store.clear();
+                reset();
                 return HubResponse.noContent();
             });
             // Only the owner policy may drive the emulator itself.
@@ -135,6 +138,17 @@ public final class IotHubEmulator implements AutoCloseable {
             throw new IllegalStateException("the emulator is not started");
         }
         return coordinates;
+    }
+
+    /** Empties the hub and forgets all simulation state; policies, keys and the certificate stay. */
+    public void reset() {
+        store.clear();
+        devices.reset();
+    }
+
+    /** The device side, for tests in the same process. */
+    public SimulatedDevices devices() {
+        return devices;
     }
 
     /** The device store, for components in the same process (the control surface, benchmarks). */
@@ -181,6 +195,7 @@ public final class IotHubEmulator implements AutoCloseable {
         }
         server.close();
         server = null;
+        devices.close();
         try {
             if (state != null) {
                 state.checkpoint(store);
@@ -206,7 +221,6 @@ public final class IotHubEmulator implements AutoCloseable {
         private EmulatorCertificate certificate;
         private Clock clock = Clock.systemUTC();
         private int workerThreads = DEFAULT_WORKER_THREADS;
-        private MethodInvoker methodInvoker = new OfflineDevices();
 
         private Builder() {
         }
@@ -262,12 +276,6 @@ public final class IotHubEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("workerThreads must be at least 1");
             }
             this.workerThreads = workerThreads;
-            return this;
-        }
-
-        /** Who answers direct methods; by default no device is online. */
-        public Builder methodInvoker(MethodInvoker methodInvoker) {
-            this.methodInvoker = Objects.requireNonNull(methodInvoker);
             return this;
         }
 

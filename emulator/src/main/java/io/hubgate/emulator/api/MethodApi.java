@@ -43,7 +43,7 @@ final class MethodApi {
         IdRules.validateDeviceId(deviceId);
         MethodCall call = readCall(request.jsonObjectBody(), deviceId, null);
         registry.getDevice(deviceId);
-        return answer(invoker.invoke(call));
+        return HubResponse.deferred(invoker.invoke(call).thenApply(MethodApi::answer));
     }
 
     HubResponse invokeOnModule(HubRequest request, PathParameters path) {
@@ -53,7 +53,7 @@ final class MethodApi {
         IdRules.validateModuleId(moduleId);
         MethodCall call = readCall(request.jsonObjectBody(), deviceId, moduleId);
         registry.getModule(deviceId, moduleId);
-        return answer(invoker.invoke(call));
+        return HubResponse.deferred(invoker.invoke(call).thenApply(MethodApi::answer));
     }
 
     private static HubResponse answer(MethodResult result) {

@@ -1,15 +1,19 @@
 package io.hubgate.emulator.methods;
 
+import java.util.concurrent.CompletionStage;
+
 /**
- * Delivers a direct-method call to the device side and waits for the answer. The identity
- * (device or module) is known to exist when this is called.
+ * Delivers a direct-method call to the device side; the answer comes later, when the device
+ * answers or the response timeout passes. The identity (device or module) is known to exist when
+ * this is called.
  */
 @FunctionalInterface
 public interface MethodInvoker {
 
     /**
-     * @throws io.hubgate.emulator.http.HubException 404 / 404103 when nothing is connected to answer,
-     *         504 / 504101 when the device did not answer within the response timeout
+     * @return the device's answer; completes exceptionally with a
+     *         {@link io.hubgate.emulator.http.HubException}: 404 / 404103 when nothing is connected
+     *         to answer, 504 / 504101 when the device did not answer within the response timeout
      */
-    MethodResult invoke(MethodCall call);
+    CompletionStage<MethodResult> invoke(MethodCall call);
 }

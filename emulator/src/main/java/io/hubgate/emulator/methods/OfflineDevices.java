@@ -5,15 +5,10 @@ import io.hubgate.emulator.http.HubException;
 
 import java.util.Map;
 
-/**
- * The device side when no device is connected: every call fails as the service fails a call to
- * an offline device, 404 / 404103 DeviceNotOnline.
- */
-public final class OfflineDevices implements MethodInvoker {
+/** How the service fails a direct method that no device can answer: 404 / 404103 DeviceNotOnline. */
+public final class OfflineDevices {
 
-    @Override
-    public MethodResult invoke(MethodCall call) {
-        throw notOnline(call);
+    private OfflineDevices() {
     }
 
     public static HubException notOnline(MethodCall call) {
