@@ -10,7 +10,13 @@ public enum FaultKind {
     THROTTLE,
     /** Refuse with 500 / 500001 ServerError or 503 / 503001 ServiceUnavailable. */
     ERROR,
-    /** Close the connection without answering. */
+    /**
+     * Close the connection without answering. The JDK's HTTP clients (HttpURLConnection, under
+     * the IoT service SDK; java.net.http for idempotent methods) resend a request once when the
+     * connection closes before a status line, as they would after a real network drop: a client
+     * only sees the failure (an {@code IOException}) when the resent request is dropped too, so
+     * use a count of 2 per call, or a rate.
+     */
     DROP;
 
     /** The name used in control-route JSON: {@code latency}, {@code throttle} … */
