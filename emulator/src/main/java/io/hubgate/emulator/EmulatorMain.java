@@ -47,6 +47,9 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "Requests served at once (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--tier", defaultValue = "${env:HUBGATE_EMULATOR_TIER}",
             description = "Throttle like a hub of this tier: S1, S2 or S3 (env HUBGATE_EMULATOR_TIER; default: no quota).")
     String tier;
@@ -62,7 +65,7 @@ public final class EmulatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((certificate == null) != (key == null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--cert and --key go together");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cert and --key go together");
         }
         IotHubEmulator.Builder builder = IotHubEmulator.builder()
                 .hubName(hubName).bindAddress(bindAddress).port(port).workerThreads(workers)
@@ -70,7 +73,7 @@ public final class EmulatorMain implements Callable<Integer> {
         if (tier != null && !tier.isBlank()) {
             HubTier hubTier = HubTier.parse(tier);
             if (hubTier == null || units < 1 || units > hubTier.maxUnits()) {
-                throw new CommandLine.ParameterException(new CommandLine(this), hubTier == null
+                throw new CommandLine.ParameterException(spec.commandLine(), hubTier == null
                         ? "--tier is S1, S2 or S3, not " + tier
                         : "--units of tier " + hubTier + " is 1 to " + hubTier.maxUnits() + ", not " + units);
             }
