@@ -1,5 +1,6 @@
 package io.hubgate.emulator;
 
+import io.hubgate.emulator.faults.HubTier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +47,17 @@ public final class EmulatorMain implements Callable<Integer> {
             description = "Requests served at once (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tier", defaultValue = "${env:HUBGATE_EMULATOR_TIER}",
+            description = "Throttle like a hub of this tier: S1, S2 or S3 (env HUBGATE_EMULATOR_TIER; default: no quota).")
+    String tier;
+
+    @Option(names = "--units", defaultValue = "${env:HUBGATE_EMULATOR_UNITS:-1}",
+            description = "Units of --tier (env HUBGATE_EMULATOR_UNITS; default ${DEFAULT-VALUE}).")
+    int units;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new EmulatorMain()).execute(args));
     }
@@ -53,11 +65,20 @@ public final class EmulatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((certificate == null) != (key == null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--cert and --key go together");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cert and --key go together");
         }
         IotHubEmulator.Builder builder = IotHubEmulator.builder()
                 .hubName(hubName).bindAddress(bindAddress).port(port).workerThreads(workers)
                 .dataDirectory(dataDirectory).certificateOutput(certificateOutput);
+        if (tier != null && !tier.isBlank()) {
+            HubTier hubTier = HubTier.parse(tier);
+            if (hubTier == null || units < 1 || units > hubTier.maxUnits()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), hubTier == null
+                        ? "--tier is S1, S2 or S3, not " + tier
+                        : "--units of tier " + hubTier + " is 1 to " + hubTier.maxUnits() + ", not " + units);
+            }
+            builder.quota(hubTier, units);
+        }
         if (certificate != null) {
             builder.certificate(io.hubgate.emulator.tls.EmulatorCertificate.fromPem(certificate, key));
         }
@@ -68,6 +89,8 @@ public final class EmulatorMain implements Callable<Integer> {
             stopped.countDown();
         }, "emulator-shutdown"));
         printBanner(emulator.coordinates(), System.out);
+        emulator.faults().quota().ifPresent(quota ->
+                System.out.println("Quota: throttling as tier " + quota.tier() + " with " + quota.units() + " unit(s)"));
         stopped.await();
         return 0;
     }

@@ -6,6 +6,9 @@ import io.hubgate.emulator.api.QueryApi;
 import io.hubgate.emulator.auth.SasAuthenticator;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
 import io.hubgate.emulator.control.ControlSurface;
+import io.hubgate.emulator.faults.FaultInjector;
+import io.hubgate.emulator.faults.HubTier;
+import io.hubgate.emulator.faults.Ticker;
 import io.hubgate.emulator.http.ErrorResponses;
 import io.hubgate.emulator.http.HubDispatcher;
 import io.hubgate.emulator.http.HubHttpServer;
@@ -68,6 +71,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private final Builder settings;
     private final DeviceStore store = new DeviceStore();
     private final EtagSequence etags = new EtagSequence(0);
+    private final FaultInjector faults;
     private HubHttpServer server;
     private SimulatedDevices devices;
     private StateDirectory state;
@@ -76,6 +80,7 @@ public final class IotHubEmulator implements AutoCloseable {
 
     private IotHubEmulator(Builder settings) {
         this.settings = settings;
+        this.faults = new FaultInjector(Ticker.SYSTEM, settings.tier, settings.units);
     }
 
     public static Builder builder() {
@@ -105,7 +110,7 @@ public final class IotHubEmulator implements AutoCloseable {
             Set<String> hubHosts = Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1");
             SasAuthenticator authenticator = new SasAuthenticator(policies, hubHosts, settings.clock);
             ErrorResponses errors = new ErrorResponses(settings.clock);
-            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, RequestGate.OPEN, errors);
+            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, faults, errors);
 
             ControlSurface control = new ControlSurface();
             new DeviceSideControl(devices).register(control);
@@ -113,6 +118,7 @@ public final class IotHubEmulator implements AutoCloseable {
                 reset();
                 return HubResponse.noContent();
             });
+            faults.register(control);
             // Only the owner policy may drive the emulator itself.
             SasAuthenticator ownerOnly = new SasAuthenticator(
                     policies.stream().filter(p -> p.keyName().equals(OWNER_POLICY)).toList(), hubHosts, settings.clock);
@@ -144,6 +150,7 @@ public final class IotHubEmulator implements AutoCloseable {
     public void reset() {
         store.clear();
         devices.reset();
+        faults.reset();
     }
 
     /** The device side, for tests in the same process. */
@@ -154,6 +161,14 @@ public final class IotHubEmulator implements AutoCloseable {
     /** The device store, for components in the same process (the control surface, benchmarks). */
     public DeviceStore store() {
         return store;
+    }
+
+    /**
+     * The hub's request gate: injected faults and tier quotas, for tests in the same process and
+     * for other endpoints (the token issuer) that should meet the same faults.
+     */
+    public FaultInjector faults() {
+        return faults;
     }
 
     private EmulatorCertificate certificate(String hubHostName) throws IOException {
@@ -221,6 +236,8 @@ public final class IotHubEmulator implements AutoCloseable {
         private EmulatorCertificate certificate;
         private Clock clock = Clock.systemUTC();
         private int workerThreads = DEFAULT_WORKER_THREADS;
+        private HubTier tier;
+        private int units;
 
         private Builder() {
         }
@@ -276,6 +293,14 @@ public final class IotHubEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("workerThreads must be at least 1");
             }
             this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /** Enforce this tier's throttles for {@code units} units from the start (default: no quota). */
+        public Builder quota(HubTier tier, int units) {
+            tier.limits(units); // refuses a unit count the tier does not sell
+            this.tier = tier;
+            this.units = units;
             return this;
         }
 

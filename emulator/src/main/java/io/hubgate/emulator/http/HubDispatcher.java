@@ -42,7 +42,10 @@ public final class HubDispatcher implements HttpHandler {
             HubRequest request = read(exchange);
             response = dispatch(request);
         } catch (RequestGate.DropConnection drop) {
-            // Closing without a status line: the client sees a reset or an empty reply.
+            // Closing before any status line: the client reads an empty reply (the JDK clients
+            // resend once, then fail with "Unexpected end of file from server"). JDK 17's server
+            // only closes the socket here and never counts the exchange as finished, so each
+            // dropped connection stays in its bookkeeping until the server stops.
             exchange.close();
             return;
         } catch (RuntimeException failure) {

@@ -1,0 +1,36 @@
+package io.hubgate.emulator.faults;
+
+import java.util.Locale;
+
+/** What an injected fault does to a request it fires on. */
+public enum FaultKind {
+    /** Wait, then let the request proceed (it may still meet a quota). */
+    LATENCY,
+    /** Refuse with 429 / 429001 ThrottlingException (or 429002), optionally with {@code Retry-After}. */
+    THROTTLE,
+    /** Refuse with 500 / 500001 ServerError or 503 / 503001 ServiceUnavailable. */
+    ERROR,
+    /**
+     * Close the connection without answering. The JDK's HTTP clients (HttpURLConnection, under
+     * the IoT service SDK; java.net.http for idempotent methods) resend a request once when the
+     * connection closes before a status line, as they would after a real network drop: a client
+     * only sees the failure (an {@code IOException}) when the resent request is dropped too, so
+     * use a count of 2 per call, or a rate.
+     */
+    DROP;
+
+    /** The name used in control-route JSON: {@code latency}, {@code throttle} … */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Null when the text names no kind. */
+    static FaultKind parse(String text) {
+        for (FaultKind kind : values()) {
+            if (kind.jsonName().equals(text)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+}

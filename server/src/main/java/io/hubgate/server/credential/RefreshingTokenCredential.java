@@ -1,0 +1,169 @@
+package io.hubgate.server.credential;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link TokenCredential} that fetches each token once and shares it: every caller, on any
+ * number of threads, gets the cached token while it is valid, and the next one is fetched in
+ * the background before the current one expires, so no request waits for Entra after the first.
+ *
+ * <p>Why: the IoT Hub SDK keeps a token cache per client that is not thread-safe (16 threads on
+ * a cold client made 12–16 token requests) and asks again whenever fewer than ~10 minutes
+ * remain. Handing every SDK client this credential makes those asks free.
+ *
+ * <p>Rules: at most one fetch per scope set is in flight (concurrent callers share it); a token
+ * is refreshed {@link #DEFAULT_REFRESH_AHEAD} before expiry, or at half its lifetime if that
+ * comes later (short-lived tokens); a failed background refresh is retried with backoff while
+ * the current token is still valid, and only when it has expired does a caller see the failure.
+ *
+ * <p>Thread-safe. Close it to stop the background refreshes.
+ */
+public final class RefreshingTokenCredential implements TokenCredential, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshingTokenCredential.class);
+
+    /** Refresh this long before expiry: more than the SDK's own 9-10 minute renewal window. */
+    public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(15);
+    /** First wait before retrying a failed background refresh; doubles up to {@link #MAX_RETRY_DELAY}. */
+    public static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
+    public static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+    private final TokenCredential delegate;
+    private final Clock clock;
+    private final Duration refreshAhead;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    public RefreshingTokenCredential(TokenCredential delegate) {
+        this(delegate, Clock.systemUTC(), DEFAULT_REFRESH_AHEAD);
+    }
+
+    public RefreshingTokenCredential(TokenCredential delegate, Clock clock, Duration refreshAhead) {
+        this.delegate = Objects.requireNonNull(delegate);
+        this.clock = Objects.requireNonNull(clock);
+        this.refreshAhead = Objects.requireNonNull(refreshAhead);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "token-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public Mono<AccessToken> getToken(TokenRequestContext request) {
+        return Mono.defer(() -> Mono.fromFuture(slot(request).current()));
+    }
+
+    @Override
+    public AccessToken getTokenSync(TokenRequestContext request) {
+        return slot(request).current().join();
+    }
+
+    /** How many tokens have been fetched from the delegate (for tests and metrics). */
+    public long fetchCount() {
+        return slots.values().stream().mapToLong(slot -> slot.fetches).sum();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+
+    private Slot slot(TokenRequestContext request) {
+        String key = String.join(" ", request.getScopes()) + "|" + request.getTenantId() + "|" + request.getClaims();
+        return slots.computeIfAbsent(key, k -> new Slot(copy(request)));
+    }
+
+    private static TokenRequestContext copy(TokenRequestContext request) {
+        return new TokenRequestContext().setScopes(request.getScopes()).setTenantId(request.getTenantId())
+                .setClaims(request.getClaims()).setCaeEnabled(request.isCaeEnabled());
+    }
+
+    /** The token for one scope set and the fetch that replaces it. */
+    private final class Slot {
+        private final TokenRequestContext request;
+        private AccessToken token;
+        private CompletableFuture<AccessToken> inFlight;
+        private Duration retryDelay = FIRST_RETRY_DELAY;
+        private volatile long fetches;
+
+        Slot(TokenRequestContext request) {
+            this.request = request;
+        }
+
+        /** The valid cached token, or the fetch in flight (joining it, or starting it). */
+        synchronized CompletableFuture<AccessToken> current() {
+            if (token != null && clock.instant().isBefore(token.getExpiresAt().toInstant())) {
+                return CompletableFuture.completedFuture(token);
+            }
+            return fetch();
+        }
+
+        private synchronized CompletableFuture<AccessToken> fetch() {
+            if (inFlight != null) {
+                return inFlight;
+            }
+            fetches++;
+            CompletableFuture<AccessToken> started = delegate.getToken(request).toFuture();
+            inFlight = started;
+            started.whenComplete((fresh, failure) -> completed(started, fresh, failure));
+            return started;
+        }
+
+        private synchronized void completed(CompletableFuture<AccessToken> fetch, AccessToken fresh, Throwable failure) {
+            if (inFlight == fetch) {
+                inFlight = null;
+            }
+            if (failure == null && fresh != null) {
+                token = fresh;
+                retryDelay = FIRST_RETRY_DELAY;
+                schedule(refreshTime(fresh));
+                return;
+            }
+            if (token != null && clock.instant().isBefore(token.getExpiresAt().toInstant())) {
+                // The current token still works: keep serving it and try again soon.
+                LOG.warn("Token refresh failed, retrying in {}: {}", retryDelay, describe(failure));
+                schedule(clock.instant().plus(retryDelay));
+                retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
+            }
+        }
+
+        private Instant refreshTime(AccessToken fresh) {
+            Instant now = clock.instant();
+            Instant expiry = fresh.getExpiresAt().toInstant();
+            Instant aheadOfExpiry = expiry.minus(refreshAhead);
+            Instant halfLife = now.plus(Duration.between(now, expiry).dividedBy(2));
+            return aheadOfExpiry.isAfter(halfLife) ? aheadOfExpiry : halfLife;
+        }
+
+        private void schedule(Instant when) {
+            long delayMillis = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+            if (!scheduler.isShutdown()) {
+                scheduler.schedule(this::fetch, delayMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** A failure's class and message, which for azure-identity never hold the secret. */
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause == null ? "no token returned" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+}

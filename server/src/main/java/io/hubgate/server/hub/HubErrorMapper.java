@@ -1,0 +1,135 @@
+package io.hubgate.server.hub;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one place where an IoT Hub failure becomes a gRPC status. Every status carries a
+ * {@code google.rpc.ErrorInfo} whose reason is the IoT Hub error name (DeviceNotFound,
+ * PreconditionFailed …), whose domain is {@value #DOMAIN} and whose metadata holds the numeric
+ * IoT Hub code; throttling adds a {@code google.rpc.RetryInfo}.
+ *
+ * <p>Handlers never build statuses for upstream failures themselves.
+ */
+public final class HubErrorMapper {
+
+    /** ErrorInfo domain of failures that come from IoT Hub. */
+    public static final String DOMAIN = "azure-devices.net";
+    /** ErrorInfo domain of failures the gateway itself detects (deadline, network). */
+    public static final String GATEWAY_DOMAIN = "hubgate.io";
+    /** Suggested wait after throttling: the Java SDK does not expose IoT Hub's Retry-After header. */
+    public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+
+    private HubErrorMapper() {
+    }
+
+    /** Maps any failure of an upstream call; the message never contains a token or key. */
+    public static StatusRuntimeException map(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof StatusRuntimeException already) {
+            return already;
+        }
+        if (cause instanceof IotHubException hub) {
+            return fromIotHub(hub);
+        }
+        if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+            return status(Code.DEADLINE_EXCEEDED, "IoT Hub did not answer in time", GATEWAY_DOMAIN, "UPSTREAM_TIMEOUT", null, null);
+        }
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+            return status(Code.UNAVAILABLE, "IoT Hub cannot be reached: " + cause.getMessage(), GATEWAY_DOMAIN,
+                    "UPSTREAM_UNREACHABLE", null, null);
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return status(Code.UNAVAILABLE, "TLS with IoT Hub failed: " + cause.getMessage(), GATEWAY_DOMAIN,
+                    "UPSTREAM_TLS_FAILED", null, null);
+        }
+        if (cause instanceof IOException) {
+            return status(Code.UNAVAILABLE, "The connection to IoT Hub failed: " + cause.getMessage(), GATEWAY_DOMAIN,
+                    "UPSTREAM_IO_ERROR", null, null);
+        }
+        if (cause instanceof CancellationException) {
+            return Status.CANCELLED.withDescription("The call was cancelled").asRuntimeException();
+        }
+        if (cause instanceof com.azure.core.exception.ClientAuthenticationException) {
+            // The gateway's credential could not get a token: the operator must fix the identity.
+            return status(Code.INTERNAL, "The gateway could not obtain an Entra token for IoT Hub: "
+                    + cause.getMessage(), GATEWAY_DOMAIN, "GATEWAY_CREDENTIAL_FAILED", null, null);
+        }
+        return status(Code.INTERNAL, "The gateway failed: " + cause.getClass().getSimpleName(), GATEWAY_DOMAIN,
+                "INTERNAL", null, null);
+    }
+
+    private static StatusRuntimeException fromIotHub(IotHubException hub) {
+        int numeric = hub.getErrorCode();
+        int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
+        String reason = IotHubErrorNames.name(numeric, httpStatus);
+        String message = hub.getMessage() == null ? reason : hub.getMessage().trim();
+        return switch (httpStatus) {
+            case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
+            case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
+                    + " — grant the gateway's identity the IoT Hub data-plane role it needs", DOMAIN, reason, numeric, null);
+            case 403 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, null);
+            case 404 -> status(Code.NOT_FOUND, message, DOMAIN, reason, numeric, null);
+            case 409 -> status(Code.ALREADY_EXISTS, message, DOMAIN, reason, numeric, null);
+            case 412 -> status(Code.ABORTED, message, DOMAIN, reason, numeric, null);
+            case 413 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, null);
+            case 429 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, DEFAULT_RETRY_DELAY);
+            case 504 -> status(Code.DEADLINE_EXCEEDED, message, DOMAIN, reason, numeric, null);
+            default -> httpStatus >= 500
+                    ? status(Code.UNAVAILABLE, message, DOMAIN, reason, numeric, null)
+                    : status(Code.UNKNOWN, message, DOMAIN, reason, numeric, null);
+        };
+    }
+
+    /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
+    public static boolean isTransient(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof IotHubException hub) {
+            int numeric = hub.getErrorCode();
+            int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
+            return httpStatus == 429 || httpStatus == 503 || httpStatus == 500 || httpStatus == 502;
+        }
+        return cause instanceof IOException && !(cause instanceof SocketTimeoutException)
+                && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+    }
+
+    static StatusRuntimeException status(Code code, String message, String domain, String reason, Integer iotHubCode,
+                                         java.time.Duration retryDelay) {
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(domain);
+        if (iotHubCode != null) {
+            info.putMetadata("iotHubErrorCode", Integer.toString(iotHubCode));
+        }
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(code.getNumber()).setMessage(message).addDetails(Any.pack(info.build()));
+        if (retryDelay != null) {
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Duration.newBuilder().setSeconds(retryDelay.getSeconds()).setNanos(retryDelay.getNano()))
+                    .build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}
