@@ -213,7 +213,7 @@ public final class IotHubEmulator implements AutoCloseable {
         devices.close();
         try {
             if (state != null) {
-                state.checkpoint(store);
+                state.checkpoint();
                 state.close();
             }
             if (temporaryDirectory != null) {

@@ -92,6 +92,41 @@ class PersistenceTest {
         }
     }
 
+    @Test
+    void dataDirectory_isReadableByTheOwnerOnly() throws Exception {
+        Path dir = dataDir.resolve("private");
+        try (IotHubEmulator hub = TestHub.privateEmulator().dataDirectory(dir).build().start()) {
+            new io.hubgate.emulator.support.RawHub(hub.coordinates()).call("PUT", "/devices/secretive", "{}");
+
+            assertThat(java.nio.file.Files.getPosixFilePermissions(dir))
+                    .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            for (String file : new String[]{"state.json", "journal.jsonl"}) {
+                assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve(file))).as(file)
+                        .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+    }
+
+    @Test
+    void secondEmulatorOnTheSameDirectory_isRefused() {
+        try (IotHubEmulator first = TestHub.privateEmulator().dataDirectory(dataDir).build().start()) {
+            assertThatThrownBy(() -> TestHub.privateEmulator().dataDirectory(dataDir).build().start())
+                    .hasMessageContaining("in use by another emulator");
+            assertThat(first.coordinates().port()).isPositive();
+        }
+    }
+
+    @Test
+    void unreadableJournalLineBeforeTheEnd_stopsTheStartInsteadOfDroppingWrites() throws Exception {
+        try (IotHubEmulator hub = TestHub.privateEmulator().dataDirectory(dataDir).build().start()) {
+            new io.hubgate.emulator.support.RawHub(hub.coordinates()).call("PUT", "/devices/before", "{}");
+        }
+        Files.writeString(dataDir.resolve("journal.jsonl"), "{\"d\":\"torn\n{\"d\":\"after\",\"s\":1,\"e\":null}\n");
+
+        assertThatThrownBy(() -> TestHub.privateEmulator().dataDirectory(dataDir).build().start())
+                .hasMessageContaining("unreadable line before its end");
+    }
+
     private static void copyDirectory(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(from)) {

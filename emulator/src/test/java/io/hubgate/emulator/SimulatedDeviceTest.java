@@ -176,14 +176,29 @@ class SimulatedDeviceTest {
     }
 
     @Test
+    void deletedDevice_takesItsMethodHandlersWithIt() throws Exception {
+        String id = newDevice("recreated");
+        controlOk("PUT", "/devices/" + id + "/methods/reboot", "{\"status\":299}");
+        registry.removeDevice(id);
+        registry.addDevice(new Device(id));
+        controlOk("POST", "/devices/" + id + "/connect", null);
+
+        assertThatThrownBy(() -> methods.invoke(id, "reboot"))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404103));
+    }
+
+    @Test
     void controlSurface_refusesEveryPolicyButTheOwner() {
-        RawHub servicePolicy = new RawHub(TestHub.coordinates())
-                .authorization(TestHub.coordinates().sasToken("service", Duration.ofMinutes(5)));
+        for (String policy : new String[]{"service", "registryRead", "registryReadWrite", "device"}) {
+            RawHub notOwner = new RawHub(TestHub.coordinates())
+                    .authorization(TestHub.coordinates().sasToken(policy, Duration.ofMinutes(5)));
 
-        RawHub.Response response = servicePolicy.send("POST", "/_emulator/reset", null, Map.of());
+            RawHub.Response response = notOwner.send("POST", "/_emulator/reset", null, Map.of());
 
-        assertThat(response.status()).isEqualTo(401);
-        assertThat(response.errorCode()).isEqualTo(401002);
+            assertThat(response.status()).as(policy).isEqualTo(401);
+            assertThat(response.errorCode()).as(policy).isEqualTo(401002);
+        }
     }
 
     @Test

@@ -59,6 +59,9 @@ public final class SimulatedDevices implements MethodInvoker, AutoCloseable {
 
     public SimulatedDevices(IdentityRegistry registry) {
         this.registry = registry;
+        // A deleted device or module takes its simulation state with it, so an id used again
+        // starts clean.
+        registry.store().addObserver(this::forgetRemoved);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "simulated-devices");
             thread.setDaemon(true);
@@ -167,6 +170,13 @@ public final class SimulatedDevices implements MethodInvoker, AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+    }
+
+    private void forgetRemoved(String deviceId, DeviceEntry entry) {
+        java.util.function.Predicate<Target> gone = target -> target.deviceId().equals(deviceId)
+                && (entry == null || (target.moduleId() != null && !entry.modules().containsKey(target.moduleId())));
+        behaviours.keySet().removeIf(gone);
+        received.keySet().removeIf(gone);
     }
 
     private boolean isConnected(Target target) {

@@ -48,7 +48,9 @@ public final class HubDispatcher implements HttpHandler {
             // dropped connection stays in its bookkeeping until the server stops.
             exchange.close();
             return;
-        } catch (RuntimeException failure) {
+        } catch (Exception failure) {
+            // Exception, not RuntimeException: a checked exception thrown sneakily by a library
+            // must still become an answer, never a silently closed connection.
             response = toErrorResponse(exchange, failure);
         }
         if (response.later() != null) {

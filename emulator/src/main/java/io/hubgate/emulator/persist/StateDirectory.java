@@ -1,10 +1,17 @@
 package io.hubgate.emulator.persist;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
 import io.hubgate.emulator.http.AccessRight;
+import io.hubgate.emulator.http.HubErrorCode;
+import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.json.Json;
 import io.hubgate.emulator.store.DeviceEntry;
 import io.hubgate.emulator.store.DeviceStore;
@@ -14,66 +21,110 @@ import io.hubgate.emulator.store.SymmetricKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps the hub's state in a directory across restarts: a snapshot ({@code state.json}) plus a
- * journal ({@code journal.jsonl}) with one line per committed device change.
+ * journal ({@code journal.jsonl}) with one line per device change.
  *
- * <p>A write is appended to the journal and handed to the operating system before the client
- * gets its answer, so an acknowledged write survives a restart, and a crash of the emulator
- * process too (not a power cut: there is no fsync per write). At start the snapshot is loaded,
- * the journal replayed (a torn last line is ignored), and both are folded into a fresh snapshot;
- * a clean stop does the same. Writes are atomic: a temporary file renamed into place.
+ * <ul>
+ *   <li>A change is appended to the journal and handed to the operating system before it is
+ *       published and acknowledged, so an acknowledged write survives a restart and a crash of
+ *       the emulator process (not a power cut: there is no fsync per write).</li>
+ *   <li>If an append fails, the change is cancelled and the journal refuses every later write
+ *       (500) until restart: it never acknowledges a write it may have lost.</li>
+ *   <li>At start the snapshot is loaded and the journal replayed; only a torn <em>last</em>
+ *       line is forgiven, anything unreadable before it stops the start. Both are then folded
+ *       into a fresh snapshot, again when the journal passes {@link #CHECKPOINT_JOURNAL_BYTES},
+ *       and at a clean stop. Snapshots are streamed and renamed into place atomically.</li>
+ *   <li>The directory and its files are readable by the owner only: they hold every key of
+ *       the hub. A lock file keeps a second emulator out.</li>
+ * </ul>
  */
 public final class StateDirectory implements StoreListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
     private static final int FORMAT_VERSION = 1;
+    /** Fold the journal into a new snapshot once it is this large, so it never grows unbounded. */
+    public static final long CHECKPOINT_JOURNAL_BYTES = 64L * 1024 * 1024;
+    private static final String SNAPSHOT = "state.json";
+    private static final String JOURNAL = "journal.jsonl";
+    private static final String LOCK = ".lock";
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** Reads one value out of a stream that goes on after it (the shared mapper refuses trailing tokens). */
+    private static final ObjectReader SUBTREE = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path directory;
+    private final DeviceStore store;
     private final EtagSequence etags;
-    private BufferedWriter journal;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private List<SharedAccessPolicy> policies;
+    private Writer journal;
+    private long journalBytes;
+    private IOException journalFailure;
 
-    private StateDirectory(Path directory, EtagSequence etags) {
+    private StateDirectory(Path directory, DeviceStore store, EtagSequence etags, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
+        this.store = store;
         this.etags = etags;
-    }
-
-    /** What was restored: the policies (null when the directory is new) and the devices. */
-    public record Restored(List<SharedAccessPolicy> policies, Map<String, DeviceEntry> devices) {
+        this.lockChannel = lockChannel;
+        this.lock = lock;
     }
 
     /**
      * Opens (or creates) the directory, restores its state into the store, and starts journaling.
      *
      * @param defaultPolicies written to a new directory; an existing one keeps its own (and its keys)
+     * @throws IOException when the directory is in use by another emulator or its state is unreadable
      */
     public static StateDirectory open(Path directory, DeviceStore store, EtagSequence etags,
                                       List<SharedAccessPolicy> defaultPolicies) throws IOException {
-        Files.createDirectories(directory);
-        StateDirectory state = new StateDirectory(directory, etags);
-        Restored restored = state.load();
-        store.restore(restored.devices());
-        state.policies = restored.policies() == null ? defaultPolicies : restored.policies();
-        state.writeSnapshot(store);
-        state.openJournal();
-        return state;
+        createPrivateDirectory(directory);
+        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException(directory + " is in use by another emulator");
+        }
+        StateDirectory state = new StateDirectory(directory, store, etags, lockChannel, lock);
+        try {
+            List<SharedAccessPolicy> restoredPolicies = state.load();
+            state.policies = restoredPolicies == null ? defaultPolicies : restoredPolicies;
+            state.writeSnapshot();
+            state.openJournal();
+            return state;
+        } catch (IOException | RuntimeException e) {
+            state.releaseLock();
+            throw e;
+        }
     }
-
-    private List<SharedAccessPolicy> policies;
 
     /** The hub's policies: restored from the directory, or the defaults it was created with. */
     public List<SharedAccessPolicy> policies() {
@@ -85,62 +136,124 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void committed(String deviceId, DeviceEntry entry) {
-        ObjectNode line = Json.object();
-        line.put("d", deviceId);
-        line.put("s", etags.current());
-        line.set("e", entry == null ? null : EntryCodec.encode(entry));
-        try {
-            journal.write(Json.text(line));
-            journal.newLine();
-            journal.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to the journal in " + directory, e);
+    public synchronized void committed(String deviceId, DeviceEntry entry, Runnable publish) {
+        if (journalFailure != null) {
+            throw journalUnavailable();
         }
+        try {
+            if (journalBytes > CHECKPOINT_JOURNAL_BYTES) {
+                checkpointLocked();
+            }
+            ObjectNode line = Json.object();
+            line.put("d", deviceId);
+            line.put("s", etags.current());
+            line.set("e", entry == null ? null : EntryCodec.encode(entry));
+            String text = Json.text(line) + "\n";
+            journal.write(text);
+            journal.flush();
+            journalBytes += text.length();
+        } catch (IOException e) {
+            journalFailure = e;
+            LOG.error("Could not append to the journal in {}; refusing writes until restart", directory, e);
+            throw journalUnavailable();
+        }
+        // Published under this monitor, so a checkpoint never misses a journaled change.
+        publish.run();
     }
 
     /** Folds the journal into a new snapshot; call on a clean stop. */
-    public synchronized void checkpoint(DeviceStore store) throws IOException {
-        journal.close();
-        writeSnapshot(store);
-        openJournal();
+    public synchronized void checkpoint() throws IOException {
+        checkpointLocked();
     }
 
     @Override
     public synchronized void close() throws IOException {
-        journal.close();
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } finally {
+            releaseLock();
+        }
     }
 
-    private Restored load() throws IOException {
+    private void checkpointLocked() throws IOException {
+        journal.close();
+        writeSnapshot();
+        openJournal();
+    }
+
+    private HubException journalUnavailable() {
+        return new HubException(HubErrorCode.SERVER_ERROR,
+                "The emulator cannot save changes (its journal failed); restart it to resume writes");
+    }
+
+    private List<SharedAccessPolicy> load() throws IOException {
         Map<String, DeviceEntry> devices = new LinkedHashMap<>();
         List<SharedAccessPolicy> restoredPolicies = null;
-        Path snapshot = directory.resolve("state.json");
+        Path snapshot = directory.resolve(SNAPSHOT);
         if (Files.exists(snapshot)) {
-            JsonNode json = Json.parse(Files.readAllBytes(snapshot));
-            if (json.path("formatVersion").intValue() != FORMAT_VERSION) {
-                throw new IOException(snapshot + " has format version " + json.path("formatVersion")
-                        + "; this emulator reads version " + FORMAT_VERSION);
+            restoredPolicies = readSnapshot(snapshot, devices);
+        }
+        Path journalFile = directory.resolve(JOURNAL);
+        if (Files.exists(journalFile)) {
+            replay(journalFile, devices);
+        }
+        store.restore(devices);
+        return restoredPolicies;
+    }
+
+    /** Streams the snapshot: one device at a time, never the whole file as one tree. */
+    private List<SharedAccessPolicy> readSnapshot(Path snapshot, Map<String, DeviceEntry> devices) throws IOException {
+        List<SharedAccessPolicy> restoredPolicies = null;
+        try (InputStream in = Files.newInputStream(snapshot); JsonParser parser = Json.MAPPER.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException(snapshot + " is not a hub snapshot");
             }
-            etags.advanceTo(json.path("etagSequence").longValue());
-            restoredPolicies = decodePolicies(json.get("policies"));
-            for (JsonNode device : json.path("devices")) {
-                DeviceEntry entry = EntryCodec.decode(device);
-                devices.put(entry.deviceId(), entry);
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "formatVersion" -> {
+                        if (parser.getIntValue() != FORMAT_VERSION) {
+                            throw new IOException(snapshot + " has format version " + parser.getIntValue()
+                                    + "; this emulator reads version " + FORMAT_VERSION);
+                        }
+                    }
+                    case "etagSequence" -> etags.advanceTo(parser.getLongValue());
+                    case "policies" -> restoredPolicies = decodePolicies(SUBTREE.readTree(parser));
+                    case "devices" -> {
+                        while (parser.nextToken() == JsonToken.START_OBJECT) {
+                            DeviceEntry entry = EntryCodec.decode(SUBTREE.readTree(parser));
+                            devices.put(entry.deviceId(), entry);
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
             }
         }
-        Path journalFile = directory.resolve("journal.jsonl");
-        if (Files.exists(journalFile)) {
-            int replayed = 0;
-            for (String line : Files.readAllLines(journalFile, StandardCharsets.UTF_8)) {
+        return restoredPolicies;
+    }
+
+    private void replay(Path journalFile, Map<String, DeviceEntry> devices) throws IOException {
+        int replayed = 0;
+        try (BufferedReader reader = Files.newBufferedReader(journalFile, StandardCharsets.UTF_8)) {
+            String line;
+            String unreadable = null;
+            while ((line = reader.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
+                }
+                if (unreadable != null) {
+                    throw new IOException(journalFile + " has an unreadable line before its end; refusing to drop "
+                            + "the acknowledged changes after it");
                 }
                 JsonNode change;
                 try {
                     change = Json.parse(line.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException torn) {
-                    LOG.warn("Ignoring an incomplete last journal line in {}", journalFile);
-                    break;
+                    unreadable = line;
+                    continue;
                 }
                 etags.advanceTo(change.path("s").longValue());
                 JsonNode entry = change.get("e");
@@ -151,30 +264,63 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
                 }
                 replayed++;
             }
-            LOG.info("Replayed {} journaled changes from {}", replayed, journalFile);
+            if (unreadable != null) {
+                LOG.warn("Ignoring an incomplete last journal line in {} (a write interrupted by a crash)", journalFile);
+            }
         }
-        return new Restored(restoredPolicies, devices);
+        LOG.info("Replayed {} journaled changes from {}", replayed, journalFile);
     }
 
-    private void writeSnapshot(DeviceStore store) throws IOException {
-        ObjectNode json = Json.object();
-        json.put("formatVersion", FORMAT_VERSION);
-        json.put("etagSequence", etags.current());
-        json.set("policies", encodePolicies(policies));
-        ArrayNode devices = json.putArray("devices");
-        for (DeviceEntry entry : store.after(null)) {
-            devices.add(EntryCodec.encode(entry));
+    private void writeSnapshot() throws IOException {
+        Path temporary = directory.resolve(SNAPSHOT + ".tmp");
+        Files.deleteIfExists(temporary);
+        try (OutputStream out = Files.newOutputStream(
+                Files.createFile(temporary, ownerOnly(OWNER_ONLY_FILE)));
+             JsonGenerator generator = Json.MAPPER.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeNumberField("formatVersion", FORMAT_VERSION);
+            generator.writeNumberField("etagSequence", etags.current());
+            generator.writeFieldName("policies");
+            Json.MAPPER.writeTree(generator, encodePolicies(policies));
+            generator.writeArrayFieldStart("devices");
+            for (DeviceEntry entry : store.after(null)) {
+                Json.MAPPER.writeTree(generator, EntryCodec.encode(entry));
+            }
+            generator.writeEndArray();
+            generator.writeEndObject();
         }
-        Path temporary = directory.resolve("state.json.tmp");
-        Files.write(temporary, Json.bytes(json));
-        Files.move(temporary, directory.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING,
+        Files.move(temporary, directory.resolve(SNAPSHOT), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
-        Files.deleteIfExists(directory.resolve("journal.jsonl"));
+        Files.deleteIfExists(directory.resolve(JOURNAL));
     }
 
     private void openJournal() throws IOException {
-        journal = Files.newBufferedWriter(directory.resolve("journal.jsonl"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Path file = directory.resolve(JOURNAL);
+        if (!Files.exists(file)) {
+            Files.createFile(file, ownerOnly(OWNER_ONLY_FILE));
+        }
+        journal = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        journalBytes = Files.size(file);
+    }
+
+    private void releaseLock() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            Files.createDirectories(directory, ownerOnly(OWNER_ONLY_DIRECTORY));
+        }
+    }
+
+    /** Owner-only permissions where the file system has POSIX permissions; none elsewhere. */
+    private static FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
+        boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        return posix ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
     }
 
     private static ArrayNode encodePolicies(List<SharedAccessPolicy> policies) {

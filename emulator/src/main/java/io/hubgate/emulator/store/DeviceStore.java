@@ -1,6 +1,9 @@
 package io.hubgate.emulator.store;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -14,8 +17,9 @@ import java.util.function.UnaryOperator;
  * <p>Thread-safety: reads never lock (a concurrent sorted map of immutable entries). Writes to
  * one device are serialised by a lock striped by device id, so a read-modify-write such as an
  * etag-checked update cannot lose another writer's change; writes to different devices run in
- * parallel. The listener sees each commit under the same lock, so its order per device is the
- * commit order.
+ * parallel. The listener (the journal) sees each change under the same lock and publishes it once
+ * durable, so its order per device is the commit order and a listener that throws (a journal that
+ * cannot write) cancels the change. Observers hear of a change after it is visible.
  */
 public final class DeviceStore {
 
@@ -25,6 +29,7 @@ public final class DeviceStore {
     private final ConcurrentSkipListMap<String, DeviceEntry> devices = new ConcurrentSkipListMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private volatile StoreListener listener = StoreListener.NONE;
+    private final List<BiConsumer<String, DeviceEntry>> observers = new CopyOnWriteArrayList<>();
 
     public DeviceStore() {
         for (int i = 0; i < STRIPES; i++) {
@@ -32,8 +37,14 @@ public final class DeviceStore {
         }
     }
 
+    /** The one listener that makes changes durable (the journal). */
     public void setListener(StoreListener listener) {
         this.listener = Objects.requireNonNull(listener);
+    }
+
+    /** Also tell {@code observer} of every change, after it is visible (null entry: deleted). */
+    public void addObserver(BiConsumer<String, DeviceEntry> observer) {
+        observers.add(Objects.requireNonNull(observer));
     }
 
     /** The current entry, or null. Never blocks. */
@@ -58,12 +69,17 @@ public final class DeviceStore {
             if (next == current) {
                 return current;
             }
-            if (next == null) {
-                devices.remove(deviceId);
-            } else {
-                devices.put(deviceId, next);
+            // Durable first: if the write cannot be journaled it must not become visible either.
+            listener.committed(deviceId, next, () -> {
+                if (next == null) {
+                    devices.remove(deviceId);
+                } else {
+                    devices.put(deviceId, next);
+                }
+            });
+            for (BiConsumer<String, DeviceEntry> observer : observers) {
+                observer.accept(deviceId, next);
             }
-            listener.committed(deviceId, next);
             return next;
         } finally {
             lock.unlock();

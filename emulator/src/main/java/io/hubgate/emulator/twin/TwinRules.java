@@ -3,7 +3,7 @@ package io.hubgate.emulator.twin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubgate.emulator.http.HubException;
 
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,8 +29,10 @@ public final class TwinRules {
     public static final int MAX_DESIRED_BYTES = 32 * 1024;
     public static final int MAX_REPORTED_BYTES = 32 * 1024;
     /** Integers must fit a double exactly: ±(2^52 - 1). */
-    private static final BigInteger MAX_INTEGER = BigInteger.valueOf(4503599627370495L);
-    private static final BigInteger MIN_INTEGER = BigInteger.valueOf(-4503599627370496L);
+    private static final BigDecimal MAX_INTEGER = BigDecimal.valueOf(4503599627370495L);
+    private static final BigDecimal MIN_INTEGER = BigDecimal.valueOf(-4503599627370496L);
+    /** Decimal digits before the point beyond which a number cannot be a finite double (1.8e308). */
+    private static final int MAX_DOUBLE_EXPONENT = 309;
 
     private TwinRules() {
     }
@@ -121,21 +123,26 @@ public final class TwinRules {
             if (utf8Length(value.textValue()) > MAX_STRING_BYTES) {
                 throw HubException.argumentInvalid("'" + path + "' is longer than " + MAX_STRING_BYTES + " bytes");
             }
-        } else if (value.isIntegralNumber() || (value.isBigDecimal() && isIntegral(value))) {
-            BigInteger integer = value.bigIntegerValue();
-            if (integer.compareTo(MAX_INTEGER) > 0 || integer.compareTo(MIN_INTEGER) < 0) {
-                throw HubException.argumentInvalid("'" + path + "' is outside the integer range "
-                        + MIN_INTEGER + " to " + MAX_INTEGER);
-            }
+        } else if (value.isNumber()) {
+            validateNumber(path, value);
         }
     }
 
-    private static boolean isIntegral(JsonNode decimal) {
-        try {
-            decimal.decimalValue().toBigIntegerExact();
-            return true;
-        } catch (ArithmeticException notIntegral) {
-            return false;
+    /**
+     * Integers must lie within ±2⁵², other numbers must be finite doubles. Works on the exact
+     * decimal without ever expanding it: a value such as {@code 1e100000000} would take minutes
+     * to turn into a BigInteger.
+     */
+    private static void validateNumber(String path, JsonNode value) {
+        BigDecimal decimal = value.decimalValue();
+        boolean integral = value.isIntegralNumber() || decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0;
+        if (integral) {
+            if (decimal.compareTo(MAX_INTEGER) > 0 || decimal.compareTo(MIN_INTEGER) < 0) {
+                throw HubException.argumentInvalid("'" + path + "' is outside the integer range "
+                        + MIN_INTEGER + " to " + MAX_INTEGER);
+            }
+        } else if (decimal.precision() - decimal.scale() > MAX_DOUBLE_EXPONENT || !Double.isFinite(decimal.doubleValue())) {
+            throw HubException.argumentInvalid("'" + path + "' is too large to be a double-precision number");
         }
     }
 
