@@ -2,6 +2,7 @@ package io.hubgate.emulator;
 
 import io.hubgate.emulator.auth.SasToken;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
+import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
 
 import javax.net.ssl.SSLContext;
@@ -21,9 +22,11 @@ import java.util.NoSuchElementException;
  * @param host            the address clients connect to, e.g. {@code 127.0.0.1}
  * @param port            the bound port
  * @param certificatePath the server certificate as PEM, for clients to trust
+ * @param entra           the local Entra ID: authority host, tenant, client credentials, managed identity, token minting
  */
 public record EmulatorCoordinates(String hubName, String hubHostName, String host, int port, Path certificatePath,
-                                  EmulatorCertificate certificate, List<SharedAccessPolicy> policies) {
+                                  EmulatorCertificate certificate, List<SharedAccessPolicy> policies,
+                                  EntraCoordinates entra) {
 
     /** Host and port as the SDKs' {@code (hostName, credential)} constructors take them: {@code 127.0.0.1:8443}. */
     public String hostWithPort() {

@@ -1,22 +1,14 @@
 package io.hubgate.emulator;
 
-import com.sun.net.httpserver.HttpHandler;
-import io.hubgate.emulator.api.HubRoutes;
-import io.hubgate.emulator.api.QueryApi;
-import io.hubgate.emulator.auth.SasAuthenticator;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
-import io.hubgate.emulator.control.ControlSurface;
-import io.hubgate.emulator.http.ErrorResponses;
-import io.hubgate.emulator.http.HubDispatcher;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.emulator.entra.EntraConfigFile;
+import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.TokenIssuer;
 import io.hubgate.emulator.http.HubHttpServer;
-import io.hubgate.emulator.http.HubResponse;
-import io.hubgate.emulator.http.RequestGate;
-import io.hubgate.emulator.http.RouteTable;
 import io.hubgate.emulator.methods.MethodInvoker;
 import io.hubgate.emulator.methods.OfflineDevices;
 import io.hubgate.emulator.persist.StateDirectory;
-import io.hubgate.emulator.registry.IdentityRegistry;
-import io.hubgate.emulator.registry.TwinRegistry;
 import io.hubgate.emulator.store.DeviceStore;
 import io.hubgate.emulator.store.EtagSequence;
 import io.hubgate.emulator.tls.EmulatorCertificate;
@@ -28,9 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -87,6 +78,7 @@ public final class IotHubEmulator implements AutoCloseable {
             throw new IllegalStateException("the emulator is already started");
         }
         try {
+            EntraDirectory directory = entraDirectory();
             List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
             if (settings.dataDirectory != null) {
                 state = StateDirectory.open(settings.dataDirectory, store, etags, policies);
@@ -97,33 +89,15 @@ public final class IotHubEmulator implements AutoCloseable {
             EmulatorCertificate certificate = certificate(hubHostName);
             Path certificatePath = writeCertificate(certificate);
 
-            IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock);
-            TwinRegistry twins = new TwinRegistry(registry);
-            RouteTable routes = HubRoutes.create(registry, twins, settings.methodInvoker, new QueryApi(store));
-            Set<String> hubHosts = Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1");
-            SasAuthenticator authenticator = new SasAuthenticator(policies, hubHosts, settings.clock);
-            ErrorResponses errors = new ErrorResponses(settings.clock);
-            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, RequestGate.OPEN, errors);
-
-            ControlSurface control = new ControlSurface();
-            control.add("POST", "/reset", (request, path) -> {
-                store.clear();
-                return HubResponse.noContent();
-            });
-            // Only the owner policy may drive the emulator itself.
-            SasAuthenticator ownerOnly = new SasAuthenticator(
-                    policies.stream().filter(p -> p.keyName().equals(OWNER_POLICY)).toList(), hubHosts, settings.clock);
-            HubDispatcher controlDispatcher = new HubDispatcher(control.routes(), ownerOnly, RequestGate.OPEN, errors);
-
-            Map<String, HttpHandler> contexts = new LinkedHashMap<>();
-            contexts.put("/", dispatcher);
-            contexts.put(ControlSurface.PREFIX, controlDispatcher);
-            server = new HubHttpServer(settings.bindAddress, settings.port, certificate.serverContext(), contexts,
-                    settings.workerThreads);
+            EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(hubHostName, settings.hubName,
+                    settings.bindAddress, settings.port, settings.workerThreads, certificate, store, etags, policies,
+                    directory, settings.tokenLifetime, settings.methodInvoker, settings.clock);
+            server = assembled.server();
             server.start();
             coordinates = new EmulatorCoordinates(settings.hubName, hubHostName, settings.bindAddress, server.port(),
-                    certificatePath, certificate, policies);
-            LOG.info("IoT Hub emulator serving {} on {}", hubHostName, coordinates.baseUrl());
+                    certificatePath, certificate, policies, assembled.entra().coordinates());
+            LOG.info("IoT Hub emulator serving {} on {}, Entra tenant {}", hubHostName, coordinates.baseUrl(),
+                    coordinates.entra().tenantId());
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the IoT Hub emulator: " + e.getMessage(), e);
@@ -140,6 +114,13 @@ public final class IotHubEmulator implements AutoCloseable {
     /** The device store, for components in the same process (the control surface, benchmarks). */
     public DeviceStore store() {
         return store;
+    }
+
+    private EntraDirectory entraDirectory() {
+        if (settings.entraDirectory != null) {
+            return settings.entraDirectory;
+        }
+        return settings.entraConfig != null ? EntraConfigFile.load(settings.entraConfig) : DefaultDirectory.create();
     }
 
     private EmulatorCertificate certificate(String hubHostName) throws IOException {
@@ -207,6 +188,9 @@ public final class IotHubEmulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int workerThreads = DEFAULT_WORKER_THREADS;
         private MethodInvoker methodInvoker = new OfflineDevices();
+        private Path entraConfig;
+        private EntraDirectory entraDirectory;
+        private Duration tokenLifetime = TokenIssuer.DEFAULT_LIFETIME;
 
         private Builder() {
         }
@@ -268,6 +252,27 @@ public final class IotHubEmulator implements AutoCloseable {
         /** Who answers direct methods; by default no device is online. */
         public Builder methodInvoker(MethodInvoker methodInvoker) {
             this.methodInvoker = Objects.requireNonNull(methodInvoker);
+            return this;
+        }
+
+        /** Read the local Entra's tenant, identities and role assignments from this JSON file (see {@link EntraConfigFile}). */
+        public Builder entraConfig(Path entraConfig) {
+            this.entraConfig = entraConfig;
+            return this;
+        }
+
+        /** Use this directory for the local Entra; it wins over {@link #entraConfig}. Default: {@link DefaultDirectory}. */
+        public Builder entraDirectory(EntraDirectory entraDirectory) {
+            this.entraDirectory = entraDirectory;
+            return this;
+        }
+
+        /** How long issued access tokens live; default {@link TokenIssuer#DEFAULT_LIFETIME}. */
+        public Builder tokenLifetime(Duration tokenLifetime) {
+            if (tokenLifetime == null || tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+                throw new IllegalArgumentException("a token lifetime must be positive, not " + tokenLifetime);
+            }
+            this.tokenLifetime = tokenLifetime;
             return this;
         }
 

@@ -61,6 +61,11 @@ public final class HubHttpServer implements AutoCloseable {
         contexts.forEach(server::createContext);
     }
 
+    /** Adds a handler for a path prefix before {@link #start()}, e.g. one that needs {@link #port()} to be built. */
+    public void addContext(String pathPrefix, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(pathPrefix, handler);
+    }
+
     public void start() {
         server.start();
     }
