@@ -98,6 +98,14 @@ public final class EntraCoordinates {
         return entra.federatedIssuer().mint(subject, null, null);
     }
 
+    /**
+     * Signs any claims with the issuer's current key (RS256, its {@code kid}): a correctly signed
+     * token with whatever claims a test needs, wrong ones included.
+     */
+    public String sign(com.nimbusds.jwt.JWTClaimsSet claims) {
+        return entra.tokenIssuer().signArbitrary(claims);
+    }
+
     /** Rotates the signing key; returns the new key id. */
     public String rotateSigningKey() {
         return entra.signingKeys().rotate();
