@@ -2,12 +2,13 @@ package io.hubgate.emulator;
 
 import io.hubgate.emulator.auth.SasToken;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
+import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
 
 import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -21,9 +22,12 @@ import java.util.NoSuchElementException;
  * @param host            the address clients connect to, e.g. {@code 127.0.0.1}
  * @param port            the bound port
  * @param certificatePath the server certificate as PEM, for clients to trust
+ * @param entra           the local Entra ID: authority host, tenant, client credentials, managed identity, token minting
+ * @param clock           the emulator's clock, so tokens minted here agree with the emulator on expiry
  */
 public record EmulatorCoordinates(String hubName, String hubHostName, String host, int port, Path certificatePath,
-                                  EmulatorCertificate certificate, List<SharedAccessPolicy> policies) {
+                                  EmulatorCertificate certificate, List<SharedAccessPolicy> policies,
+                                  EntraCoordinates entra, Clock clock) {
 
     /** Host and port as the SDKs' {@code (hostName, credential)} constructors take them: {@code 127.0.0.1:8443}. */
     public String hostWithPort() {
@@ -51,7 +55,7 @@ public record EmulatorCoordinates(String hubName, String hubHostName, String hos
 
     /** A service SAS token for the hub, signed with the policy's primary key. */
     public String sasToken(String keyName, Duration lifetime) {
-        return SasToken.create(hubHostName, keyName, policy(keyName).keys().primaryKey(), Instant.now().plus(lifetime));
+        return SasToken.create(hubHostName, keyName, policy(keyName).keys().primaryKey(), clock.instant().plus(lifetime));
     }
 
     /** A client TLS context that trusts the emulator's certificate. */

@@ -1,5 +1,8 @@
 package io.hubgate.emulator;
 
+import io.hubgate.emulator.auth.BearerAuthenticator;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.faults.HubTier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +46,15 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--key", description = "The PEM private key of --cert.")
     Path key;
 
+    @Option(names = "--entra-config", defaultValue = "${env:HUBGATE_EMULATOR_ENTRA_CONFIG}",
+            description = "JSON file with the local Entra tenant, identities and role assignments (env HUBGATE_EMULATOR_ENTRA_CONFIG; default: the built-in set).")
+    Path entraConfig;
+
+    @Option(names = "--token-lifetime", defaultValue = "${env:HUBGATE_EMULATOR_TOKEN_LIFETIME:-75m}",
+            converter = DurationConverter.class,
+            description = "Lifetime of issued access tokens, e.g. 75m, 90s, 2h or PT1H (env HUBGATE_EMULATOR_TOKEN_LIFETIME; default ${DEFAULT-VALUE}).")
+    Duration tokenLifetime;
+
     @Option(names = "--workers", defaultValue = "" + IotHubEmulator.DEFAULT_WORKER_THREADS,
             description = "Requests served at once (default ${DEFAULT-VALUE}).")
     int workers;
@@ -69,7 +81,8 @@ public final class EmulatorMain implements Callable<Integer> {
         }
         IotHubEmulator.Builder builder = IotHubEmulator.builder()
                 .hubName(hubName).bindAddress(bindAddress).port(port).workerThreads(workers)
-                .dataDirectory(dataDirectory).certificateOutput(certificateOutput);
+                .dataDirectory(dataDirectory).certificateOutput(certificateOutput)
+                .entraConfig(entraConfig).tokenLifetime(tokenLifetime);
         if (tier != null && !tier.isBlank()) {
             HubTier hubTier = HubTier.parse(tier);
             if (hubTier == null || units < 1 || units > hubTier.maxUnits()) {
@@ -115,6 +128,66 @@ public final class EmulatorMain implements Callable<Integer> {
                 + at.baseUrl() + "/statistics/devices?api-version=2021-04-12");
         out.println();
         out.println("Policies: " + String.join(", ", at.policies().stream().map(p -> p.keyName()).toList()));
+        printEntra(at, trustStore, out);
         out.flush();
+    }
+
+    private static void printEntra(EmulatorCoordinates at, Path trustStore, PrintStream out) {
+        EntraCoordinates entra = at.entra();
+        EntraCoordinates.ClientCredentials gateway = entra.applications().stream()
+                .filter(a -> a.displayName().equals(DefaultDirectory.GATEWAY)).findFirst()
+                .orElse(entra.applications().isEmpty() ? null : entra.applications().get(0));
+        out.println();
+        out.println("Local Entra ID (bearer tokens for the IoT Hub API; audience " + BearerAuthenticator.IOT_HUB_AUDIENCE + ")");
+        out.println("  Authority host     " + entra.authorityHost());
+        out.println("  Tenant id          " + entra.tenantId());
+        out.println("  Issuer             " + entra.issuer());
+        out.println("  OpenID metadata    " + entra.openIdConfigurationUrl());
+        out.println();
+        if (gateway != null && gateway.secret() != null) {
+            out.println("  DefaultAzureCredential / EnvironmentCredential with a client secret (" + gateway.displayName() + "):");
+            out.println("    export AZURE_AUTHORITY_HOST=" + entra.authorityHost());
+            out.println("    export AZURE_TENANT_ID=" + entra.tenantId());
+            out.println("    export AZURE_CLIENT_ID=" + gateway.clientId());
+            out.println("    export AZURE_CLIENT_SECRET=" + gateway.secret());
+        }
+        out.println("  ManagedIdentityCredential (App Service form; no client id: the system-assigned identity):");
+        out.println("    export IDENTITY_ENDPOINT=" + entra.managedIdentityEndpoint());
+        out.println("    export IDENTITY_HEADER=" + entra.identityHeader());
+        out.println("  Client-secret credentials need disableInstanceDiscovery() on their builder; every credential needs");
+        out.println("    the JVM to trust " + trustStore + " (azure-identity's Netty client reads -Djavax.net.ssl.trustStore).");
+        out.println();
+        out.println("  Applications (client id, secret):");
+        for (EntraCoordinates.ClientCredentials application : entra.applications()) {
+            out.println("    " + String.format("%-16s", application.displayName()) + " " + application.clientId() + "  "
+                    + (application.secret() == null ? "(no secret)" : application.secret()));
+        }
+    }
+
+    /** Reads 75m, 90s, 2h or an ISO-8601 duration (PT1H). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim();
+            Duration duration;
+            if (text.matches("\\d+[smh]")) {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                duration = switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            } else {
+                try {
+                    duration = Duration.parse(text);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 75m, 90s, 2h or PT1H");
+                }
+            }
+            if (duration.isZero() || duration.isNegative()) {
+                throw new CommandLine.TypeConversionException("a token lifetime must be positive");
+            }
+            return duration;
+        }
     }
 }

@@ -1,25 +1,16 @@
 package io.hubgate.emulator;
 
-import com.sun.net.httpserver.HttpHandler;
-import io.hubgate.emulator.api.HubRoutes;
-import io.hubgate.emulator.api.QueryApi;
-import io.hubgate.emulator.auth.SasAuthenticator;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
-import io.hubgate.emulator.control.ControlSurface;
+import io.hubgate.emulator.devices.SimulatedDevices;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.emulator.entra.EntraConfigFile;
+import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.TokenIssuer;
 import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.emulator.faults.Ticker;
-import io.hubgate.emulator.http.ErrorResponses;
-import io.hubgate.emulator.http.HubDispatcher;
 import io.hubgate.emulator.http.HubHttpServer;
-import io.hubgate.emulator.http.HubResponse;
-import io.hubgate.emulator.http.RequestGate;
-import io.hubgate.emulator.http.RouteTable;
-import io.hubgate.emulator.devices.DeviceSideControl;
-import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.persist.StateDirectory;
-import io.hubgate.emulator.registry.IdentityRegistry;
-import io.hubgate.emulator.registry.TwinRegistry;
 import io.hubgate.emulator.store.DeviceStore;
 import io.hubgate.emulator.store.EtagSequence;
 import io.hubgate.emulator.tls.EmulatorCertificate;
@@ -31,15 +22,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A local Azure IoT Hub: the service REST API over HTTPS, answering the official service SDKs
- * as the real hub does. Start it standalone ({@link EmulatorMain}) or embed it:
+ * as the real hub does, with a local Entra ID that issues tokens for it. Start it standalone
+ * ({@link EmulatorMain}) or embed it:
  *
  * <pre>{@code
  * try (IotHubEmulator hub = IotHubEmulator.builder().port(0).build().start()) {
@@ -67,8 +58,10 @@ public final class IotHubEmulator implements AutoCloseable {
     public static final String TRUST_STORE_FILE = "emulator-truststore.p12";
     /** The trust store holds only a public certificate; its password protects nothing secret. */
     public static final String TRUST_STORE_PASSWORD = "changeit";
+    private static final String CERTIFICATE_FILE = "emulator-cert.pem";
+    private static final String KEY_FILE = "emulator-key.pem";
 
-    private final Builder settings;
+    private final EmulatorSettings settings;
     private final DeviceStore store = new DeviceStore();
     private final EtagSequence etags = new EtagSequence(0);
     private final FaultInjector faults;
@@ -78,9 +71,9 @@ public final class IotHubEmulator implements AutoCloseable {
     private Path temporaryDirectory;
     private EmulatorCoordinates coordinates;
 
-    private IotHubEmulator(Builder settings) {
+    private IotHubEmulator(EmulatorSettings settings) {
         this.settings = settings;
-        this.faults = new FaultInjector(Ticker.SYSTEM, settings.tier, settings.units);
+        this.faults = new FaultInjector(Ticker.SYSTEM, settings.tier(), settings.units());
     }
 
     public static Builder builder() {
@@ -93,49 +86,31 @@ public final class IotHubEmulator implements AutoCloseable {
             throw new IllegalStateException("the emulator is already started");
         }
         try {
+            EntraDirectory directory = entraDirectory();
             List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
-            if (settings.dataDirectory != null) {
-                state = StateDirectory.open(settings.dataDirectory, store, etags, policies);
+            if (settings.dataDirectory() != null) {
+                state = StateDirectory.open(settings.dataDirectory(), store, etags, policies);
                 policies = state.policies();
                 store.setListener(state);
             }
-            String hubHostName = settings.hubName + ".azure-devices.net";
-            EmulatorCertificate certificate = certificate(hubHostName);
+            EmulatorCertificate certificate = certificate();
             Path certificatePath = writeCertificate(certificate);
 
-            IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock);
-            TwinRegistry twins = new TwinRegistry(registry);
-            devices = new SimulatedDevices(registry);
-            RouteTable routes = HubRoutes.create(registry, twins, devices, new QueryApi(store));
-            Set<String> hubHosts = Set.of(hubHostName, settings.hubName, "localhost", "127.0.0.1");
-            SasAuthenticator authenticator = new SasAuthenticator(policies, hubHosts, settings.clock);
-            ErrorResponses errors = new ErrorResponses(settings.clock);
-            HubDispatcher dispatcher = new HubDispatcher(routes, authenticator, faults, errors);
-
-            ControlSurface control = new ControlSurface();
-            new DeviceSideControl(devices).register(control);
-            control.add("POST", "/reset", (request, path) -> {
-                reset();
-                return HubResponse.noContent();
-            });
-            faults.register(control);
-            // Only the owner policy may drive the emulator itself.
-            SasAuthenticator ownerOnly = new SasAuthenticator(
-                    policies.stream().filter(p -> p.keyName().equals(OWNER_POLICY)).toList(), hubHosts, settings.clock);
-            HubDispatcher controlDispatcher = new HubDispatcher(control.routes(), ownerOnly, RequestGate.OPEN, errors);
-
-            Map<String, HttpHandler> contexts = new LinkedHashMap<>();
-            contexts.put("/", dispatcher);
-            contexts.put(ControlSurface.PREFIX, controlDispatcher);
-            server = new HubHttpServer(settings.bindAddress, settings.port, certificate.serverContext(), contexts,
-                    settings.workerThreads);
+            EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
+                    policies, directory, faults, this::reset);
+            devices = assembled.devices();
+            server = assembled.server();
             server.start();
-            coordinates = new EmulatorCoordinates(settings.hubName, hubHostName, settings.bindAddress, server.port(),
-                    certificatePath, certificate, policies);
-            LOG.info("IoT Hub emulator serving {} on {}", hubHostName, coordinates.baseUrl());
+            coordinates = new EmulatorCoordinates(settings.hubName(), settings.hubHostName(), settings.bindAddress(),
+                    server.port(), certificatePath, certificate, policies, assembled.entra().coordinates(), settings.clock());
+            LOG.info("IoT Hub emulator serving {} on {}, Entra tenant {}", settings.hubHostName(), coordinates.baseUrl(),
+                    coordinates.entra().tenantId());
             return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the IoT Hub emulator: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            abandonStart();
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("could not start the IoT Hub emulator: " + io.getMessage(), io)
+                    : (RuntimeException) e;
         }
     }
 
@@ -146,21 +121,20 @@ public final class IotHubEmulator implements AutoCloseable {
         return coordinates;
     }
 
-    /** Empties the hub and forgets all simulation state; policies, keys and the certificate stay. */
-    public void reset() {
+    /** Empties the hub and forgets all simulation state and faults; policies, keys and the certificate stay. */
+    public synchronized void reset() {
+        if (devices == null) {
+            throw new IllegalStateException("the emulator is not started");
+        }
         store.clear();
         devices.reset();
         faults.reset();
     }
 
     /** The device side, for tests in the same process. */
-    public SimulatedDevices devices() {
+    public synchronized SimulatedDevices devices() {
+        coordinates();
         return devices;
-    }
-
-    /** The device store, for components in the same process (the control surface, benchmarks). */
-    public DeviceStore store() {
-        return store;
     }
 
     /**
@@ -171,31 +145,47 @@ public final class IotHubEmulator implements AutoCloseable {
         return faults;
     }
 
-    private EmulatorCertificate certificate(String hubHostName) throws IOException {
-        if (settings.certificate != null) {
-            return settings.certificate;
-        }
-        if (settings.dataDirectory != null) {
-            Path cert = settings.dataDirectory.resolve("emulator-cert.pem");
-            Path key = settings.dataDirectory.resolve("emulator-key.pem");
-            if (Files.exists(cert) && Files.exists(key)) {
-                return EmulatorCertificate.fromPem(cert, key);
-            }
-            EmulatorCertificate generated = EmulatorCertificate.selfSigned(Set.of(hubHostName));
-            generated.writePrivateKey(key);
-            return generated;
-        }
-        return EmulatorCertificate.selfSigned(Set.of(hubHostName));
+    /** The device store, for components in the same process (the control surface, benchmarks). */
+    public DeviceStore store() {
+        return store;
     }
 
+    private EntraDirectory entraDirectory() {
+        if (settings.entraDirectory() != null) {
+            return settings.entraDirectory();
+        }
+        return settings.entraConfig() != null ? EntraConfigFile.load(settings.entraConfig()) : DefaultDirectory.create();
+    }
+
+    /** The configured certificate, else the data directory's (made there once), else a new one. */
+    private EmulatorCertificate certificate() throws IOException {
+        if (settings.certificate() != null) {
+            return settings.certificate();
+        }
+        Set<String> names = Set.of(settings.hubHostName());
+        if (settings.dataDirectory() == null) {
+            return EmulatorCertificate.selfSigned(names);
+        }
+        Path cert = settings.dataDirectory().resolve(CERTIFICATE_FILE);
+        Path key = settings.dataDirectory().resolve(KEY_FILE);
+        if (Files.exists(cert) && Files.exists(key)) {
+            return EmulatorCertificate.fromPem(cert, key);
+        }
+        EmulatorCertificate generated = EmulatorCertificate.selfSigned(names);
+        generated.writePrivateKey(key);
+        generated.writeCertificate(cert);
+        return generated;
+    }
+
+    /** Writes the PEM and the trust store where clients look: --cert-out, else the data or a temporary directory. */
     private Path writeCertificate(EmulatorCertificate certificate) throws IOException {
-        Path path = settings.certificateOutput;
-        if (path == null && settings.dataDirectory != null) {
-            path = settings.dataDirectory.resolve("emulator-cert.pem");
+        Path path = settings.certificateOutput();
+        if (path == null && settings.dataDirectory() != null) {
+            path = settings.dataDirectory().resolve(CERTIFICATE_FILE);
         }
         if (path == null) {
             temporaryDirectory = Files.createTempDirectory("hubgate-emulator");
-            path = temporaryDirectory.resolve("emulator-cert.pem");
+            path = temporaryDirectory.resolve(CERTIFICATE_FILE);
         }
         certificate.writeCertificate(path);
         certificate.writeTrustStore(path.resolveSibling(TRUST_STORE_FILE), TRUST_STORE_PASSWORD);
@@ -214,15 +204,39 @@ public final class IotHubEmulator implements AutoCloseable {
         try {
             if (state != null) {
                 state.checkpoint();
-                state.close();
-            }
-            if (temporaryDirectory != null) {
-                Files.deleteIfExists(temporaryDirectory.resolve("emulator-cert.pem"));
-                Files.deleteIfExists(temporaryDirectory.resolve(TRUST_STORE_FILE));
-                Files.deleteIfExists(temporaryDirectory);
             }
         } catch (IOException e) {
             LOG.warn("Could not write the final snapshot: {}", e.getMessage());
+        }
+        releaseFiles();
+    }
+
+    private void abandonStart() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (devices != null) {
+            devices.close();
+            devices = null;
+        }
+        releaseFiles();
+    }
+
+    private void releaseFiles() {
+        try {
+            if (state != null) {
+                state.close();
+                state = null;
+            }
+            if (temporaryDirectory != null) {
+                Files.deleteIfExists(temporaryDirectory.resolve(CERTIFICATE_FILE));
+                Files.deleteIfExists(temporaryDirectory.resolve(TRUST_STORE_FILE));
+                Files.deleteIfExists(temporaryDirectory);
+                temporaryDirectory = null;
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not release the emulator's files: {}", e.getMessage());
         }
     }
 
@@ -236,6 +250,9 @@ public final class IotHubEmulator implements AutoCloseable {
         private EmulatorCertificate certificate;
         private Clock clock = Clock.systemUTC();
         private int workerThreads = DEFAULT_WORKER_THREADS;
+        private Path entraConfig;
+        private EntraDirectory entraDirectory;
+        private Duration tokenLifetime = TokenIssuer.DEFAULT_LIFETIME;
         private HubTier tier;
         private int units;
 
@@ -271,7 +288,7 @@ public final class IotHubEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Where to write the certificate PEM; default: the data directory, or a temporary one. */
+        /** Where to write the certificate PEM (and the trust store beside it); default: the data directory, or a temporary one. */
         public Builder certificateOutput(Path certificateOutput) {
             this.certificateOutput = certificateOutput;
             return this;
@@ -296,6 +313,27 @@ public final class IotHubEmulator implements AutoCloseable {
             return this;
         }
 
+        /** Read the local Entra's tenant, identities and role assignments from this JSON file (see {@link EntraConfigFile}). */
+        public Builder entraConfig(Path entraConfig) {
+            this.entraConfig = entraConfig;
+            return this;
+        }
+
+        /** Use this directory for the local Entra; it wins over {@link #entraConfig}. Default: {@link DefaultDirectory}. */
+        public Builder entraDirectory(EntraDirectory entraDirectory) {
+            this.entraDirectory = entraDirectory;
+            return this;
+        }
+
+        /** How long issued access tokens live; default {@link TokenIssuer#DEFAULT_LIFETIME}. */
+        public Builder tokenLifetime(Duration tokenLifetime) {
+            if (tokenLifetime == null || tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+                throw new IllegalArgumentException("a token lifetime must be positive, not " + tokenLifetime);
+            }
+            this.tokenLifetime = tokenLifetime;
+            return this;
+        }
+
         /** Enforce this tier's throttles for {@code units} units from the start (default: no quota). */
         public Builder quota(HubTier tier, int units) {
             tier.limits(units); // refuses a unit count the tier does not sell
@@ -304,12 +342,14 @@ public final class IotHubEmulator implements AutoCloseable {
             return this;
         }
 
+        /** Freezes the settings: later changes to this builder do not reach the emulator. */
         public IotHubEmulator build() {
             if (!EmulatorCertificate.isLoopback(bindAddress)) {
                 LOG.warn("The emulator binds {}, which is not a loopback address: anyone who can reach it and holds a key can use it",
                         bindAddress);
             }
-            return new IotHubEmulator(this);
+            return new IotHubEmulator(new EmulatorSettings(hubName, bindAddress, port, dataDirectory, certificateOutput,
+                    certificate, clock, workerThreads, entraConfig, entraDirectory, tokenLifetime, tier, units));
         }
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The one HTTP handler: reads the exchange into a {@link HubRequest}, routes it, authenticates
@@ -27,12 +28,19 @@ public final class HubDispatcher implements HttpHandler {
     private final RequestAuthenticator authenticator;
     private final RequestGate gate;
     private final ErrorResponses errors;
+    private final Executor lateAnswers;
 
-    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors) {
+    /**
+     * @param lateAnswers writes answers that come later (a direct method's), so that the thread
+     *                    completing them (a timer) never does TLS and socket work itself
+     */
+    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors,
+                         Executor lateAnswers) {
         this.routes = routes;
         this.authenticator = authenticator;
         this.gate = gate;
         this.errors = errors;
+        this.lateAnswers = lateAnswers;
     }
 
     @Override
@@ -54,13 +62,13 @@ public final class HubDispatcher implements HttpHandler {
             response = toErrorResponse(exchange, failure);
         }
         if (response.later() != null) {
-            response.later().whenComplete((answer, failure) -> {
+            response.later().whenCompleteAsync((answer, failure) -> {
                 try {
                     write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure)));
                 } catch (IOException clientGone) {
                     LOG.debug("Could not deliver a deferred answer: {}", clientGone.getMessage());
                 }
-            });
+            }, lateAnswers);
             return;
         }
         write(exchange, response);

@@ -37,11 +37,6 @@ public final class HubHttpServer implements AutoCloseable {
      *                      refused request would be a dropped connection the client cannot
      *                      tell from a network fault
      */
-    public HubHttpServer(String bindAddress, int port, SSLContext tls, HubDispatcher dispatcher, int workerThreads)
-            throws IOException {
-        this(bindAddress, port, tls, java.util.Map.of("/", dispatcher), workerThreads);
-    }
-
     /**
      * @param contexts handlers by path prefix; the longest matching prefix wins, so "/" takes
      *                 whatever no other prefix claims
@@ -59,6 +54,16 @@ public final class HubHttpServer implements AutoCloseable {
                 });
         server.setExecutor(workers);
         contexts.forEach(server::createContext);
+    }
+
+    /** Adds a handler for a path prefix before {@link #start()}, e.g. one that needs {@link #port()} to be built. */
+    public void addContext(String pathPrefix, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(pathPrefix, handler);
+    }
+
+    /** The worker pool, also used to deliver answers that come later (direct methods). */
+    public java.util.concurrent.Executor workers() {
+        return workers;
     }
 
     public void start() {

@@ -1,0 +1,112 @@
+package io.hubgate.emulator.entra;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An issuer's RSA signing keys. One key signs; {@link #rotate()} makes a new key the signing one,
+ * and the old keys stay published (and good for verification) until the last token each of them
+ * signed has expired, then retire. So a rotation never invalidates a token, and a retired key
+ * never comes back. It is also the {@link JWKSource} verifiers read, so what is published and
+ * what is accepted are the same set.
+ *
+ * <p>Keys live in memory only: after a restart, earlier tokens no longer verify. Thread-safe.
+ */
+public final class SigningKeys implements JWKSource<SecurityContext> {
+
+    /** RSA modulus size, as Entra's own signing keys. */
+    public static final int KEY_SIZE_BITS = 2048;
+
+    private final Clock clock;
+    private final List<Entry> keys = new ArrayList<>();
+
+    /** A key and the latest expiry of a token it signed (null: it signed none yet). */
+    private static final class Entry {
+        final RSAKey key;
+        Instant lastExpiry;
+
+        Entry(RSAKey key) {
+            this.key = key;
+        }
+    }
+
+    public SigningKeys(Clock clock) {
+        this.clock = clock;
+        keys.add(new Entry(generate()));
+    }
+
+    /** Adds a new signing key; the previous ones only verify from now on. Returns the new key's id. */
+    public synchronized String rotate() {
+        keys.add(new Entry(generate()));
+        retireExpired();
+        return currentKeyId();
+    }
+
+    /** The id ({@code kid}) of the key that signs. */
+    public synchronized String currentKeyId() {
+        return keys.get(keys.size() - 1).key.getKeyID();
+    }
+
+    /** Signs the claims with the current key: RS256, header {@code kid} and {@code typ: JWT}. */
+    public synchronized String sign(JWTClaimsSet claims) {
+        Entry current = keys.get(keys.size() - 1);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(current.key.getKeyID())
+                .type(JOSEObjectType.JWT).build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(new RSASSASigner(current.key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("RS256 signing with a generated 2048-bit key failed", e);
+        }
+        Instant expiry = claims.getExpirationTime() == null ? Instant.MAX : claims.getExpirationTime().toInstant();
+        if (current.lastExpiry == null || expiry.isAfter(current.lastExpiry)) {
+            current.lastExpiry = expiry;
+        }
+        return jwt.serialize();
+    }
+
+    /** The public keys that verify: the signing key and every older one with a token still unexpired. */
+    public synchronized JWKSet published() {
+        retireExpired();
+        return new JWKSet(keys.stream().map(e -> (JWK) e.key.toPublicJWK()).toList());
+    }
+
+    @Override
+    public List<JWK> get(JWKSelector selector, SecurityContext context) {
+        return selector.select(published());
+    }
+
+    private void retireExpired() {
+        Instant now = clock.instant();
+        Entry current = keys.get(keys.size() - 1);
+        keys.removeIf(e -> e != current && (e.lastExpiry == null || !now.isBefore(e.lastExpiry)));
+    }
+
+    private static RSAKey generate() {
+        try {
+            return new RSAKeyGenerator(KEY_SIZE_BITS).keyID(UUID.randomUUID().toString().replace("-", ""))
+                    .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the JDK cannot generate a 2048-bit RSA key", e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.hubgate.emulator.entra;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rotation keeps an old key published exactly as long as a token it signed can still be valid. */
+class SigningKeysTest {
+
+    /** A clock the test moves by hand. */
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final MovableClock clock = new MovableClock();
+    private final SigningKeys keys = new SigningKeys(clock);
+
+    private void signExpiringIn(Duration lifetime) {
+        keys.sign(new JWTClaimsSet.Builder().subject("s").expirationTime(Date.from(clock.instant().plus(lifetime))).build());
+    }
+
+    private java.util.List<String> publishedKids() {
+        return keys.published().getKeys().stream().map(JWK::getKeyID).toList();
+    }
+
+    @Test
+    void anOldKeyStaysPublishedUntilItsLastTokenExpires_thenRetires() {
+        String first = keys.currentKeyId();
+        signExpiringIn(Duration.ofMinutes(75));
+
+        String second = keys.rotate();
+        clock.advance(Duration.ofMinutes(74));
+        assertThat(publishedKids()).containsExactly(first, second);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(publishedKids()).containsExactly(second);
+    }
+
+    @Test
+    void aKeyThatSignedNothing_retiresAtRotation() {
+        String first = keys.currentKeyId();
+
+        String second = keys.rotate();
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(publishedKids()).containsExactly(second);
+    }
+
+    @Test
+    void theSigningKeyIsNeverRetired_evenWhenItsTokensHaveExpired() {
+        signExpiringIn(Duration.ofMinutes(1));
+        clock.advance(Duration.ofHours(5));
+
+        assertThat(publishedKids()).containsExactly(keys.currentKeyId());
+    }
+
+    @Test
+    void publishedKeysHoldNoPrivateParts() {
+        assertThat(keys.published().getKeys()).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
+    }
+}
