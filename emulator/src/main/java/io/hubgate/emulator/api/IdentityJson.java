@@ -195,7 +195,7 @@ final class IdentityJson {
     }
 
     private static void validateThumbprint(String name, String thumbprint) {
-        boolean hex = thumbprint.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+        boolean hex = thumbprint.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
         if (!hex || (thumbprint.length() != 40 && thumbprint.length() != 64)) {
             throw HubException.argumentInvalid("x509Thumbprint." + name
                     + " must be a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint");

@@ -23,11 +23,11 @@ import io.hubgate.emulator.store.DeviceStore;
 public final class QueryApi {
 
     /** The service returns at most 1000 items a page. */
-    public static final int MAX_PAGE_SIZE = 1000;
-    /** Items a page when the client does not say (the Java SDK's own default). */
+    public static final int MAX_PAGE_SIZE = QueryExecutor.MAX_PAGE_SIZE;
+    /** Items a page when the client does not say (the service's default is undocumented; Java always sends 50). */
     public static final int DEFAULT_PAGE_SIZE = 100;
     /** Query text is at most 8 KB. */
-    public static final int MAX_QUERY_LENGTH = 8192;
+    public static final int MAX_QUERY_LENGTH = TwinQuery.MAX_TEXT_LENGTH;
 
     private final QueryExecutor executor = new QueryExecutor();
     private final TwinRows rows;

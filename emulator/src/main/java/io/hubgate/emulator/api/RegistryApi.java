@@ -48,7 +48,8 @@ final class RegistryApi {
     static DeviceChanges readDeviceChanges(JsonNode body, DeviceIdentity current) {
         return new DeviceChanges(
                 IdentityJson.readEnabled(body),
-                IdentityJson.readStatusReason(body),
+                // Like every other field: absent keeps the current value, an explicit null clears it.
+                body.has("statusReason") || current == null ? IdentityJson.readStatusReason(body) : current.statusReason(),
                 IdentityJson.readAuthentication(body, current == null ? null : current.authentication()),
                 IdentityJson.readIotEdge(body, current != null && current.iotEdge()),
                 IdentityJson.optionalText(body, "deviceScope"),

@@ -1,7 +1,5 @@
 package io.hubgate.emulator.control;
 
-import io.hubgate.emulator.http.HubRequest;
-import io.hubgate.emulator.http.HubResponse;
 import io.hubgate.emulator.http.Operation;
 import io.hubgate.emulator.http.RouteTable;
 
@@ -31,10 +29,5 @@ public final class ControlSurface {
 
     public RouteTable routes() {
         return routes;
-    }
-
-    /** A convenience for handlers that answer with no body. */
-    public static HubResponse done(HubRequest request) {
-        return HubResponse.noContent();
     }
 }

@@ -48,8 +48,8 @@ final class PathDecoder {
                 if (i + 2 >= raw.length()) {
                     throw badEscape(raw);
                 }
-                int high = Character.digit(raw.charAt(i + 1), 16);
-                int low = Character.digit(raw.charAt(i + 2), 16);
+                int high = hexValue(raw.charAt(i + 1));
+                int low = hexValue(raw.charAt(i + 2));
                 if (high < 0 || low < 0) {
                     throw badEscape(raw);
                 }
@@ -69,6 +69,20 @@ final class PathDecoder {
         } catch (CharacterCodingException e) {
             throw new HubException(HubErrorCode.ARGUMENT_INVALID, "The path segment '" + raw + "' is not valid UTF-8");
         }
+    }
+
+    /** ASCII hex only: Character.digit would also accept other scripts' digits. */
+    static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static HubException badEscape(String raw) {

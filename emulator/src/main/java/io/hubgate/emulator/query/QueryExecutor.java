@@ -22,7 +22,7 @@ public final class QueryExecutor {
 
     /** Page-size bounds of IoT Hub's {@code x-ms-max-item-count}; the caller clamps, this is a safety net. */
     static final int MIN_PAGE_SIZE = 1;
-    static final int MAX_PAGE_SIZE = 1000;
+    public static final int MAX_PAGE_SIZE = 1000;
 
     private static final String TWIN_ITEMS = "twin";
     private static final String RAW_ITEMS = "raw";
