@@ -1,0 +1,98 @@
+package io.hubgate.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.hubgate.server.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server and nothing else: binds, serves the API with health and reflection, and stops
+ * gracefully — health turns NOT_SERVING, new calls are refused, in-flight calls get the grace
+ * period to finish, then whatever remains is cancelled.
+ */
+public final class GatewayServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    /** After the grace period, calls still running get this long to see their cancellation. */
+    static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(5);
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final List<String> serviceNames;
+
+    /**
+     * @param services     the API services
+     * @param interceptors applied to every API call, outermost first
+     */
+    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors)
+            throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()));
+        if (config.plaintext()) {
+            if (!InetAddress.getByName(config.bindAddress()).isLoopbackAddress()) {
+                throw new IllegalArgumentException("plaintext is allowed only on a loopback address, not on "
+                        + config.bindAddress() + "; configure --tls-cert and --tls-key");
+            }
+        } else {
+            builder.sslContext(GrpcSslContexts.forServer(config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile()).build());
+        }
+        List<ServerInterceptor> reversed = new java.util.ArrayList<>(interceptors);
+        java.util.Collections.reverse(reversed); // intercept() wraps the last one outermost
+        this.serviceNames = services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
+        for (BindableService service : services) {
+            builder.addService(ServerInterceptors.intercept(service, reversed));
+        }
+        builder.addService(health.getHealthService());
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+        this.server = builder.build();
+    }
+
+    public GatewayServer start() throws IOException {
+        server.start();
+        health.setStatus("", ServingStatus.SERVING);
+        serviceNames.forEach(name -> health.setStatus(name, ServingStatus.SERVING));
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Stops gracefully: NOT_SERVING first (load balancers stop sending), no new calls, then up to
+     * {@code grace} for the calls in flight to complete.
+     *
+     * @return true when every call completed within the grace period
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        boolean drained = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        if (!drained) {
+            LOG.warn("Calls still running after {}; cancelling them", grace);
+            server.shutdownNow();
+            server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return drained;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

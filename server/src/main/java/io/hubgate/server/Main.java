@@ -1,0 +1,56 @@
+package io.hubgate.server;
+
+import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.config.GatewayOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * {@code hubgate [options]}: parses the configuration, starts the gateway, and stops it gracefully
+ * on SIGTERM or Ctrl+C (health NOT_SERVING, in-flight calls drained, then exit).
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        GatewayOptions options = new GatewayOptions();
+        CommandLine cli = new CommandLine(options);
+        GatewayConfig config;
+        try {
+            cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(System.out);
+                return;
+            }
+            if (cli.isVersionHelpRequested()) {
+                cli.printVersionHelp(System.out);
+                return;
+            }
+            config = options.toConfig();
+        } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
+            System.err.println("hubgate: " + invalid.getMessage());
+            System.err.println("Run with --help for the options.");
+            System.exit(2);
+            return;
+        }
+        try {
+            Gateway gateway = Gateway.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    gateway.close();
+                } catch (Exception e) {
+                    LOG.warn("Stopping failed: {}", e.getMessage());
+                }
+            }, "hubgate-shutdown"));
+            gateway.awaitTermination();
+        } catch (Exception failed) {
+            LOG.error("hubgate could not start: {}", failed.getMessage(), failed);
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.hubgate.server.api;
+
+import com.google.protobuf.FieldMask;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
+import io.grpc.Status;
+import io.hubgate.api.v1.AuthenticationType;
+import io.hubgate.api.v1.DeviceStatus;
+import io.hubgate.api.v1.UpdateDeviceRequest;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated UpdateDevice request: which fields change, checked against the device the
+ * gateway reads first. The SDK writes devices unconditionally (If-Match: *), so the caller's
+ * etag is compared with the device as read just before the write; a concurrent writer between
+ * that read and the write is not detected (documented on the RPC).
+ */
+record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.api.v1.Device values) {
+
+    static final List<String> UPDATABLE = List.of("status", "authentication_type", "symmetric_keys",
+            "x509_thumbprints", "iot_edge", "device_scope", "parent_scopes");
+
+    /** @param prefix the request's path in a batch ("requests[2].") or "" */
+    static DeviceUpdate of(UpdateDeviceRequest request, String prefix) {
+        io.hubgate.api.v1.Device device = request.getDevice();
+        Validation validation = new Validation().id(prefix + "device.device_id", device.getDeviceId(), "device id");
+        Set<String> paths = paths(request.hasUpdateMask() ? request.getUpdateMask() : null, prefix, validation);
+        if (paths.contains("authentication_type") || paths.contains("symmetric_keys") || paths.contains("x509_thumbprints")) {
+            RequestChecks.credentials(validation, prefix + "device", device.getAuthenticationType(),
+                    device.hasSymmetricKeys() ? device.getSymmetricKeys() : null,
+                    device.hasX509Thumbprints() ? device.getX509Thumbprints() : null);
+        }
+        if (paths.contains("status") && device.getStatus() == DeviceStatus.DEVICE_STATUS_UNSPECIFIED) {
+            validation.add(prefix + "device.status", "status is in update_mask, so it must be ENABLED or DISABLED");
+        }
+        validation.check();
+        return new DeviceUpdate(device.getDeviceId(), device.getEtag(), paths, device);
+    }
+
+    private static Set<String> paths(FieldMask mask, String prefix, Validation validation) {
+        Set<String> paths = new LinkedHashSet<>();
+        if (mask == null || mask.getPathsCount() == 0) {
+            validation.add(prefix + "update_mask", "update_mask is required: name the fields to change, or \"*\" for all of "
+                    + String.join(", ", UPDATABLE));
+            return paths;
+        }
+        for (String path : mask.getPathsList()) {
+            if (path.equals("*")) {
+                paths.addAll(UPDATABLE);
+            } else if (UPDATABLE.contains(path)) {
+                paths.add(path);
+            } else {
+                validation.add(prefix + "update_mask", "'" + path + "' cannot be updated; updatable fields are "
+                        + String.join(", ", UPDATABLE));
+            }
+        }
+        return paths;
+    }
+
+    /** ABORTED when the caller's etag is set and no longer the device's. */
+    void checkEtag(String currentEtag) {
+        if (!etag.isEmpty() && !etag.equals(currentEtag)) {
+            throw Status.ABORTED.withDescription("The device " + deviceId + " has changed since etag " + etag
+                    + "; read it again and retry").asRuntimeException();
+        }
+    }
+
+    void applyTo(Device device) {
+        if (paths.contains("status")) {
+            device.setStatus(values.getStatus() == DeviceStatus.DEVICE_STATUS_DISABLED
+                    ? com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Disabled
+                    : com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Enabled);
+        }
+        if (paths.contains("authentication_type") || paths.contains("symmetric_keys") || paths.contains("x509_thumbprints")) {
+            AuthenticationType type = values.getAuthenticationType() == AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED
+                    ? IdentityMapper.authenticationType(device.getAuthenticationType()) : values.getAuthenticationType();
+            IdentityMapper.applyCredentials(device, type, values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
+                    values.hasX509Thumbprints() ? values.getX509Thumbprints() : null);
+        }
+        if (paths.contains("iot_edge")) {
+            DeviceCapabilities capabilities = new DeviceCapabilities();
+            capabilities.setIotEdge(values.getIotEdge());
+            device.setCapabilities(capabilities);
+        }
+        if (paths.contains("device_scope")) {
+            device.setScope(values.getDeviceScope().isEmpty() ? null : values.getDeviceScope());
+        }
+        if (paths.contains("parent_scopes")) {
+            device.getParentScopes().clear();
+            device.getParentScopes().addAll(values.getParentScopesList());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.hubgate.server.api;
+
+/**
+ * Decides whether the current caller may see symmetric keys (IDENTITY_VIEW_WITH_KEYS). Caller
+ * authorization supplies the real rule; without it every caller may.
+ */
+@FunctionalInterface
+public interface KeyAccess {
+
+    /** True when the caller of the current gRPC call may read keys. */
+    boolean mayReadKeys();
+
+    KeyAccess ANYONE = () -> true;
+}

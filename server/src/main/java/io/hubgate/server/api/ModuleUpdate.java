@@ -1,0 +1,58 @@
+package io.hubgate.server.api;
+
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import io.grpc.Status;
+import io.hubgate.api.v1.AuthenticationType;
+import io.hubgate.api.v1.UpdateModuleRequest;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A validated UpdateModule request; the etag is checked as for devices (see {@link DeviceUpdate}). */
+record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.api.v1.Module values) {
+
+    static final List<String> UPDATABLE = List.of("authentication_type", "symmetric_keys", "x509_thumbprints");
+
+    static ModuleUpdate of(UpdateModuleRequest request) {
+        io.hubgate.api.v1.Module module = request.getModule();
+        Validation validation = new Validation()
+                .id("module.device_id", module.getDeviceId(), "device id")
+                .id("module.module_id", module.getModuleId(), "module id");
+        Set<String> paths = new LinkedHashSet<>();
+        if (!request.hasUpdateMask() || request.getUpdateMask().getPathsCount() == 0) {
+            validation.add("update_mask", "update_mask is required: name the fields to change, or \"*\" for all of "
+                    + String.join(", ", UPDATABLE));
+        } else {
+            for (String path : request.getUpdateMask().getPathsList()) {
+                if (path.equals("*")) {
+                    paths.addAll(UPDATABLE);
+                } else if (UPDATABLE.contains(path)) {
+                    paths.add(path);
+                } else {
+                    validation.add("update_mask", "'" + path + "' cannot be updated; updatable fields are "
+                            + String.join(", ", UPDATABLE));
+                }
+            }
+        }
+        RequestChecks.credentials(validation, "module", module.getAuthenticationType(),
+                module.hasSymmetricKeys() ? module.getSymmetricKeys() : null,
+                module.hasX509Thumbprints() ? module.getX509Thumbprints() : null);
+        validation.check();
+        return new ModuleUpdate(module.getDeviceId(), module.getModuleId(), module.getEtag(), module);
+    }
+
+    void checkEtag(String currentEtag) {
+        if (!etag.isEmpty() && !etag.equals(currentEtag)) {
+            throw Status.ABORTED.withDescription("The module " + moduleId + " on device " + deviceId
+                    + " has changed since etag " + etag + "; read it again and retry").asRuntimeException();
+        }
+    }
+
+    void applyTo(Module module) {
+        AuthenticationType type = values.getAuthenticationType() == AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED
+                ? IdentityMapper.authenticationType(module.getAuthenticationType()) : values.getAuthenticationType();
+        IdentityMapper.applyCredentials(module, type, values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
+                values.hasX509Thumbprints() ? values.getX509Thumbprints() : null);
+    }
+}

@@ -1,0 +1,88 @@
+package io.hubgate.server.api;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.query.QueryClient;
+import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
+import com.microsoft.azure.sdk.iot.service.query.RawQueryResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads IoT Hub query results one gRPC page at a time, with a page token that carries the query
+ * and IoT Hub's continuation, so a client needs nothing but the token to go on.
+ *
+ * <p>The SDK's response fetches the next upstream page by itself once the current one is used
+ * up, and does not say where one page ends. So the position is kept as "the continuation that
+ * fetched the current upstream page, and how many of its items were taken"; resuming re-fetches
+ * that page and skips what was taken. Nothing is lost or repeated even when IoT Hub returns
+ * short pages.
+ */
+final class QueryPager {
+
+    /** Where a client is in a query. {@code upstreamToken} null: at the first upstream page. */
+    record Position(String query, String upstreamToken, int skip) {
+    }
+
+    /** Raw JSON items of one page, and where the next page starts (null: no more). */
+    record Page(List<JsonObject> items, Position next) {
+    }
+
+    private QueryPager() {
+    }
+
+    static Page read(QueryClient client, Position position, int pageSize) throws IOException, IotHubException {
+        QueryPageOptions options = QueryPageOptions.builder().pageSize(pageSize)
+                .continuationToken(position.upstreamToken()).build();
+        RawQueryResponse response = client.queryRaw(position.query(), options);
+        String pageStart = position.upstreamToken();
+        int taken = 0;
+        List<JsonObject> items = new ArrayList<>();
+        while (response.hasNext() && items.size() < pageSize) {
+            String before = response.getContinuationToken();
+            String item = response.next(options);
+            if (!Objects.equals(before, response.getContinuationToken())) {
+                pageStart = before; // the item came from a page fetched with the previous continuation
+                taken = 0;
+            }
+            taken++;
+            if (taken > position.skip() || !Objects.equals(pageStart, position.upstreamToken())) {
+                items.add(JsonParser.parseString(item).getAsJsonObject());
+            }
+        }
+        Position next = response.hasNext() ? new Position(position.query(), pageStart, taken) : null;
+        return new Page(items, next);
+    }
+
+    static String encode(Position position) {
+        JsonObject json = new JsonObject();
+        json.addProperty("q", position.query());
+        if (position.upstreamToken() != null) {
+            json.addProperty("c", position.upstreamToken());
+        }
+        json.addProperty("s", position.skip());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a page token; INVALID_ARGUMENT on field {@code field} for anything not made by {@link #encode}. */
+    static Position decode(String token, String field) {
+        try {
+            JsonObject json = JsonParser.parseString(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            int skip = json.get("s").getAsInt();
+            String query = json.get("q").getAsString();
+            if (skip < 0 || query.isEmpty()) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new Position(query, json.has("c") ? json.get("c").getAsString() : null, skip);
+        } catch (RuntimeException malformed) {
+            throw Validation.invalidField(field, "the page token is malformed; pass back next_page_token unchanged");
+        }
+    }
+}

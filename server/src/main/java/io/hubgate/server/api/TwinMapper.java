@@ -1,0 +1,97 @@
+package io.hubgate.server.api;
+
+import com.google.protobuf.Struct;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
+import com.microsoft.azure.sdk.iot.service.twin.TwinMetadata;
+import com.microsoft.azure.sdk.iot.service.twin.TwinStatus;
+import io.hubgate.api.v1.ConnectionState;
+import io.hubgate.api.v1.DeviceStatus;
+import io.hubgate.api.v1.TwinProperties;
+
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Maps SDK twins to proto twins: values as Structs, $version and $metadata kept apart. */
+final class TwinMapper {
+
+    private TwinMapper() {
+    }
+
+    static io.hubgate.api.v1.Twin toProto(Twin twin) {
+        io.hubgate.api.v1.Twin.Builder proto = io.hubgate.api.v1.Twin.newBuilder()
+                .setDeviceId(IdentityMapper.nullToEmpty(twin.getDeviceId()))
+                .setModuleId(IdentityMapper.nullToEmpty(twin.getModuleId()))
+                .setEtag(IdentityMapper.nullToEmpty(twin.getETag()))
+                .setVersion(twin.getVersion() == null ? 0 : twin.getVersion())
+                .setTags(StructConverter.toStruct(twin.getTags()))
+                .setDesired(properties(twin.getDesiredProperties()))
+                .setReported(properties(twin.getReportedProperties()))
+                .setModelId(IdentityMapper.nullToEmpty(twin.getModelId()))
+                .setIotEdge(twin.getCapabilities() != null && Boolean.TRUE.equals(twin.getCapabilities().isIotEdge()));
+        if (twin.getStatus() != null) {
+            proto.setStatus(twin.getStatus() == TwinStatus.DISABLED ? DeviceStatus.DEVICE_STATUS_DISABLED
+                    : DeviceStatus.DEVICE_STATUS_ENABLED);
+        }
+        if (twin.getConnectionState() != null) {
+            proto.setConnectionState("connected".equals(twin.getConnectionState().toLowerCase(Locale.ROOT))
+                    ? ConnectionState.CONNECTION_STATE_CONNECTED : ConnectionState.CONNECTION_STATE_DISCONNECTED);
+        }
+        com.google.protobuf.Timestamp lastActivity = Timestamps.parse(twin.getLastActivityTime());
+        if (lastActivity != null) {
+            proto.setLastActivityTime(lastActivity);
+        }
+        return proto.build();
+    }
+
+    private static TwinProperties properties(TwinCollection collection) {
+        TwinProperties.Builder properties = TwinProperties.newBuilder()
+                .setProperties(StructConverter.toStruct(collection))
+                .setMetadata(StructConverter.toStruct(metadata(collection)));
+        if (collection.getVersion() != null) {
+            properties.setVersion(collection.getVersion());
+        }
+        return properties.build();
+    }
+
+    /** The $metadata tree of a collection, rebuilt from the SDK's per-key metadata. */
+    private static Map<String, Object> metadata(TwinCollection collection) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        stamp(tree, collection.getTwinMetadata());
+        for (Map.Entry<String, Object> entry : collection.entrySet()) {
+            Map<String, Object> child = entry.getValue() instanceof TwinCollection nested
+                    ? metadata(nested) : new LinkedHashMap<>();
+            if (!(entry.getValue() instanceof TwinCollection)) {
+                stamp(child, collection.getTwinMetadata(entry.getKey()));
+            }
+            tree.put(entry.getKey(), child);
+        }
+        return tree;
+    }
+
+    private static void stamp(Map<String, Object> node, TwinMetadata metadata) {
+        if (metadata == null) {
+            return;
+        }
+        if (metadata.getLastUpdated() != null) {
+            node.put(TwinMetadata.LAST_UPDATE_TAG, DateTimeFormatter.ISO_INSTANT.format(metadata.getLastUpdated().toInstant()));
+        }
+        if (metadata.getLastUpdatedVersion() != null) {
+            node.put(TwinMetadata.LAST_UPDATE_VERSION_TAG, metadata.getLastUpdatedVersion());
+        }
+    }
+
+    /** An SDK twin carrying only the given tags and desired properties (for patch and replace). */
+    static Twin toSdk(String deviceId, String moduleId, Struct tags, Struct desired) {
+        Twin twin = moduleId.isEmpty() ? new Twin(deviceId) : new Twin(deviceId, moduleId);
+        if (tags != null) {
+            twin.getTags().putAll(StructConverter.toMap(tags));
+        }
+        if (desired != null) {
+            twin.getDesiredProperties().putAll(StructConverter.toMap(desired));
+        }
+        return twin;
+    }
+}

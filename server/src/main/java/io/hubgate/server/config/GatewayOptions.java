@@ -1,0 +1,183 @@
+package io.hubgate.server.config;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * The gateway's command line: every flag has an environment variable (flags win), and both
+ * resolve into one {@link GatewayConfig} in {@link #toConfig()}, validated there with messages
+ * that name the flag. Azure's own variables (AZURE_CLIENT_ID …) are not flags: azure-identity
+ * reads them with their standard meaning.
+ */
+@Command(name = "hubgate", mixinStandardHelpOptions = true, version = "hubgate 0.1.0", sortOptions = false,
+        description = "gRPC gateway to Azure IoT Hub. With no --hub-host it runs on an embedded IoT Hub emulator.")
+public final class GatewayOptions {
+
+    @Option(names = "--bind", defaultValue = "${env:HUBGATE_BIND:-" + GatewayConfig.DEFAULT_BIND_ADDRESS + "}",
+            description = "Address gRPC listens on (env HUBGATE_BIND; default ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @Option(names = "--port", defaultValue = "${env:HUBGATE_PORT:-" + GatewayConfig.DEFAULT_PORT + "}",
+            description = "gRPC port, 0 for any free one (env HUBGATE_PORT; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:HUBGATE_TLS_CERT}",
+            description = "PEM certificate chain for callers' TLS (env HUBGATE_TLS_CERT). Without it the gateway serves plaintext, on loopback only.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", defaultValue = "${env:HUBGATE_TLS_KEY}",
+            description = "PEM private key of --tls-cert (env HUBGATE_TLS_KEY).")
+    Path tlsPrivateKey;
+
+    @Option(names = "--hub-host", defaultValue = "${env:HUBGATE_HUB_HOST}",
+            description = "IoT Hub host name, e.g. myhub.azure-devices.net (env HUBGATE_HUB_HOST). Unset: embedded emulator.")
+    String hubHost;
+
+    @Option(names = "--hub-ca-cert", defaultValue = "${env:HUBGATE_HUB_CA_CERT}",
+            description = "Extra PEM certificate to trust for the hub and its token issuer, e.g. a standalone emulator's (env HUBGATE_HUB_CA_CERT).")
+    Path hubCaCertificate;
+
+    @Option(names = "--credential", defaultValue = "${env:HUBGATE_CREDENTIAL:-default}",
+            description = "default | managed-identity | client-secret | client-certificate | workload-identity | sas (env HUBGATE_CREDENTIAL; default ${DEFAULT-VALUE}).")
+    String credential;
+
+    @Option(names = "--managed-identity-client-id", defaultValue = "${env:HUBGATE_MANAGED_IDENTITY_CLIENT_ID}",
+            description = "Client id of a user-assigned managed identity (env HUBGATE_MANAGED_IDENTITY_CLIENT_ID).")
+    String managedIdentityClientId;
+
+    @Option(names = "--hub-connection-string", defaultValue = "${env:HUBGATE_HUB_CONNECTION_STRING}",
+            description = "sas: a service connection string; prefer the environment variable HUBGATE_HUB_CONNECTION_STRING (flags are visible to other users).")
+    String connectionString;
+
+    @Option(names = "--sas-key-name", defaultValue = "${env:HUBGATE_SAS_KEY_NAME}",
+            description = "sas with a host that has a port: the shared access policy (env HUBGATE_SAS_KEY_NAME).")
+    String sasKeyName;
+
+    @Option(names = "--sas-key", defaultValue = "${env:HUBGATE_SAS_KEY}",
+            description = "sas with a host that has a port: the policy key; prefer the environment variable HUBGATE_SAS_KEY.")
+    String sasKey;
+
+    @Option(names = "--max-concurrent-calls", defaultValue = "${env:HUBGATE_MAX_CONCURRENT_CALLS:-" + GatewayConfig.DEFAULT_MAX_CONCURRENT_CALLS + "}",
+            description = "IoT Hub calls in flight at once (env HUBGATE_MAX_CONCURRENT_CALLS; default ${DEFAULT-VALUE}).")
+    int maxConcurrentCalls;
+
+    @Option(names = "--max-queued-calls", defaultValue = "${env:HUBGATE_MAX_QUEUED_CALLS:-" + GatewayConfig.DEFAULT_MAX_QUEUED_CALLS + "}",
+            description = "Calls waiting for a slot before new ones get RESOURCE_EXHAUSTED (env HUBGATE_MAX_QUEUED_CALLS; default ${DEFAULT-VALUE}).")
+    int maxQueuedCalls;
+
+    @Option(names = "--upstream-timeout", defaultValue = "${env:HUBGATE_UPSTREAM_TIMEOUT:-24s}",
+            description = "Time budget of a call without a deadline (env HUBGATE_UPSTREAM_TIMEOUT; default ${DEFAULT-VALUE}).")
+    String upstreamTimeout;
+
+    @Option(names = "--shutdown-grace", defaultValue = "${env:HUBGATE_SHUTDOWN_GRACE:-20s}",
+            description = "How long in-flight calls may finish after SIGTERM (env HUBGATE_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
+    String shutdownGrace;
+
+    /** Resolves and validates; {@link IllegalArgumentException} messages name the flag at fault. */
+    public GatewayConfig toConfig() {
+        CredentialMode mode = CredentialMode.parse(credential);
+        if (mode == null) {
+            throw new IllegalArgumentException("--credential must be one of default, managed-identity, client-secret, "
+                    + "client-certificate, workload-identity, sas; not '" + credential + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0 to 65535, not " + port);
+        }
+        if (maxConcurrentCalls < 1 || maxQueuedCalls < 1) {
+            throw new IllegalArgumentException("--max-concurrent-calls and --max-queued-calls must be at least 1");
+        }
+        if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        requireReadable("--tls-cert", tlsCertificate);
+        requireReadable("--tls-key", tlsPrivateKey);
+        requireReadable("--hub-ca-cert", hubCaCertificate);
+        boolean plaintext = tlsCertificate == null;
+        if (plaintext && !isLoopback(bindAddress)) {
+            throw new IllegalArgumentException("--bind " + bindAddress + " is not a loopback address: give --tls-cert and "
+                    + "--tls-key (plaintext is for local development only)");
+        }
+        String host = blankToNull(hubHost);
+        if (connectionString != null && !connectionString.isBlank()) {
+            mode = CredentialMode.SAS;
+            if (host == null) {
+                host = hostOf(connectionString);
+            }
+        }
+        if (mode == CredentialMode.SAS && blankToNull(connectionString) == null
+                && (blankToNull(sasKeyName) == null || blankToNull(sasKey) == null)) {
+            throw new IllegalArgumentException("--credential sas needs --hub-connection-string, or --sas-key-name and --sas-key");
+        }
+        HubTarget hub = host == null ? null : new HubTarget(host, hubCaCertificate);
+        CredentialSettings settings = new CredentialSettings(mode, blankToNull(managedIdentityClientId),
+                blankToNull(connectionString), blankToNull(sasKeyName), blankToNull(sasKey));
+        return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
+                maxConcurrentCalls, maxQueuedCalls, duration("--upstream-timeout", upstreamTimeout),
+                duration("--shutdown-grace", shutdownGrace));
+    }
+
+    /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */
+    static Duration duration(String flag, String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (value.startsWith("pt")) {
+                return Duration.parse(value.toUpperCase(Locale.ROOT));
+            }
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(flag + " must be a duration such as 20s, 2m or PT20S, not '" + text + "'");
+        }
+    }
+
+    private static String hostOf(String connectionString) {
+        for (String part : connectionString.split(";")) {
+            if (part.trim().toLowerCase(Locale.ROOT).startsWith("hostname=")) {
+                return part.trim().substring("hostname=".length());
+            }
+        }
+        throw new IllegalArgumentException("--hub-connection-string has no HostName");
+    }
+
+    private static void requireReadable(String flag, Path path) {
+        if (path != null && !Files.isReadable(path)) {
+            throw new IllegalArgumentException(flag + " " + path + " cannot be read");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+
+    /** Parses the command line into a configuration (for tests and Main). */
+    public static GatewayConfig parse(String... args) {
+        GatewayOptions options = new GatewayOptions();
+        new CommandLine(options).parseArgs(args);
+        return options.toConfig();
+    }
+}

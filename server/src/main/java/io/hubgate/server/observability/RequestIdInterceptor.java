@@ -1,0 +1,45 @@
+package io.hubgate.server.observability;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every call a request id: the caller's {@code x-request-id} when it is a sane token,
+ * else a new UUID. It is put in the gRPC {@link Context} for logs and echoed in the response
+ * headers, so a caller can quote it when reporting a problem.
+ */
+public final class RequestIdInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> HEADER = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Context.Key<String> REQUEST_ID = Context.key("hubgate-request-id");
+    /** Caller-chosen ids are kept only if short and plain, so they cannot forge log lines. */
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String offered = headers.get(HEADER);
+        String requestId = offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        ServerCall<Q, R> echoing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata responseHeaders) {
+                responseHeaders.put(HEADER, requestId);
+                super.sendHeaders(responseHeaders);
+            }
+        };
+        return Contexts.interceptCall(Context.current().withValue(REQUEST_ID, requestId), echoing, headers, next);
+    }
+
+    /** The current call's request id, or "-" outside a call. */
+    public static String current() {
+        String id = REQUEST_ID.get();
+        return id == null ? "-" : id;
+    }
+}

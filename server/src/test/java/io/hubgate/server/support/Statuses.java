@@ -1,0 +1,48 @@
+package io.hubgate.server.support;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+import java.util.List;
+
+/** Reads the rich error details of a failed call, as a client would. */
+public final class Statuses {
+
+    private Statuses() {
+    }
+
+    public static ErrorInfo errorInfo(StatusRuntimeException failure) {
+        return detail(failure, ErrorInfo.class);
+    }
+
+    public static RetryInfo retryInfo(StatusRuntimeException failure) {
+        return detail(failure, RetryInfo.class);
+    }
+
+    public static List<String> violatedFields(StatusRuntimeException failure) {
+        BadRequest badRequest = detail(failure, BadRequest.class);
+        return badRequest == null ? List.of() : badRequest.getFieldViolationsList().stream()
+                .map(BadRequest.FieldViolation::getField).toList();
+    }
+
+    private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException failure, Class<T> type) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+        if (status == null) {
+            return null;
+        }
+        for (com.google.protobuf.Any any : status.getDetailsList()) {
+            if (any.is(type)) {
+                try {
+                    return any.unpack(type);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return null;
+    }
+}
