@@ -5,6 +5,9 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import reactor.core.publisher.Mono;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +20,7 @@ public final class CountingTokenCredential implements TokenCredential {
     private final TokenCredential delegate;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final List<Instant> requestTimes = new CopyOnWriteArrayList<>();
     private volatile int failFromRequest = Integer.MAX_VALUE;
 
     public CountingTokenCredential(TokenCredential delegate) {
@@ -35,9 +39,15 @@ public final class CountingTokenCredential implements TokenCredential {
         return requests.get();
     }
 
+    /** When each request was made, in order. */
+    public List<Instant> requestTimes() {
+        return List.copyOf(requestTimes);
+    }
+
     @Override
     public Mono<AccessToken> getToken(TokenRequestContext request) {
         return Mono.defer(() -> {
+            requestTimes.add(Instant.now());
             int number = requests.incrementAndGet();
             if (number >= failFromRequest && failuresLeft.getAndDecrement() > 0) {
                 return Mono.error(new IllegalStateException("token endpoint unavailable (request " + number + ")"));
