@@ -120,9 +120,16 @@ public final class GatewayOptions {
         HubTarget hub = host == null ? null : new HubTarget(host, hubCaCertificate);
         CredentialSettings settings = new CredentialSettings(mode, blankToNull(managedIdentityClientId),
                 blankToNull(connectionString), blankToNull(sasKeyName), blankToNull(sasKey));
+        Duration upstream = duration("--upstream-timeout", upstreamTimeout);
+        if (upstream.isNegative() || upstream.isZero()) {
+            throw new IllegalArgumentException("--upstream-timeout must be positive, not " + upstreamTimeout);
+        }
+        Duration grace = duration("--shutdown-grace", shutdownGrace);
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
+        }
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
-                maxConcurrentCalls, maxQueuedCalls, duration("--upstream-timeout", upstreamTimeout),
-                duration("--shutdown-grace", shutdownGrace));
+                maxConcurrentCalls, maxQueuedCalls, upstream, grace);
     }
 
     /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */

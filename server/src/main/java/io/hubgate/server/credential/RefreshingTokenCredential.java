@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,6 +102,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
         private AccessToken token;
         private CompletableFuture<AccessToken> inFlight;
         private Duration retryDelay = FIRST_RETRY_DELAY;
+        /** The one pending background fetch: a new schedule replaces it, so refreshes never run in two chains. */
+        private ScheduledFuture<?> next;
         private volatile long fetches;
 
         Slot(TokenRequestContext request) {
@@ -152,10 +155,13 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
             return aheadOfExpiry.isAfter(halfLife) ? aheadOfExpiry : halfLife;
         }
 
-        private void schedule(Instant when) {
+        private synchronized void schedule(Instant when) {
             long delayMillis = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+            if (next != null) {
+                next.cancel(false);
+            }
             if (!scheduler.isShutdown()) {
-                scheduler.schedule(this::fetch, delayMillis, TimeUnit.MILLISECONDS);
+                next = scheduler.schedule(this::fetch, delayMillis, TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -1,0 +1,179 @@
+package io.hubgate.server;
+
+import io.hubgate.server.config.CredentialMode;
+import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.config.GatewayOptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Flags and defaults resolve into one {@link GatewayConfig}, and every refusal names the flag.
+ * The environment fallbacks ({@code ${env:HUBGATE_…}}) are resolved by picocli from the real
+ * process environment, which a test cannot change in-process: these tests run without any
+ * HUBGATE_ variable, and {@code GracefulShutdownTest} configures a child gateway through them.
+ */
+class GatewayOptionsTest {
+
+    private static final String KEY = "c2VjcmV0LWtleS1tYXRlcmlhbC0xMjM0NTY3ODkwMTI=";
+
+    @TempDir
+    static Path dir;
+    private static Path certificate;
+    private static Path privateKey;
+
+    @BeforeAll
+    static void files() throws Exception {
+        assertThat(System.getenv().keySet()).as("these tests assume no HUBGATE_ variable").noneMatch(name -> name.startsWith("HUBGATE_"));
+        certificate = Files.writeString(dir.resolve("tls.crt"), "certificate");
+        privateKey = Files.writeString(dir.resolve("tls.key"), "key");
+    }
+
+    @Test
+    void noFlags_areTheDocumentedDefaults_onTheEmbeddedHub() {
+        GatewayConfig config = GatewayOptions.parse();
+
+        assertThat(config.bindAddress()).isEqualTo(GatewayConfig.DEFAULT_BIND_ADDRESS);
+        assertThat(config.port()).isEqualTo(GatewayConfig.DEFAULT_PORT);
+        assertThat(config.plaintext()).isTrue();
+        assertThat(config.embeddedHub()).isTrue();
+        assertThat(config.credential().mode()).isEqualTo(CredentialMode.DEFAULT);
+        assertThat(config.maxConcurrentCalls()).isEqualTo(GatewayConfig.DEFAULT_MAX_CONCURRENT_CALLS);
+        assertThat(config.maxQueuedCalls()).isEqualTo(GatewayConfig.DEFAULT_MAX_QUEUED_CALLS);
+        assertThat(config.upstreamTimeout()).isEqualTo(GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT);
+        assertThat(config.shutdownGrace()).isEqualTo(GatewayConfig.DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    @Test
+    void everyFlag_landsInTheConfiguration() {
+        GatewayConfig config = GatewayOptions.parse("--bind", "0.0.0.0", "--port", "7443",
+                "--tls-cert", certificate.toString(), "--tls-key", privateKey.toString(),
+                "--hub-host", "myhub.azure-devices.net", "--hub-ca-cert", certificate.toString(),
+                "--credential", "MANAGED_IDENTITY", "--managed-identity-client-id", "1234-abcd",
+                "--max-concurrent-calls", "8", "--max-queued-calls", "100",
+                "--upstream-timeout", "500ms", "--shutdown-grace", "PT1M");
+
+        assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(7443);
+        assertThat(config.plaintext()).isFalse();
+        assertThat(config.tlsCertificate()).isEqualTo(certificate);
+        assertThat(config.tlsPrivateKey()).isEqualTo(privateKey);
+        assertThat(config.hub().hostName()).isEqualTo("myhub.azure-devices.net");
+        assertThat(config.hub().caCertificate()).isEqualTo(certificate);
+        assertThat(config.credential().mode()).isEqualTo(CredentialMode.MANAGED_IDENTITY);
+        assertThat(config.credential().managedIdentityClientId()).isEqualTo("1234-abcd");
+        assertThat(config.maxConcurrentCalls()).isEqualTo(8);
+        assertThat(config.maxQueuedCalls()).isEqualTo(100);
+        assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void durations_acceptUnitsAndIso8601() {
+        assertThat(GatewayOptions.parse("--shutdown-grace", "90s").shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GatewayOptions.parse("--shutdown-grace", "2m").shutdownGrace()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(GatewayOptions.parse("--shutdown-grace", "1h").shutdownGrace()).isEqualTo(Duration.ofHours(1));
+        assertThat(GatewayOptions.parse("--shutdown-grace", "0s").shutdownGrace()).isZero();
+        assertThat(GatewayOptions.parse("--upstream-timeout", "pt30s").upstreamTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void hubConnectionString_impliesSas_andItsHost() {
+        GatewayConfig config = GatewayOptions.parse("--hub-connection-string",
+                "HostName=myhub.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY);
+
+        assertThat(config.credential().mode()).isEqualTo(CredentialMode.SAS);
+        assertThat(config.hub().hostName()).isEqualTo("myhub.azure-devices.net");
+        assertThat(config.credential().connectionString()).contains(KEY);
+        assertThat(config.credential().toString()).doesNotContain(KEY);
+        assertThat(config.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void sasWithKeyNameAndKey_forAHostWithAPort() {
+        GatewayConfig config = GatewayOptions.parse("--hub-host", "127.0.0.1:8443", "--credential", "sas",
+                "--sas-key-name", "iothubowner", "--sas-key", KEY);
+
+        assertThat(config.credential().mode()).isEqualTo(CredentialMode.SAS);
+        assertThat(config.hub().hostName()).isEqualTo("127.0.0.1:8443");
+        assertThat(config.credential().sasKey()).isEqualTo(KEY);
+        assertThat(config.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void nonLoopbackBindWithoutTls_isRefused_namingTheFlags() {
+        assertRefused("--bind 0.0.0.0 is not a loopback address", "--bind", "0.0.0.0");
+        assertRefused("--tls-cert", "--bind", "0.0.0.0");
+    }
+
+    @Test
+    void tlsCertWithoutTlsKey_isRefused() {
+        assertRefused("--tls-cert and --tls-key go together", "--tls-cert", certificate.toString());
+        assertRefused("--tls-cert and --tls-key go together", "--tls-key", privateKey.toString());
+    }
+
+    @Test
+    void unreadableFiles_areRefused_namingTheFlag() {
+        String missing = dir.resolve("missing.pem").toString();
+        assertRefused("--tls-cert " + missing + " cannot be read", "--tls-cert", missing, "--tls-key", privateKey.toString());
+        assertRefused("--hub-ca-cert " + missing + " cannot be read", "--hub-ca-cert", missing);
+    }
+
+    @Test
+    void unknownCredential_isRefused_listingTheModes() {
+        assertRefused("--credential must be one of default, managed-identity", "--credential", "password");
+    }
+
+    @Test
+    void badDurations_areRefused_namingTheFlag() {
+        assertRefused("--upstream-timeout must be a duration", "--upstream-timeout", "10 seconds");
+        assertRefused("--upstream-timeout must be a duration", "--upstream-timeout", "1.5s");
+        assertRefused("--shutdown-grace must be a duration", "--shutdown-grace", "");
+        assertRefused("--shutdown-grace must be a duration", "--shutdown-grace", "20x");
+    }
+
+    @Test
+    void negativeOrZeroTimeBudgets_areRefused_namingTheFlag() {
+        assertRefused("--shutdown-grace", "--shutdown-grace", "-5s");
+        assertRefused("--upstream-timeout", "--upstream-timeout", "-1s");
+        assertRefused("--upstream-timeout", "--upstream-timeout", "0s");
+    }
+
+    @Test
+    void sasWithoutKey_isRefused_withoutEchoingTheKey() {
+        assertRefused("--credential sas needs --hub-connection-string, or --sas-key-name and --sas-key",
+                "--hub-host", "127.0.0.1:8443", "--credential", "sas", "--sas-key-name", "iothubowner");
+        assertThatThrownBy(() -> GatewayOptions.parse("--credential", "sas", "--sas-key", KEY))
+                .isInstanceOf(IllegalArgumentException.class).message().doesNotContain(KEY);
+    }
+
+    @Test
+    void connectionStringWithoutHostName_isRefused_withoutEchoingTheKey() {
+        assertThatThrownBy(() -> GatewayOptions.parse("--hub-connection-string",
+                "SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--hub-connection-string")
+                .message().doesNotContain(KEY);
+    }
+
+    @Test
+    void outOfRangeNumbers_areRefused_namingTheFlag() {
+        assertRefused("--port must be 0 to 65535", "--port", "70000");
+        assertRefused("--max-concurrent-calls", "--max-concurrent-calls", "0");
+        assertRefused("--max-queued-calls", "--max-queued-calls", "0");
+        assertThatThrownBy(() -> GatewayOptions.parse("--port", "http"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--port");
+    }
+
+    private static void assertRefused(String message, String... args) {
+        assertThatThrownBy(() -> GatewayOptions.parse(args))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+}

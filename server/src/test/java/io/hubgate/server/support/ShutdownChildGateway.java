@@ -1,0 +1,102 @@
+package io.hubgate.server.support;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.hubgate.server.Main;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway as a real child process ({@link Main} on the test classpath), configured only
+ * through HUBGATE_ environment variables, with its output in a file. For tests of what happens
+ * to the process as a whole: signals, exit codes, the shutdown hook.
+ */
+public final class ShutdownChildGateway implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final ManagedChannel channel;
+
+    private ShutdownChildGateway(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /** Starts {@code hubgate} with these environment variables (and HUBGATE_PORT) and waits until health is SERVING. */
+    public static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience) throws Exception {
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.startsWith("AZURE_")
+                || name.startsWith("IDENTITY_") || name.startsWith("MSI_"));
+        builder.environment().putAll(environment);
+        builder.environment().put("HUBGATE_PORT", Integer.toString(port));
+        ShutdownChildGateway child = new ShutdownChildGateway(builder.start(), log, port);
+        Instant giveUp = Instant.now().plus(patience);
+        while (child.health() != HealthCheckResponse.ServingStatus.SERVING) {
+            if (!child.process.isAlive() || Instant.now().isAfter(giveUp)) {
+                child.close();
+                throw new IllegalStateException("the gateway did not start serving:\n" + child.output());
+            }
+            Thread.sleep(100);
+        }
+        return child;
+    }
+
+    /** The overall health status, or null when the health service cannot be reached. */
+    public HealthCheckResponse.ServingStatus health() {
+        try {
+            return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        } catch (StatusRuntimeException unreachable) {
+            return null;
+        }
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
