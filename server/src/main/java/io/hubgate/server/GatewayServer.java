@@ -31,6 +31,8 @@ public final class GatewayServer {
 
     /** After the grace period, calls still running get this long to see their cancellation. */
     static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(5);
+    /** How long health answers NOT_SERVING before new calls are refused (bounded by a quarter of the grace). */
+    static final Duration NOT_SERVING_NOTICE = Duration.ofSeconds(1);
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -82,6 +84,9 @@ public final class GatewayServer {
      */
     public boolean shutdown(Duration grace) throws InterruptedException {
         health.enterTerminalState();
+        // Give health checkers a moment to see NOT_SERVING and stop routing here before the
+        // server refuses new calls.
+        Thread.sleep(Math.min(NOT_SERVING_NOTICE.toMillis(), grace.toMillis() / 4));
         server.shutdown();
         boolean drained = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         if (!drained) {

@@ -40,6 +40,10 @@ public final class Main {
         }
         try {
             Gateway gateway = Gateway.start(config);
+            // Printed as well as logged: under "mvn -q exec:java" Maven's quiet logger hides INFO.
+            System.out.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
+                    + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
+                    + ". Press Ctrl+C to stop.");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     gateway.close();

@@ -44,6 +44,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
     /** First wait before retrying a failed background refresh; doubles up to {@link #MAX_RETRY_DELAY}. */
     public static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
     public static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+    /** A cached token is handed out only while it has at least this long to live. */
+    public static final Duration MIN_REMAINING = Duration.ofSeconds(5);
 
     private final TokenCredential delegate;
     private final Clock clock;
@@ -68,7 +70,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
 
     @Override
     public Mono<AccessToken> getToken(TokenRequestContext request) {
-        return Mono.defer(() -> Mono.fromFuture(slot(request).current()));
+        // suppressCancel: one caller giving up must not cancel the fetch other callers share.
+        return Mono.defer(() -> Mono.fromFuture(slot(request).current(), true));
     }
 
     @Override
@@ -112,7 +115,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
 
         /** The valid cached token, or the fetch in flight (joining it, or starting it). */
         synchronized CompletableFuture<AccessToken> current() {
-            if (token != null && clock.instant().isBefore(token.getExpiresAt().toInstant())) {
+            // A token about to expire is not handed out: it could expire on its way to IoT Hub.
+            if (token != null && clock.instant().plus(MIN_REMAINING).isBefore(token.getExpiresAt().toInstant())) {
                 return CompletableFuture.completedFuture(token);
             }
             return fetch();
