@@ -56,7 +56,14 @@ final class QueryPager {
                 items.add(JsonParser.parseString(item).getAsJsonObject());
             }
         }
-        Position next = response.hasNext() ? new Position(position.query(), pageStart, taken) : null;
+        if (!response.hasNext()) {
+            return new Page(items, null);
+        }
+        // IoT Hub never returns more than pageSize items a page: once that many are taken, the page
+        // is used up and the next one starts at the response's continuation. Resuming from the
+        // page's own start instead would fetch it again only to skip all of it.
+        Position next = taken >= pageSize ? new Position(position.query(), response.getContinuationToken(), 0)
+                : new Position(position.query(), pageStart, taken);
         return new Page(items, next);
     }
 

@@ -86,10 +86,11 @@ final class TwinMapper {
     /** An SDK twin carrying only the given tags and desired properties (for patch and replace). */
     static Twin toSdk(String deviceId, String moduleId, Struct tags, Struct desired) {
         Twin twin = moduleId.isEmpty() ? new Twin(deviceId) : new Twin(deviceId, moduleId);
-        if (tags != null) {
+        // TwinCollection.putAll throws on an empty map; an empty section is the collection as built.
+        if (tags != null && tags.getFieldsCount() > 0) {
             twin.getTags().putAll(StructConverter.toMap(tags));
         }
-        if (desired != null) {
+        if (desired != null && desired.getFieldsCount() > 0) {
             twin.getDesiredProperties().putAll(StructConverter.toMap(desired));
         }
         return twin;
