@@ -64,6 +64,8 @@ class RegistryServiceTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(Statuses.errorInfo(e).getReason()).isEqualTo("DeviceNotFound");
                     assertThat(Statuses.errorInfo(e).getMetadataMap()).containsEntry("iotHubErrorCode", "404001");
+                    // The readable message, not IoT Hub's JSON error body.
+                    assertThat(e.getStatus().getDescription()).doesNotStartWith("{").contains("not registered");
                 });
     }
 

@@ -79,7 +79,7 @@ public final class HubErrorMapper {
         int numeric = hub.getErrorCode();
         int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
         String reason = IotHubErrorNames.name(numeric, httpStatus);
-        String message = hub.getMessage() == null ? reason : hub.getMessage().trim();
+        String message = readable(hub.getMessage(), reason);
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
             case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
@@ -95,6 +95,30 @@ public final class HubErrorMapper {
                     ? status(Code.UNAVAILABLE, message, DOMAIN, reason, numeric, null)
                     : status(Code.UNKNOWN, message, DOMAIN, reason, numeric, null);
         };
+    }
+
+    /**
+     * The human part of an IoT Hub error: the SDK's exception message is often the service's whole
+     * JSON error body ({"errorCode":…,"trackingId":…,"message":…}); a client wants its "message".
+     */
+    static String readable(String sdkMessage, String fallback) {
+        if (sdkMessage == null || sdkMessage.isBlank()) {
+            return fallback;
+        }
+        String text = sdkMessage.trim();
+        int brace = text.indexOf('{');
+        if (brace >= 0) {
+            try {
+                com.google.gson.JsonElement json = com.google.gson.JsonParser.parseString(text.substring(brace));
+                if (json.isJsonObject() && json.getAsJsonObject().has("message")
+                        && json.getAsJsonObject().get("message").isJsonPrimitive()) {
+                    return json.getAsJsonObject().get("message").getAsString();
+                }
+            } catch (RuntimeException notJson) {
+                // Not a JSON body after all: keep the text as the SDK gave it.
+            }
+        }
+        return text;
     }
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
