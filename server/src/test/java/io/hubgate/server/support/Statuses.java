@@ -8,11 +8,24 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** Reads the rich error details of a failed call, as a client would. */
 public final class Statuses {
 
     private Statuses() {
+    }
+
+    /** Runs a call that must fail, and returns its failure (an AssertionError if it succeeds or fails otherwise). */
+    public static StatusRuntimeException failureOf(Callable<?> call) {
+        try {
+            Object result = call.call();
+            throw new AssertionError("expected the call to fail, but it returned " + result);
+        } catch (StatusRuntimeException failure) {
+            return failure;
+        } catch (Exception other) {
+            throw new AssertionError("expected a gRPC status, got " + other, other);
+        }
     }
 
     public static ErrorInfo errorInfo(StatusRuntimeException failure) {
