@@ -42,8 +42,23 @@ public final class Statuses {
                 .map(BadRequest.FieldViolation::getField).toList();
     }
 
+    /** The ErrorInfo of a {@code google.rpc.Status} as a batch item carries it, or null. */
+    public static ErrorInfo errorInfo(com.google.rpc.Status status) {
+        return detail(status, ErrorInfo.class);
+    }
+
+    /** The BadRequest fields of a {@code google.rpc.Status} as a batch item carries it. */
+    public static List<String> violatedFields(com.google.rpc.Status status) {
+        BadRequest badRequest = detail(status, BadRequest.class);
+        return badRequest == null ? List.of() : badRequest.getFieldViolationsList().stream()
+                .map(BadRequest.FieldViolation::getField).toList();
+    }
+
     private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException failure, Class<T> type) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+        return detail(StatusProto.fromThrowable(failure), type);
+    }
+
+    private static <T extends com.google.protobuf.Message> T detail(com.google.rpc.Status status, Class<T> type) {
         if (status == null) {
             return null;
         }
