@@ -1,5 +1,8 @@
 package io.hubgate.server.hub;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.rpc.Code;
@@ -79,7 +82,7 @@ public final class HubErrorMapper {
         int numeric = hub.getErrorCode();
         int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
         String reason = IotHubErrorNames.name(numeric, httpStatus);
-        String message = hub.getMessage() == null ? reason : hub.getMessage().trim();
+        String message = hubMessage(hub.getMessage(), reason);
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
             case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
@@ -95,6 +98,31 @@ public final class HubErrorMapper {
                     ? status(Code.UNAVAILABLE, message, DOMAIN, reason, numeric, null)
                     : status(Code.UNKNOWN, message, DOMAIN, reason, numeric, null);
         };
+    }
+
+    /**
+     * IoT Hub's own sentence. The SDK's exception message is the whole JSON error body
+     * ({@code {"errorCode":…,"trackingId":…,"message":…,"timestampUtc":…}}, or the older
+     * {@code {"Message":"ErrorCode:Name;text",…}}), which is no message for a gRPC caller; anything
+     * that is not such a body is kept as it is.
+     */
+    static String hubMessage(String raw, String reason) {
+        String text = raw == null ? "" : raw.trim();
+        if (text.startsWith("{")) {
+            try {
+                JsonObject body = JsonParser.parseString(text).getAsJsonObject();
+                JsonElement message = body.has("message") ? body.get("message") : body.get("Message");
+                if (message != null && message.isJsonPrimitive() && !message.getAsString().isBlank()) {
+                    text = message.getAsString().trim();
+                    if (text.startsWith("ErrorCode:") && text.indexOf(';') > 0) {
+                        text = text.substring(text.indexOf(';') + 1).trim();
+                    }
+                }
+            } catch (RuntimeException notJson) {
+                // Not a JSON body after all: the raw text is still the best message there is.
+            }
+        }
+        return text.isEmpty() ? reason : text;
     }
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
