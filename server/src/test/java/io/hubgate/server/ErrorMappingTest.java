@@ -142,6 +142,7 @@ class ErrorMappingTest {
         StatusRuntimeException failure = failureOf(() -> create(id));
 
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getStatus().getDescription()).isEqualTo("The service is unavailable (injected fault)");
         assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo("ServiceUnavailable");
         assertThat(Statuses.errorInfo(failure).getMetadataMap()).containsEntry("iotHubErrorCode", "503001");
         assertThat(unavailable.fired()).isEqualTo(1);

@@ -68,11 +68,13 @@ class RegistryServiceTest {
     }
 
     @Test
-    void getMissing_isNotFound_withTheIotHubReason() {
+    void getMissing_isNotFound_withTheIotHubReason_andIotHubsSentenceAsTheMessage() {
+        String id = TestGateway.uniqueId("none");
         assertThatThrownBy(() -> gateway.registry().getDevice(GetDeviceRequest.newBuilder()
-                .setDeviceId(TestGateway.uniqueId("none")).build()))
+                .setDeviceId(id).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).contains(id).doesNotContain("{").doesNotContain("trackingId");
                     assertThat(Statuses.errorInfo(e).getReason()).isEqualTo("DeviceNotFound");
                     assertThat(Statuses.errorInfo(e).getMetadataMap()).containsEntry("iotHubErrorCode", "404001");
                 });
