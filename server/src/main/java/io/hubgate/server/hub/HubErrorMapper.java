@@ -1,5 +1,8 @@
 package io.hubgate.server.hub;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.rpc.Code;
@@ -79,7 +82,7 @@ public final class HubErrorMapper {
         int numeric = hub.getErrorCode();
         int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
         String reason = IotHubErrorNames.name(numeric, httpStatus);
-        String message = readable(hub.getMessage(), reason);
+        String message = hubMessage(hub.getMessage(), reason);
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
             case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
@@ -98,27 +101,28 @@ public final class HubErrorMapper {
     }
 
     /**
-     * The human part of an IoT Hub error: the SDK's exception message is often the service's whole
-     * JSON error body ({"errorCode":…,"trackingId":…,"message":…}); a client wants its "message".
+     * IoT Hub's own sentence. The SDK's exception message is the whole JSON error body
+     * ({@code {"errorCode":…,"trackingId":…,"message":…,"timestampUtc":…}}, or the older
+     * {@code {"Message":"ErrorCode:Name;text",…}}), which is no message for a gRPC caller; anything
+     * that is not such a body is kept as it is.
      */
-    static String readable(String sdkMessage, String fallback) {
-        if (sdkMessage == null || sdkMessage.isBlank()) {
-            return fallback;
-        }
-        String text = sdkMessage.trim();
-        int brace = text.indexOf('{');
-        if (brace >= 0) {
+    static String hubMessage(String raw, String reason) {
+        String text = raw == null ? "" : raw.trim();
+        if (text.startsWith("{")) {
             try {
-                com.google.gson.JsonElement json = com.google.gson.JsonParser.parseString(text.substring(brace));
-                if (json.isJsonObject() && json.getAsJsonObject().has("message")
-                        && json.getAsJsonObject().get("message").isJsonPrimitive()) {
-                    return json.getAsJsonObject().get("message").getAsString();
+                JsonObject body = JsonParser.parseString(text).getAsJsonObject();
+                JsonElement message = body.has("message") ? body.get("message") : body.get("Message");
+                if (message != null && message.isJsonPrimitive() && !message.getAsString().isBlank()) {
+                    text = message.getAsString().trim();
+                    if (text.startsWith("ErrorCode:") && text.indexOf(';') > 0) {
+                        text = text.substring(text.indexOf(';') + 1).trim();
+                    }
                 }
             } catch (RuntimeException notJson) {
-                // Not a JSON body after all: keep the text as the SDK gave it.
+                // Not a JSON body after all: the raw text is still the best message there is.
             }
         }
-        return text;
+        return text.isEmpty() ? reason : text;
     }
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */

@@ -5,10 +5,19 @@ import io.grpc.ManagedChannelBuilder;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.TwinServiceGrpc;
+import com.azure.core.util.Configuration;
+import com.azure.core.util.ConfigurationBuilder;
+import com.azure.core.util.ConfigurationSource;
+import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.IotHubEmulator;
+import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.Gateway;
+import io.hubgate.server.config.CredentialMode;
+import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.config.HubTarget;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +29,11 @@ public final class TestGateway implements AutoCloseable {
 
     private final Gateway gateway;
     private final ManagedChannel channel;
+    private final IotHubEmulator hub;
 
-    private TestGateway(Gateway gateway) {
+    private TestGateway(Gateway gateway, IotHubEmulator hub) {
         this.gateway = gateway;
+        this.hub = hub;
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
     }
 
@@ -32,9 +43,36 @@ public final class TestGateway implements AutoCloseable {
 
     public static TestGateway start(GatewayConfig config) {
         try {
-            return new TestGateway(Gateway.start(config));
+            Gateway started = Gateway.start(config);
+            return new TestGateway(started, started.hub().embeddedEmulator());
         } catch (Exception e) {
             throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A second gateway that talks to this one's emulator as a remote hub (the production path:
+     * host with port, the emulator's certificate as the CA, a client-secret credential from its
+     * local Entra), as the app registration {@code application} and with these executor limits.
+     * Sharing the emulator keeps one certificate in the JVM-wide trust the SDK uses.
+     */
+    public TestGateway sibling(String application, int maxConcurrentCalls, int maxQueuedCalls) {
+        EmulatorCoordinates at = hub().coordinates();
+        EntraCoordinates.ClientCredentials app = at.entra().application(application);
+        Map<String, String> variables = Map.of(
+                Configuration.PROPERTY_AZURE_AUTHORITY_HOST, at.entra().authorityHost(),
+                Configuration.PROPERTY_AZURE_TENANT_ID, at.entra().tenantId(),
+                Configuration.PROPERTY_AZURE_CLIENT_ID, app.clientId(),
+                Configuration.PROPERTY_AZURE_CLIENT_SECRET, app.secret());
+        ConfigurationSource nothing = prefix -> Map.of();
+        Configuration environment = new ConfigurationBuilder(nothing, nothing, prefix -> variables).build();
+        GatewayConfig config = new GatewayConfig(GatewayConfig.DEFAULT_BIND_ADDRESS, 0, true, null, null,
+                new HubTarget(at.hostWithPort(), at.certificatePath()), CredentialSettings.of(CredentialMode.CLIENT_SECRET),
+                maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE);
+        try {
+            return new TestGateway(Gateway.start(config, environment), hub());
+        } catch (Exception e) {
+            throw new IllegalStateException("the sibling gateway did not start: " + e.getMessage(), e);
         }
     }
 
@@ -58,9 +96,9 @@ public final class TestGateway implements AutoCloseable {
         return channel;
     }
 
-    /** The embedded emulator behind the gateway: simulated devices, faults, direct store access. */
+    /** The emulator behind the gateway (its own, or a sibling's owner's): simulated devices, faults, direct store access. */
     public IotHubEmulator hub() {
-        return gateway.hub().embeddedEmulator();
+        return hub;
     }
 
     public Gateway gateway() {
