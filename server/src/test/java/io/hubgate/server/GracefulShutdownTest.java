@@ -77,7 +77,10 @@ class GracefulShutdownTest {
 
                 gateway.process().destroy(); // SIGTERM on Linux
 
+                // First a short notice (health NOT_SERVING, calls still taken: polling may miss it on a
+                // loaded machine, so it is not required to be seen), then no new calls at all.
                 awaitUntil(() -> gateway.health() != ServingStatus.SERVING, "health stops reporting SERVING");
+                awaitUntil(() -> gateway.health() == null, "the server stops taking new calls");
                 ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
                 try {
                     assertThatThrownBy(() -> RegistryServiceGrpc.newBlockingStub(fresh).withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -3,7 +3,6 @@ package io.hubgate.server.api;
 import com.google.protobuf.FieldMask;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
-import io.grpc.Status;
 import io.hubgate.api.v1.AuthenticationType;
 import io.hubgate.api.v1.DeviceStatus;
 import io.hubgate.api.v1.UpdateDeviceRequest;
@@ -63,8 +62,8 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     /** ABORTED when the caller's etag is set and no longer the device's. */
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw Status.ABORTED.withDescription("The device " + deviceId + " has changed since etag " + etag
-                    + "; read it again and retry").asRuntimeException();
+            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
+                    + "; read it again and retry", "PreconditionFailed");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.hubgate.server.api;
 
 import com.microsoft.azure.sdk.iot.service.registry.Module;
-import io.grpc.Status;
 import io.hubgate.api.v1.AuthenticationType;
 import io.hubgate.api.v1.UpdateModuleRequest;
 
@@ -44,8 +43,8 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
 
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw Status.ABORTED.withDescription("The module " + moduleId + " on device " + deviceId
-                    + " has changed since etag " + etag + "; read it again and retry").asRuntimeException();
+            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
+                    + " has changed since etag " + etag + "; read it again and retry", "PreconditionFailed");
         }
     }
 

@@ -70,10 +70,20 @@ public final class HubTrust {
      * has no other way to be given a trust store. A no-op for the JVM defaults.
      */
     public void installForHttpsUrlConnection() {
-        if (!isJvmDefault()) {
-            javax.net.ssl.HttpsURLConnection.setDefaultSSLSocketFactory(sslContext().getSocketFactory());
+        if (isJvmDefault()) {
+            return;
+        }
+        synchronized (INSTALLED) {
+            // Add, never replace: two hubs in one JVM (tests, or an embedded emulator beside a
+            // configured CA) must both stay trusted.
+            INSTALLED.addAll(extra);
+            javax.net.ssl.HttpsURLConnection.setDefaultSSLSocketFactory(
+                    new HubTrust(new ArrayList<>(INSTALLED)).sslContext().getSocketFactory());
         }
     }
+
+    /** Every certificate installed JVM-wide so far. */
+    private static final java.util.Set<X509Certificate> INSTALLED = new java.util.LinkedHashSet<>();
 
     /** An HTTP client for azure-identity with the same trust; null means azure-identity's default. */
     public HttpClient identityHttpClient() {

@@ -113,13 +113,31 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
             this.request = request;
         }
 
-        /** The valid cached token, or the fetch in flight (joining it, or starting it). */
+        /**
+         * The cached token while it has more than {@link #MIN_REMAINING} to live; otherwise the
+         * fetch in flight (joining it, or starting it) — falling back to the cached token if that
+         * fetch fails while the token has not yet expired.
+         */
         synchronized CompletableFuture<AccessToken> current() {
-            // A token about to expire is not handed out: it could expire on its way to IoT Hub.
-            if (token != null && clock.instant().plus(MIN_REMAINING).isBefore(token.getExpiresAt().toInstant())) {
+            Instant now = clock.instant();
+            if (token != null && now.plus(MIN_REMAINING).isBefore(token.getExpiresAt().toInstant())) {
                 return CompletableFuture.completedFuture(token);
             }
-            return fetch();
+            AccessToken stillValid = token != null && now.isBefore(token.getExpiresAt().toInstant()) ? token : null;
+            CompletableFuture<AccessToken> fetch = fetch();
+            if (stillValid == null) {
+                return fetch;
+            }
+            return fetch.handle((fresh, failure) -> {
+                if (failure == null) {
+                    return fresh;
+                }
+                if (clock.instant().isBefore(stillValid.getExpiresAt().toInstant())) {
+                    return stillValid;
+                }
+                throw failure instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(failure);
+            });
         }
 
         private synchronized CompletableFuture<AccessToken> fetch() {

@@ -137,6 +137,14 @@ public final class HubErrorMapper {
                 && !(cause instanceof javax.net.ssl.SSLHandshakeException);
     }
 
+    /**
+     * A failure the gateway itself detects (capacity, deadline, a stale etag it compared), with
+     * the same ErrorInfo shape as upstream failures so clients branch on one thing.
+     */
+    public static StatusRuntimeException gatewayError(Code code, String message, String reason) {
+        return status(code, message, GATEWAY_DOMAIN, reason, null, null);
+    }
+
     static StatusRuntimeException status(Code code, String message, String domain, String reason, Integer iotHubCode,
                                          java.time.Duration retryDelay) {
         ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(domain);

@@ -2,7 +2,6 @@ package io.hubgate.server.hub;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,10 +76,9 @@ public final class UpstreamCalls implements AutoCloseable {
         try {
             executor.execute(() -> attempt(call, repeatability, deadline, result));
         } catch (RejectedExecutionException full) {
-            result.completeExceptionally(Status.RESOURCE_EXHAUSTED
-                    .withDescription("The gateway is at capacity: " + executor.getMaximumPoolSize()
-                            + " IoT Hub calls running and " + executor.getQueue().size() + " waiting; retry later")
-                    .asRuntimeException());
+            result.completeExceptionally(HubErrorMapper.gatewayError(com.google.rpc.Code.RESOURCE_EXHAUSTED,
+                    "The gateway is at capacity: " + executor.getMaximumPoolSize() + " IoT Hub calls running and "
+                            + executor.getQueue().size() + " waiting; retry later", "GATEWAY_AT_CAPACITY"));
         }
         return result;
     }
@@ -121,8 +119,8 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private static RuntimeException deadlineExceeded() {
-        return Status.DEADLINE_EXCEEDED.withDescription("The call's deadline passed before IoT Hub answered")
-                .asRuntimeException();
+        return HubErrorMapper.gatewayError(com.google.rpc.Code.DEADLINE_EXCEEDED,
+                "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
     }
 
     /** Stops taking calls and waits up to {@code grace} for the running ones. */
