@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.tls.TlsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,9 @@ public final class GatewayServer {
                         + config.bindAddress() + "; configure --tls-cert and --tls-key");
             }
         } else {
-            builder.sslContext(GrpcSslContexts.forServer(config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile()).build());
+            List<java.security.cert.X509Certificate> chain = TlsFiles.certificateChain(config.tlsCertificate());
+            builder.sslContext(GrpcSslContexts.configure(io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forServer(
+                    TlsFiles.privateKey(config.tlsPrivateKey()), chain.toArray(java.security.cert.X509Certificate[]::new))).build());
         }
         List<ServerInterceptor> reversed = new java.util.ArrayList<>(interceptors);
         java.util.Collections.reverse(reversed); // intercept() wraps the last one outermost

@@ -160,7 +160,9 @@ public final class EmulatorCertificate {
         } catch (UnsupportedOperationException notPosix) {
             Files.createFile(path);
         }
-        Files.writeString(path, toPem(privateKey), StandardCharsets.UTF_8);
+        // PKCS#8 ("PRIVATE KEY"), the form every TLS stack reads; the default writer would give SEC1.
+        Files.writeString(path, toPem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(privateKey, null)),
+                StandardCharsets.UTF_8);
     }
 
     /** The server side: presents this certificate. */
