@@ -117,7 +117,7 @@ public final class EmulatorCertificate {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             PrivateKey key;
             if (parsed instanceof PEMKeyPair pair) {
-                key = converter.getKeyPair(pair).getPrivate();
+                key = converter.getPrivateKey(pair.getPrivateKeyInfo()); // the public half may be absent (SEC1)
             } else if (parsed instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
                 key = converter.getPrivateKey(info);
             } else {

@@ -50,7 +50,7 @@ public final class TlsFiles {
             for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
                 JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
                 if (object instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo()); // the public half may be absent (SEC1)
                 }
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
