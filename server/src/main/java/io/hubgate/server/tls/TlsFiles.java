@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * Reads the gateway's TLS certificate chain and private key from PEM files, accepting the key
- * forms operators actually have (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY", SEC1 "EC
- * PRIVATE KEY"), with errors that name the file but never print key material.
+ * forms operators actually have (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY", and SEC1 "EC
+ * PRIVATE KEY" as openssl writes it, with its curve), with errors that name the file but never
+ * print key material.
  */
 public final class TlsFiles {
 
