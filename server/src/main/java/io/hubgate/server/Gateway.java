@@ -1,6 +1,13 @@
 package io.hubgate.server;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.emulator.entra.EntraCoordinates;
+import io.hubgate.server.auth.AuthenticationInterceptor;
+import io.hubgate.server.auth.Authenticators;
+import io.hubgate.server.auth.CallerAuthenticator;
+import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.api.KeyAccess;
 import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
@@ -13,6 +20,8 @@ import io.hubgate.server.observability.RequestIdInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,8 +37,10 @@ public final class Gateway implements AutoCloseable {
     private final HubConnection hub;
     private final UpstreamCalls calls;
     private final GatewayServer server;
+    private final String callers;
 
-    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, GatewayServer server) {
+    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, GatewayServer server, String callers) {
+        this.callers = callers;
         this.config = config;
         this.hub = hub;
         this.calls = calls;
@@ -52,11 +63,21 @@ public final class Gateway implements AutoCloseable {
                     new RegistryServiceImpl(calls, KeyAccess.ANYONE),
                     new TwinServiceImpl(calls),
                     new MethodServiceImpl(calls));
-            GatewayServer server = new GatewayServer(config, services,
-                    List.of(new RequestIdInterceptor(), new AccessLogInterceptor())).start();
-            LOG.info("hubgate serving gRPC on {}:{} ({}) for {}", config.bindAddress(), server.port(),
-                    config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description());
-            return new Gateway(config, hub, calls, server);
+            AuthSettings auth = callerAuth(config, hub);
+            List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
+            if (!auth.disabled()) {
+                List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC());
+                if (authenticators.isEmpty()) {
+                    throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and "
+                            + "--jwt-audience, --client-ca, or --api-keys-file");
+                }
+                interceptors.add(new AuthenticationInterceptor(authenticators));
+            }
+            GatewayServer server = new GatewayServer(config, services, interceptors).start();
+            String callers = callersDescription(auth, hub);
+            LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
+                    config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
+            return new Gateway(config, hub, calls, server, callers);
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();
@@ -64,6 +85,51 @@ public final class Gateway implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * On the embedded hub with no JWT issuer configured, callers use tokens of the emulator's
+     * issuer for {@value DefaultDirectory#API_URI} (the audience is also the API app's client id,
+     * the form Entra puts in v2 tokens requested by client id).
+     */
+    private static AuthSettings callerAuth(GatewayConfig config, HubConnection hub) {
+        AuthSettings auth = config.auth();
+        if (auth.disabled() || auth.jwtConfigured() || !config.embeddedHub()) {
+            return auth;
+        }
+        EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
+        return auth.withJwt(List.of(entra.issuer()),
+                List.of(DefaultDirectory.API_URI, entra.application(DefaultDirectory.API).clientId()), entra.jwksUri());
+    }
+
+    /** How callers authenticate, for the startup line; on the embedded hub, where to get a token (no secret). */
+    private static String callersDescription(AuthSettings auth, HubConnection hub) {
+        if (auth.disabled()) {
+            return "callers: NOT AUTHENTICATED (--insecure-no-auth)";
+        }
+        List<String> kinds = new ArrayList<>();
+        if (auth.jwtConfigured()) {
+            kinds.add("Bearer JWT of " + String.join(" or ", auth.jwtIssuers()) + " for " + String.join(" or ", auth.jwtAudiences()));
+        }
+        if (auth.apiKeysFile() != null) {
+            kinds.add("API key (x-api-key)");
+        }
+        if (auth.clientCa() != null) {
+            kinds.add("client certificate" + (auth.requireClientCert() ? " (required)" : ""));
+        }
+        String text = "callers: " + String.join(", ", kinds);
+        if (hub.embeddedEmulator() != null && auth.jwtConfigured()) {
+            EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
+            text += "; get a caller token with client credentials at " + entra.tokenEndpoint() + " (client_id "
+                    + entra.application(DefaultDirectory.READER).clientId() + " = " + DefaultDirectory.READER
+                    + ", scope " + DefaultDirectory.API_URI + "/.default; its secret is in the emulator's coordinates)";
+        }
+        return text;
+    }
+
+    /** Who may call and how, as printed at start (no secret in it). */
+    public String callers() {
+        return callers;
     }
 
     public int port() {

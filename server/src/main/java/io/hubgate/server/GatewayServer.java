@@ -7,6 +7,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.hubgate.server.config.GatewayConfig;
@@ -54,8 +56,15 @@ public final class GatewayServer {
             }
         } else {
             List<java.security.cert.X509Certificate> chain = TlsFiles.certificateChain(config.tlsCertificate());
-            builder.sslContext(GrpcSslContexts.configure(io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forServer(
-                    TlsFiles.privateKey(config.tlsPrivateKey()), chain.toArray(java.security.cert.X509Certificate[]::new))).build());
+            SslContextBuilder ssl = SslContextBuilder.forServer(
+                    TlsFiles.privateKey(config.tlsPrivateKey()), chain.toArray(java.security.cert.X509Certificate[]::new));
+            if (config.auth().clientCa() != null) {
+                // The TLS layer verifies client certificates against the bundle (chain, validity,
+                // proof of possession); MtlsAuthenticator only names the caller.
+                ssl.trustManager(TlsFiles.certificateChain(config.auth().clientCa()).toArray(java.security.cert.X509Certificate[]::new))
+                        .clientAuth(config.auth().requireClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            builder.sslContext(GrpcSslContexts.configure(ssl).build());
         }
         List<ServerInterceptor> reversed = new java.util.ArrayList<>(interceptors);
         java.util.Collections.reverse(reversed); // intercept() wraps the last one outermost

@@ -44,6 +44,7 @@ public final class Main {
             System.out.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
+            System.out.println(gateway.callers());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     gateway.close();

@@ -50,6 +50,33 @@ class GatewayOptionsTest {
         assertThat(config.maxQueuedCalls()).isEqualTo(GatewayConfig.DEFAULT_MAX_QUEUED_CALLS);
         assertThat(config.upstreamTimeout()).isEqualTo(GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT);
         assertThat(config.shutdownGrace()).isEqualTo(GatewayConfig.DEFAULT_SHUTDOWN_GRACE);
+        assertThat(config.auth().disabled()).as("authentication is on by default").isFalse();
+        assertThat(config.auth().anyConfigured()).as("the embedded hub's issuer is filled in at start").isFalse();
+        assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aGatewayForARealHub_doesNotStartWithoutCallerAuthentication() {
+        assertRefused("no caller authentication configured", "--hub-host", "myhub.azure-devices.net");
+    }
+
+    @Test
+    void insecureNoAuth_isOnlyForAPlaintextLoopbackGateway() {
+        assertThat(GatewayOptions.parse("--insecure-no-auth").auth().disabled()).isTrue();
+        assertRefused("--insecure-no-auth", "--insecure-no-auth", "--tls-cert", certificate.toString(),
+                "--tls-key", privateKey.toString());
+        assertRefused("--insecure-no-auth", "--insecure-no-auth", "--api-keys-file", privateKey.toString());
+    }
+
+    @Test
+    void inconsistentAuthFlags_areRefused_namingTheFlags() {
+        assertRefused("--jwt-audience", "--jwt-issuer", "https://sts.windows.net/t1/");
+        assertRefused("--jwt-issuer", "--jwt-audience", "api://hubgate");
+        assertRefused("--client-ca", "--client-ca", certificate.toString());
+        assertRefused("--client-ca", "--require-client-cert");
+        assertRefused("--mtls-roles", "--tls-cert", certificate.toString(), "--tls-key", privateKey.toString(),
+                "--client-ca", certificate.toString(), "--mtls-roles", "cn:billing");
+        assertRefused("--api-keys-file", "--api-keys-file", dir.resolve("missing.json").toString());
     }
 
     @Test
@@ -59,8 +86,24 @@ class GatewayOptionsTest {
                 "--hub-host", "myhub.azure-devices.net", "--hub-ca-cert", certificate.toString(),
                 "--credential", "MANAGED_IDENTITY", "--managed-identity-client-id", "1234-abcd",
                 "--max-concurrent-calls", "8", "--max-queued-calls", "100",
-                "--upstream-timeout", "500ms", "--shutdown-grace", "PT1M");
+                "--upstream-timeout", "500ms", "--shutdown-grace", "PT1M",
+                "--jwt-issuer", "https://login.microsoftonline.com/t1/v2.0", "--jwt-issuer", "https://sts.windows.net/t1/",
+                "--jwt-audience", "api://hubgate,11111111-2222-3333-4444-555555555555", "--jwks-url", "https://keys.example/keys",
+                "--jwt-tenant", "t1", "--jwt-clock-skew", "2m", "--client-ca", certificate.toString(), "--require-client-cert",
+                "--mtls-roles", "cn:billing=Registry.Read,Twin.Read", "--mtls-roles", "uri:spiffe://hubgate/ops=Keys.Read",
+                "--api-keys-file", privateKey.toString());
 
+        assertThat(config.auth().disabled()).isFalse();
+        assertThat(config.auth().jwtIssuers()).containsExactly("https://login.microsoftonline.com/t1/v2.0", "https://sts.windows.net/t1/");
+        assertThat(config.auth().jwtAudiences()).containsExactly("api://hubgate", "11111111-2222-3333-4444-555555555555");
+        assertThat(config.auth().jwksUrl()).isEqualTo("https://keys.example/keys");
+        assertThat(config.auth().jwtTenants()).containsExactly("t1");
+        assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.auth().clientCa()).isEqualTo(certificate);
+        assertThat(config.auth().requireClientCert()).isTrue();
+        assertThat(config.auth().mtlsRoles()).containsEntry("cn:billing", java.util.Set.of("Registry.Read", "Twin.Read"))
+                .containsEntry("uri:spiffe://hubgate/ops", java.util.Set.of("Keys.Read"));
+        assertThat(config.auth().apiKeysFile()).isEqualTo(privateKey);
         assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(7443);
         assertThat(config.plaintext()).isFalse();
@@ -87,7 +130,7 @@ class GatewayOptionsTest {
 
     @Test
     void hubConnectionString_impliesSas_andItsHost() {
-        GatewayConfig config = GatewayOptions.parse("--hub-connection-string",
+        GatewayConfig config = GatewayOptions.parse("--insecure-no-auth", "--hub-connection-string",
                 "HostName=myhub.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY);
 
         assertThat(config.credential().mode()).isEqualTo(CredentialMode.SAS);
@@ -99,7 +142,7 @@ class GatewayOptionsTest {
 
     @Test
     void sasWithKeyNameAndKey_forAHostWithAPort() {
-        GatewayConfig config = GatewayOptions.parse("--hub-host", "127.0.0.1:8443", "--credential", "sas",
+        GatewayConfig config = GatewayOptions.parse("--insecure-no-auth", "--hub-host", "127.0.0.1:8443", "--credential", "sas",
                 "--sas-key-name", "iothubowner", "--sas-key", KEY);
 
         assertThat(config.credential().mode()).isEqualTo(CredentialMode.SAS);

@@ -143,7 +143,9 @@ class StreamQueryTwinsTest {
                 .flowControlWindow(64 * 1024).build();
         try (QueryFetchCounter fetches = QueryFetchCounter.install(gateway.hub().faults(), Duration.ZERO)) {
             SlowReader reader = new SlowReader(10);
-            TwinServiceGrpc.newStub(smallWindow).withDeadlineAfter(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)
+            TwinServiceGrpc.newStub(smallWindow)
+                    .withInterceptors(TestGateway.bearer(gateway.callerToken("small-window", TestGateway.ALL_ROLES)))
+                    .withDeadlineAfter(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)
                     .streamQueryTwins(allTwins(pageSize), reader);
             while (reader.received.get() < 10 && !reader.done.isDone()) {
                 Thread.sleep(20);

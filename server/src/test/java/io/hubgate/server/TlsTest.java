@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.hubgate.api.v1.GetRegistryStatisticsRequest;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.tls.EmulatorCertificate;
+import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
@@ -37,14 +38,16 @@ class TlsTest {
         certificate.writePrivateKey(key);
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, false, cert, key, null,
                 CredentialSettings.of(CredentialMode.CLIENT_SECRET), 8, 100,
-                GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, java.time.Duration.ofSeconds(2));
+                GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, java.time.Duration.ofSeconds(2), AuthSettings.defaults());
 
         try (TestGateway gateway = TestGateway.start(config)) {
             ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())
                     .sslContext(GrpcSslContexts.forClient().trustManager(certificate.certificate()).build())
                     .build();
             try {
-                assertThat(RegistryServiceGrpc.newBlockingStub(tls).withDeadlineAfter(20, TimeUnit.SECONDS)
+                assertThat(RegistryServiceGrpc.newBlockingStub(tls)
+                        .withInterceptors(TestGateway.bearer(gateway.callerToken("tls-caller", TestGateway.ALL_ROLES)))
+                        .withDeadlineAfter(20, TimeUnit.SECONDS)
                         .getRegistryStatistics(GetRegistryStatisticsRequest.getDefaultInstance()).getTotalDeviceCount()).isZero();
             } finally {
                 tls.shutdownNow();

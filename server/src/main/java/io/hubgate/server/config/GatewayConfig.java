@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param maxQueuedCalls     calls waiting for a slot before new ones are refused with RESOURCE_EXHAUSTED
  * @param upstreamTimeout    the longest any one IoT Hub call may take when the caller sets no deadline
  * @param shutdownGrace      how long in-flight calls may take to finish after SIGTERM
+ * @param auth               how callers authenticate; off only on a plaintext loopback gateway
  */
 public record GatewayConfig(String bindAddress, int port, boolean plaintext, Path tlsCertificate, Path tlsPrivateKey,
                             HubTarget hub, CredentialSettings credential, int maxConcurrentCalls, int maxQueuedCalls,
-                            Duration upstreamTimeout, Duration shutdownGrace) {
+                            Duration upstreamTimeout, Duration shutdownGrace, AuthSettings auth) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 50051;
@@ -38,6 +39,20 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
         Objects.requireNonNull(credential, "credential");
         Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(auth, "auth");
+        if (auth.disabled() && !plaintext) {
+            throw new IllegalArgumentException("--insecure-no-auth is for a plaintext loopback gateway only");
+        }
+        if (auth.disabled() && auth.anyConfigured()) {
+            throw new IllegalArgumentException("--insecure-no-auth cannot go with JWT, client-certificate or API key settings");
+        }
+        if (auth.clientCa() != null && plaintext) {
+            throw new IllegalArgumentException("--client-ca needs TLS: give --tls-cert and --tls-key");
+        }
+        if (hub != null && !auth.disabled() && !auth.anyConfigured()) {
+            throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and --jwt-audience, "
+                    + "--client-ca, or --api-keys-file (or --insecure-no-auth, on a plaintext loopback gateway only)");
+        }
     }
 
     /** True when the gateway starts its own emulator. */
@@ -45,15 +60,29 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
         return hub == null;
     }
 
-    /** A configuration for tests and the quick start: loopback, plaintext, embedded hub. */
+    /**
+     * A configuration for tests and the quick start: loopback, plaintext, embedded hub, callers
+     * authenticated by tokens of the emulator's issuer.
+     */
     public static GatewayConfig localDevelopment(int port) {
         return new GatewayConfig(DEFAULT_BIND_ADDRESS, port, true, null, null, null,
                 CredentialSettings.of(CredentialMode.CLIENT_SECRET), DEFAULT_MAX_CONCURRENT_CALLS,
-                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE);
+                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, AuthSettings.defaults());
     }
 
     public GatewayConfig withHub(HubTarget newHub, CredentialSettings newCredential) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, newHub, newCredential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth);
+    }
+
+    /** Serves TLS with this certificate chain and key. */
+    public GatewayConfig withTls(Path certificate, Path privateKey) {
+        return new GatewayConfig(bindAddress, port, false, certificate, privateKey, hub, credential,
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth);
+    }
+
+    public GatewayConfig withAuth(AuthSettings newAuth) {
+        return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential,
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, newAuth);
     }
 }

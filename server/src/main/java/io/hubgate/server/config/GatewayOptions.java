@@ -10,7 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The gateway's command line: every flag has an environment variable (flags win), and both
@@ -82,6 +87,50 @@ public final class GatewayOptions {
             description = "How long in-flight calls may finish after SIGTERM (env HUBGATE_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
     String shutdownGrace;
 
+    @Option(names = "--insecure-no-auth", defaultValue = "${env:HUBGATE_INSECURE_NO_AUTH:-false}",
+            description = "Serve callers without authentication: plaintext loopback only, for local experiments (env HUBGATE_INSECURE_NO_AUTH).")
+    boolean insecureNoAuth;
+
+    @Option(names = "--jwt-issuer", split = ",", defaultValue = "${env:HUBGATE_JWT_ISSUERS}",
+            description = "Accepted token issuer (iss), repeatable, e.g. https://login.microsoftonline.com/<tenant>/v2.0 and https://sts.windows.net/<tenant>/ (env HUBGATE_JWT_ISSUERS, comma-separated). On the embedded hub, unset means the emulator's issuer.")
+    List<String> jwtIssuers;
+
+    @Option(names = "--jwt-audience", split = ",", defaultValue = "${env:HUBGATE_JWT_AUDIENCES}",
+            description = "Accepted token audience (aud), repeatable, e.g. api://hubgate and the app's client id (env HUBGATE_JWT_AUDIENCES).")
+    List<String> jwtAudiences;
+
+    @Option(names = "--jwks-url", defaultValue = "${env:HUBGATE_JWKS_URL}",
+            description = "The issuer's signing keys (env HUBGATE_JWKS_URL). Unset: read from the OpenID metadata.")
+    String jwksUrl;
+
+    @Option(names = "--openid-config-url", defaultValue = "${env:HUBGATE_OPENID_CONFIG_URL}",
+            description = "The issuer's OpenID metadata (env HUBGATE_OPENID_CONFIG_URL). Unset: <first issuer>/.well-known/openid-configuration.")
+    String openIdConfigUrl;
+
+    @Option(names = "--jwt-tenant", split = ",", defaultValue = "${env:HUBGATE_JWT_TENANTS}",
+            description = "Allowed tenant (tid), repeatable (env HUBGATE_JWT_TENANTS). Unset: any tenant the issuers admit.")
+    List<String> jwtTenants;
+
+    @Option(names = "--jwt-clock-skew", defaultValue = "${env:HUBGATE_JWT_CLOCK_SKEW:-60s}",
+            description = "Tolerance for exp and nbf (env HUBGATE_JWT_CLOCK_SKEW; default ${DEFAULT-VALUE}).")
+    String jwtClockSkew;
+
+    @Option(names = "--client-ca", defaultValue = "${env:HUBGATE_CLIENT_CA}",
+            description = "PEM bundle of CAs for callers' client certificates (mTLS; needs --tls-cert) (env HUBGATE_CLIENT_CA).")
+    Path clientCa;
+
+    @Option(names = "--require-client-cert", defaultValue = "${env:HUBGATE_REQUIRE_CLIENT_CERT:-false}",
+            description = "Refuse TLS connections without a client certificate; otherwise one is optional (env HUBGATE_REQUIRE_CLIENT_CERT).")
+    boolean requireClientCert;
+
+    @Option(names = "--mtls-roles", split = ";", defaultValue = "${env:HUBGATE_MTLS_ROLES}",
+            description = "Roles of a certificate identity, repeatable: <uri:…|dns:…|cn:…>=Role,Role (env HUBGATE_MTLS_ROLES, ';'-separated).")
+    List<String> mtlsRoles;
+
+    @Option(names = "--api-keys-file", defaultValue = "${env:HUBGATE_API_KEYS_FILE}",
+            description = "JSON file of hashed API keys (env HUBGATE_API_KEYS_FILE).")
+    Path apiKeysFile;
+
     /** Resolves and validates; {@link IllegalArgumentException} messages name the flag at fault. */
     public GatewayConfig toConfig() {
         CredentialMode mode = CredentialMode.parse(credential);
@@ -129,7 +178,29 @@ public final class GatewayOptions {
             throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
         }
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
-                maxConcurrentCalls, maxQueuedCalls, upstream, grace);
+                maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth());
+    }
+
+    private AuthSettings auth() {
+        requireReadable("--client-ca", clientCa);
+        requireReadable("--api-keys-file", apiKeysFile);
+        Duration skew = duration("--jwt-clock-skew", jwtClockSkew);
+        Map<String, Set<String>> roles = new LinkedHashMap<>();
+        for (String mapping : nonBlank(mtlsRoles)) {
+            int split = mapping.lastIndexOf('=');
+            if (split <= 0) {
+                throw new IllegalArgumentException("--mtls-roles must look like cn:billing=Registry.Read,Twin.Read, not '"
+                        + mapping + "'");
+            }
+            roles.put(mapping.substring(0, split).trim(), new LinkedHashSet<>(nonBlank(List.of(mapping.substring(split + 1).split(",")))));
+        }
+        return new AuthSettings(insecureNoAuth, nonBlank(jwtIssuers), nonBlank(jwtAudiences), blankToNull(jwksUrl),
+                blankToNull(openIdConfigUrl), Set.copyOf(nonBlank(jwtTenants)), skew, AuthSettings.JwksTiming.DEFAULT,
+                clientCa, requireClientCert, roles, apiKeysFile);
+    }
+
+    private static List<String> nonBlank(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */

@@ -1,6 +1,14 @@
 package io.hubgate.server.support;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.server.config.AuthSettings;
 import io.grpc.ManagedChannelBuilder;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.RegistryServiceGrpc;
@@ -17,24 +25,72 @@ import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.HubTarget;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real gateway on a real socket, on its embedded emulator, with plaintext stubs for it: the
  * whole chain client stub → gRPC → gateway → official SDK → HTTPS → emulator. One per test class.
+ *
+ * <p>The stubs and {@link #channel()} carry a caller token of the emulator's issuer for
+ * {@code api://hubgate} with all six app roles ({@link #ALL_ROLES}); {@link #channelWith} makes a
+ * channel with other (or no) credentials.
  */
 public final class TestGateway implements AutoCloseable {
 
+    /** Every app role {@code api://hubgate} defines. */
+    public static final Set<String> ALL_ROLES = Set.copyOf(DefaultDirectory.API_ROLES);
+    /** The subject ({@code oid}) of the all-roles test caller. */
+    public static final String TEST_CALLER = "test-caller";
+
     private final Gateway gateway;
-    private final ManagedChannel channel;
+    private final ManagedChannel rawChannel;
+    private final Channel channel;
     private final IotHubEmulator hub;
 
     private TestGateway(Gateway gateway, IotHubEmulator hub) {
         this.gateway = gateway;
         this.hub = hub;
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+        this.rawChannel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+        this.channel = ClientInterceptors.intercept(rawChannel, bearer(callerToken(TEST_CALLER, ALL_ROLES)));
+    }
+
+    /**
+     * A token of the emulator's issuer for {@code api://hubgate}, living an hour, for subject
+     * {@code subject} with these app roles (signed with the issuer's real key).
+     */
+    public String callerToken(String subject, Set<String> roles) {
+        EntraCoordinates entra = hub.coordinates().entra();
+        Instant now = Instant.now();
+        return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
+                .subject(subject).claim("oid", subject).claim("tid", entra.tenantId())
+                .claim("azp", "test-app-" + subject).claim("roles", List.copyOf(roles))
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                .build());
+    }
+
+    /** Adds {@code authorization: Bearer <token>} to every call. */
+    public static ClientInterceptor bearer(String token) {
+        return header("authorization", "Bearer " + token);
+    }
+
+    /** Adds one ASCII metadata entry to every call. */
+    public static ClientInterceptor header(String name, String value) {
+        Metadata extra = new Metadata();
+        extra.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+        return MetadataUtils.newAttachHeadersInterceptor(extra);
+    }
+
+    /** A channel to the gateway with these interceptors instead of the default token (none: no credential). */
+    public Channel channelWith(ClientInterceptor... interceptors) {
+        return ClientInterceptors.intercept(rawChannel, interceptors);
     }
 
     public static TestGateway start() {
@@ -57,6 +113,15 @@ public final class TestGateway implements AutoCloseable {
      * Sharing the emulator keeps one certificate in the JVM-wide trust the SDK uses.
      */
     public TestGateway sibling(String application, int maxConcurrentCalls, int maxQueuedCalls) {
+        return sibling(application, maxConcurrentCalls, maxQueuedCalls, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #sibling(String, int, int)}, its configuration changed by {@code adjust} first (it
+     * starts as plaintext, trusting this emulator's issuer for {@code api://hubgate}).
+     */
+    public TestGateway sibling(String application, int maxConcurrentCalls, int maxQueuedCalls,
+                               UnaryOperator<GatewayConfig> adjust) {
         EmulatorCoordinates at = hub().coordinates();
         EntraCoordinates.ClientCredentials app = at.entra().application(application);
         Map<String, String> variables = Map.of(
@@ -68,9 +133,11 @@ public final class TestGateway implements AutoCloseable {
         Configuration environment = new ConfigurationBuilder(nothing, nothing, prefix -> variables).build();
         GatewayConfig config = new GatewayConfig(GatewayConfig.DEFAULT_BIND_ADDRESS, 0, true, null, null,
                 new HubTarget(at.hostWithPort(), at.certificatePath()), CredentialSettings.of(CredentialMode.CLIENT_SECRET),
-                maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE);
+                maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE,
+                AuthSettings.defaults().withJwt(List.of(at.entra().issuer()), List.of(DefaultDirectory.API_URI),
+                        at.entra().jwksUri()));
         try {
-            return new TestGateway(Gateway.start(config, environment), hub());
+            return new TestGateway(Gateway.start(adjust.apply(config), environment), hub());
         } catch (Exception e) {
             throw new IllegalStateException("the sibling gateway did not start: " + e.getMessage(), e);
         }
@@ -92,7 +159,8 @@ public final class TestGateway implements AutoCloseable {
         return MethodServiceGrpc.newBlockingStub(channel);
     }
 
-    public ManagedChannel channel() {
+    /** A channel carrying the all-roles caller token. */
+    public Channel channel() {
         return channel;
     }
 
@@ -116,7 +184,7 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        rawChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         gateway.close();
     }
 }

@@ -1,0 +1,155 @@
+package io.hubgate.server.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.grpc.Metadata;
+import io.hubgate.server.config.AuthSettings;
+
+import javax.net.ssl.SSLSession;
+import java.io.IOException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Authenticates {@code authorization: Bearer <jwt>} with nimbus-jose-jwt: the signature against
+ * the issuer's JWKS (cached, refreshed on an unknown {@code kid} with a rate limit, and served
+ * from cache through an outage of the JWKS endpoint), only {@link #ALGORITHMS}, then
+ * {@link TokenRules}. Thread-safe.
+ *
+ * <p>The principal: subject {@code oid} (else {@code sub}), app id {@code azp} (else
+ * {@code appid}), tenant {@code tid}, roles the {@code roles} claim plus each delegated scope of
+ * {@code scp} as {@code scp:<scope>}, so a scope can never pass for an app role of the same name.
+ */
+public final class JwtAuthenticator implements CallerAuthenticator {
+
+    /** Asymmetric algorithms only: never {@code none}, never HMAC (whose "secret" could be a public key). */
+    public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
+    /** Prefix of roles that come from the {@code scp} claim. */
+    public static final String SCOPE_PREFIX = "scp:";
+    /** JWKS and OpenID metadata fetches: connect 2 s, read 5 s, at most 512 KiB. */
+    static final int CONNECT_TIMEOUT_MS = 2_000;
+    static final int READ_TIMEOUT_MS = 5_000;
+    static final int SIZE_LIMIT_BYTES = 512 * 1024;
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    JwtAuthenticator(JWKSource<SecurityContext> keys, TokenRules rules) {
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        processor.setJWTClaimsSetVerifier(rules);
+    }
+
+    /** From the settings: the key set at {@code jwksUrl}, or the one the OpenID metadata names. */
+    public static JwtAuthenticator fromSettings(AuthSettings settings, Clock clock) throws IOException {
+        DefaultResourceRetriever retriever = new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES);
+        String jwksUrl = settings.jwksUrl() != null ? settings.jwksUrl() : discoverJwksUrl(settings, retriever);
+        AuthSettings.JwksTiming timing = settings.jwks();
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(URI.create(jwksUrl).toURL(), retriever)
+                .cache(timing.cacheTtl().toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                // Refreshing ahead of expiry needs room for the ahead time and the refresh timeout.
+                .refreshAheadCache(timing.cacheTtl().toMillis()
+                        > JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME + JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                .rateLimited(timing.refreshMinInterval().toMillis())
+                .retrying(true)
+                .outageTolerant(timing.outageTolerance().toMillis())
+                .build();
+        return new JwtAuthenticator(keys, new TokenRules(Set.copyOf(settings.jwtIssuers()), Set.copyOf(settings.jwtAudiences()),
+                settings.jwtTenants(), settings.clockSkew(), clock));
+    }
+
+    private static String discoverJwksUrl(AuthSettings settings, DefaultResourceRetriever retriever) throws IOException {
+        String metadata = settings.openIdConfigUrl() != null ? settings.openIdConfigUrl()
+                : settings.jwtIssuers().get(0).replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        try {
+            String jwks = JSONObjectUtils.getString(JSONObjectUtils.parse(
+                    retriever.retrieveResource(URI.create(metadata).toURL()).getContent()), "jwks_uri");
+            if (jwks == null) {
+                throw new IOException("the OpenID metadata at " + metadata + " has no jwks_uri");
+            }
+            return jwks;
+        } catch (ParseException e) {
+            throw new IOException("the OpenID metadata at " + metadata + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure {
+        String token = AuthorizationHeader.credential(headers, "Bearer");
+        if (token == null) {
+            return null;
+        }
+        if (token.isEmpty()) {
+            throw new AuthenticationFailure("the bearer token is empty");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (ParseException e) {
+            throw new AuthenticationFailure("the bearer token is not a well-formed signed JWT");
+        } catch (TokenRules.Violation e) {
+            throw new AuthenticationFailure(e.getMessage());
+        } catch (BadJWSException e) {
+            throw new AuthenticationFailure("the token's signature does not verify");
+        } catch (BadJOSEException | RateLimitReachedException e) {
+            // A kid not in the cache while refreshes are rate-limited is, for the caller, an unknown key.
+            // Otherwise: unsigned tokens, HMAC or other refused algorithms, unknown or missing key ids, wrong typ.
+            throw new AuthenticationFailure("the token is not signed with an accepted algorithm (RS256, PS256, ES256) "
+                    + "by a key of a trusted issuer");
+        } catch (KeySourceException e) {
+            throw new AuthenticationFailure("the issuer's signing keys could not be fetched; try again later", e);
+        } catch (JOSEException e) {
+            throw new AuthenticationFailure("the token could not be verified");
+        }
+        return principal(claims);
+    }
+
+    private static Principal principal(JWTClaimsSet claims) throws AuthenticationFailure {
+        String subject = text(claims, "oid") != null ? text(claims, "oid") : claims.getSubject();
+        if (subject == null) {
+            throw new AuthenticationFailure("the token names no subject (oid or sub)");
+        }
+        String appId = text(claims, "azp") != null ? text(claims, "azp") : text(claims, "appid");
+        Set<String> roles = new LinkedHashSet<>();
+        try {
+            List<String> appRoles = claims.getStringListClaim("roles");
+            if (appRoles != null) {
+                roles.addAll(appRoles);
+            }
+        } catch (ParseException e) {
+            throw new AuthenticationFailure("the token's roles claim is not a list of strings");
+        }
+        String scopes = text(claims, "scp");
+        if (scopes != null) {
+            for (String scope : scopes.trim().split("\\s+")) {
+                if (!scope.isEmpty()) {
+                    roles.add(SCOPE_PREFIX + scope);
+                }
+            }
+        }
+        return new Principal(subject, appId, text(claims, "tid"), roles, "jwt");
+    }
+
+    private static String text(JWTClaimsSet claims, String name) {
+        return claims.getClaim(name) instanceof String value ? value : null;
+    }
+
+    @Override
+    public String challenge() {
+        return "Bearer realm=\"hubgate\"";
+    }
+}
