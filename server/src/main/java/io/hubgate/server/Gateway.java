@@ -122,7 +122,8 @@ public final class Gateway implements AutoCloseable {
             EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
             text += "; get a caller token with client credentials at " + entra.tokenEndpoint() + " (client_id "
                     + entra.application(DefaultDirectory.READER).clientId() + " = " + DefaultDirectory.READER
-                    + ", scope " + DefaultDirectory.API_URI + "/.default; its secret is in the emulator's coordinates)";
+                    + ", scope " + DefaultDirectory.API_URI + "/.default; secrets are never printed here: in-process, "
+                    + "EntraCoordinates holds them; for other processes run the emulator standalone, its banner lists them)";
         }
         return text;
     }

@@ -108,6 +108,14 @@ class JwksRotationTest {
         }
     }
 
+    @Test
+    void withoutAJwksUrl_theKeysAreFoundFromTheIssuersOpenIdMetadata() throws Exception {
+        try (TestGateway gateway = owner.sibling(DefaultDirectory.GATEWAY, 8, 100, config -> config.withAuth(
+                AuthSettings.defaults().withJwt(List.of(entra.issuer()), List.of(DefaultDirectory.API_URI), null)))) {
+            assertThat(call(gateway, entra.accessToken(DefaultDirectory.READER, DefaultDirectory.API_URI))).isTrue();
+        }
+    }
+
     private JWKSet loadIssuerKeys() {
         try {
             return JWKSet.load(URI.create(entra.jwksUri()).toURL());
