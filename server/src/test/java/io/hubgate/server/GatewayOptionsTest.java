@@ -76,6 +76,8 @@ class GatewayOptionsTest {
         assertRefused("--client-ca", "--require-client-cert");
         assertRefused("--mtls-roles", "--tls-cert", certificate.toString(), "--tls-key", privateKey.toString(),
                 "--client-ca", certificate.toString(), "--mtls-roles", "cn:billing");
+        assertRefused("--mtls-roles", "--tls-cert", certificate.toString(), "--tls-key", privateKey.toString(),
+                "--client-ca", certificate.toString(), "--mtls-roles", "CN=billing=Registry.Read");
         assertRefused("--api-keys-file", "--api-keys-file", dir.resolve("missing.json").toString());
     }
 

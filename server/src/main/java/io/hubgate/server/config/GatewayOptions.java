@@ -188,9 +188,9 @@ public final class GatewayOptions {
         Map<String, Set<String>> roles = new LinkedHashMap<>();
         for (String mapping : nonBlank(mtlsRoles)) {
             int split = mapping.lastIndexOf('=');
-            if (split <= 0) {
-                throw new IllegalArgumentException("--mtls-roles must look like cn:billing=Registry.Read,Twin.Read, not '"
-                        + mapping + "'");
+            if (split <= 0 || !mapping.trim().matches("(uri|dns|cn):.*")) {
+                throw new IllegalArgumentException("--mtls-roles must look like cn:billing=Registry.Read,Twin.Read "
+                        + "(identity uri:…, dns:… or cn:…), not '" + mapping + "'");
             }
             roles.put(mapping.substring(0, split).trim(), new LinkedHashSet<>(nonBlank(List.of(mapping.substring(split + 1).split(",")))));
         }
