@@ -1,10 +1,13 @@
 package io.hubgate.server;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.hubgate.server.api.KeyAccess;
 import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
 import io.hubgate.server.api.TwinServiceImpl;
+import io.hubgate.server.auth.AuthorizationInterceptor;
+import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
@@ -13,6 +16,7 @@ import io.hubgate.server.observability.RequestIdInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,17 +47,26 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig)}, with Azure's variables read from {@code environment}. */
     public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment) throws Exception {
+        return start(config, environment, null);
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, com.azure.core.util.Configuration)}, with {@code authentication}
+     * (or null for none) as the interceptor that puts the caller's principal in
+     * {@link io.hubgate.server.auth.AuthContext#PRINCIPAL} before authorization looks at it.
+     */
+    static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                         ServerInterceptor authentication) throws Exception {
         HubConnection hub = HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         try {
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout());
             List<BindableService> services = List.of(
-                    new RegistryServiceImpl(calls, KeyAccess.ANYONE),
+                    new RegistryServiceImpl(calls, config.authorization() ? new RoleKeyAccess() : KeyAccess.ANYONE),
                     new TwinServiceImpl(calls),
                     new MethodServiceImpl(calls));
-            GatewayServer server = new GatewayServer(config, services,
-                    List.of(new RequestIdInterceptor(), new AccessLogInterceptor())).start();
+            GatewayServer server = new GatewayServer(config, services, interceptors(config, authentication)).start();
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description());
             return new Gateway(config, hub, calls, server);
@@ -64,6 +77,21 @@ public final class Gateway implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * The API's interceptors, outermost first: request id, access log, caller authentication,
+     * authorization (when {@link GatewayConfig#authorization()} is on), then the handler.
+     */
+    static List<ServerInterceptor> interceptors(GatewayConfig config, ServerInterceptor authentication) {
+        List<ServerInterceptor> chain = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
+        if (authentication != null) {
+            chain.add(authentication);
+        }
+        if (config.authorization()) {
+            chain.add(new AuthorizationInterceptor(config.accessPolicy()));
+        }
+        return List.copyOf(chain);
     }
 
     public int port() {

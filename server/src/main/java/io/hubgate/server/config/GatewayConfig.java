@@ -1,5 +1,7 @@
 package io.hubgate.server.config;
 
+import io.hubgate.server.auth.AccessPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,10 +21,16 @@ import java.util.Objects;
  * @param maxQueuedCalls     calls waiting for a slot before new ones are refused with RESOURCE_EXHAUSTED
  * @param upstreamTimeout    the longest any one IoT Hub call may take when the caller sets no deadline
  * @param shutdownGrace      how long in-flight calls may take to finish after SIGTERM
+ * @param authorization      enforce {@code accessPolicy} on every API call. Off until caller
+ *                           authentication is wired in: without it every caller is anonymous and
+ *                           would be denied everything
+ * @param accessPolicy       which roles may call which method (the built-in least-privilege
+ *                           policy unless a file is given)
  */
 public record GatewayConfig(String bindAddress, int port, boolean plaintext, Path tlsCertificate, Path tlsPrivateKey,
                             HubTarget hub, CredentialSettings credential, int maxConcurrentCalls, int maxQueuedCalls,
-                            Duration upstreamTimeout, Duration shutdownGrace) {
+                            Duration upstreamTimeout, Duration shutdownGrace, boolean authorization,
+                            AccessPolicy accessPolicy) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 50051;
@@ -38,6 +46,7 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
         Objects.requireNonNull(credential, "credential");
         Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(accessPolicy, "accessPolicy");
     }
 
     /** True when the gateway starts its own emulator. */
@@ -49,11 +58,17 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
     public static GatewayConfig localDevelopment(int port) {
         return new GatewayConfig(DEFAULT_BIND_ADDRESS, port, true, null, null, null,
                 CredentialSettings.of(CredentialMode.CLIENT_SECRET), DEFAULT_MAX_CONCURRENT_CALLS,
-                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE);
+                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, false, AccessPolicy.defaults());
     }
 
     public GatewayConfig withHub(HubTarget newHub, CredentialSettings newCredential) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, newHub, newCredential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, authorization, accessPolicy);
+    }
+
+    /** This configuration with authorization on or off. */
+    public GatewayConfig withAuthorization(boolean enforced) {
+        return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential,
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, enforced, accessPolicy);
     }
 }

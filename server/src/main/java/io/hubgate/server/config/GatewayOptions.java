@@ -1,5 +1,6 @@
 package io.hubgate.server.config;
 
+import io.hubgate.server.auth.AccessPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +83,11 @@ public final class GatewayOptions {
             description = "How long in-flight calls may finish after SIGTERM (env HUBGATE_SHUTDOWN_GRACE; default ${DEFAULT-VALUE}).")
     String shutdownGrace;
 
+    @Option(names = "--access-policy", defaultValue = "${env:HUBGATE_ACCESS_POLICY}",
+            description = "JSON file mapping every gRPC method to the roles that may call it (env HUBGATE_ACCESS_POLICY). "
+                    + "Unset: the built-in least-privilege policy.")
+    Path accessPolicy;
+
     /** Resolves and validates; {@link IllegalArgumentException} messages name the flag at fault. */
     public GatewayConfig toConfig() {
         CredentialMode mode = CredentialMode.parse(credential);
@@ -128,8 +134,21 @@ public final class GatewayOptions {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
         }
+        // Authorization stays off until caller authentication is wired in: with every caller
+        // anonymous it would deny every call.
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
-                maxConcurrentCalls, maxQueuedCalls, upstream, grace);
+                maxConcurrentCalls, maxQueuedCalls, upstream, grace, false, accessPolicy());
+    }
+
+    private AccessPolicy accessPolicy() {
+        if (accessPolicy == null) {
+            return AccessPolicy.defaults();
+        }
+        try {
+            return AccessPolicy.load(accessPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--access-policy: " + e.getMessage(), e);
+        }
     }
 
     /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */

@@ -50,6 +50,11 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** Wraps a gateway a test started itself (on its embedded emulator). */
+    public static TestGateway of(Gateway started) {
+        return new TestGateway(started, started.hub().embeddedEmulator());
+    }
+
     /**
      * A second gateway that talks to this one's emulator as a remote hub (the production path:
      * host with port, the emulator's certificate as the CA, a client-secret credential from its
@@ -68,7 +73,8 @@ public final class TestGateway implements AutoCloseable {
         Configuration environment = new ConfigurationBuilder(nothing, nothing, prefix -> variables).build();
         GatewayConfig config = new GatewayConfig(GatewayConfig.DEFAULT_BIND_ADDRESS, 0, true, null, null,
                 new HubTarget(at.hostWithPort(), at.certificatePath()), CredentialSettings.of(CredentialMode.CLIENT_SECRET),
-                maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE);
+                maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE,
+                false, io.hubgate.server.auth.AccessPolicy.defaults());
         try {
             return new TestGateway(Gateway.start(config, environment), hub());
         } catch (Exception e) {
