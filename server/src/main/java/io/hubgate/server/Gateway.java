@@ -5,6 +5,8 @@ import io.grpc.ServerInterceptor;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.auth.AuthenticationInterceptor;
+import io.hubgate.server.auth.AuthorizationInterceptor;
+import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
 import io.hubgate.server.auth.CallerAuthenticator;
 import io.hubgate.server.config.AuthSettings;
@@ -54,26 +56,29 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig)}, with Azure's variables read from {@code environment}. */
     public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment) throws Exception {
+        return start(config, environment, null);
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, com.azure.core.util.Configuration)}; a non-null
+     * {@code authenticationOverride} takes authentication's place in the chain (tests of the
+     * authorization policy that set the principal themselves).
+     */
+    static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                         ServerInterceptor authenticationOverride) throws Exception {
         HubConnection hub = HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         try {
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout());
             List<BindableService> services = List.of(
-                    new RegistryServiceImpl(calls, KeyAccess.ANYONE),
+                    // Keys only for Keys.Read, whenever callers are authenticated (and so authorized).
+                    new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess()),
                     new TwinServiceImpl(calls),
                     new MethodServiceImpl(calls));
             AuthSettings auth = callerAuth(config, hub);
-            List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
-            if (!auth.disabled()) {
-                List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC());
-                if (authenticators.isEmpty()) {
-                    throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and "
-                            + "--jwt-audience, --client-ca, or --api-keys-file");
-                }
-                interceptors.add(new AuthenticationInterceptor(authenticators));
-            }
-            GatewayServer server = new GatewayServer(config, services, interceptors).start();
+            GatewayServer server = new GatewayServer(config, services,
+                    interceptors(config, auth, authenticationOverride)).start();
             String callers = callersDescription(auth, hub);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
@@ -85,6 +90,31 @@ public final class Gateway implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * The API's interceptors, outermost first: request id, access log, caller authentication,
+     * authorization against the access policy, then the handler. With --insecure-no-auth there
+     * is neither authentication nor authorization.
+     */
+    static List<ServerInterceptor> interceptors(GatewayConfig config, AuthSettings auth, ServerInterceptor authenticationOverride)
+            throws java.io.IOException {
+        List<ServerInterceptor> chain = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
+        if (auth.disabled()) {
+            return List.copyOf(chain);
+        }
+        if (authenticationOverride != null) {
+            chain.add(authenticationOverride);
+        } else {
+            List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC());
+            if (authenticators.isEmpty()) {
+                throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and "
+                        + "--jwt-audience, --client-ca, or --api-keys-file");
+            }
+            chain.add(new AuthenticationInterceptor(authenticators));
+        }
+        chain.add(new AuthorizationInterceptor(config.accessPolicy()));
+        return List.copyOf(chain);
     }
 
     /**

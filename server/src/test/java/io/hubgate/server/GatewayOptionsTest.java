@@ -1,5 +1,6 @@
 package io.hubgate.server;
 
+import io.hubgate.server.auth.AccessPolicy;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.GatewayOptions;
@@ -220,5 +221,25 @@ class GatewayOptionsTest {
     private static void assertRefused(String message, String... args) {
         assertThatThrownBy(() -> GatewayOptions.parse(args))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void accessPolicy_isLoadedFromTheFile() throws Exception {
+        String methods = AccessPolicy.apiMethods().stream().map(m -> "\"" + m + "\": [\"Operator\"]")
+                .collect(java.util.stream.Collectors.joining(","));
+        Path file = Files.writeString(dir.resolve("policy.json"), "{\"methods\": {" + methods + "}}");
+
+        GatewayConfig config = GatewayOptions.parse("--access-policy", file.toString());
+
+        assertThat(config.accessPolicy().rolesFor("hubgate.v1.RegistryService/DeleteDevice")).containsExactly("Operator");
+    }
+
+    @Test
+    void badAccessPolicy_isRefused_namingTheFlagAndTheProblem() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad-policy.json"), "{\"methods\": {\"hubgate.v1.Nope/Get\": []}}");
+        assertRefused("--access-policy: access policy " + file + " names an unknown method \"hubgate.v1.Nope/Get\"",
+                "--access-policy", file.toString());
+        assertRefused("--access-policy: access policy " + dir.resolve("none.json") + " cannot be read",
+                "--access-policy", dir.resolve("none.json").toString());
     }
 }

@@ -38,7 +38,8 @@ class TlsTest {
         certificate.writePrivateKey(key);
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, false, cert, key, null,
                 CredentialSettings.of(CredentialMode.CLIENT_SECRET), 8, 100,
-                GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, java.time.Duration.ofSeconds(2), AuthSettings.defaults());
+                GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, java.time.Duration.ofSeconds(2), AuthSettings.defaults(),
+                io.hubgate.server.auth.AccessPolicy.defaults());
 
         try (TestGateway gateway = TestGateway.start(config)) {
             ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())

@@ -1,5 +1,7 @@
 package io.hubgate.server.config;
 
+import io.hubgate.server.auth.AccessPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,10 +22,13 @@ import java.util.Objects;
  * @param upstreamTimeout    the longest any one IoT Hub call may take when the caller sets no deadline
  * @param shutdownGrace      how long in-flight calls may take to finish after SIGTERM
  * @param auth               how callers authenticate; off only on a plaintext loopback gateway
+ * @param accessPolicy       which roles may call which method (the built-in least-privilege
+ *                           policy unless a file is given); enforced whenever authentication is on
  */
 public record GatewayConfig(String bindAddress, int port, boolean plaintext, Path tlsCertificate, Path tlsPrivateKey,
                             HubTarget hub, CredentialSettings credential, int maxConcurrentCalls, int maxQueuedCalls,
-                            Duration upstreamTimeout, Duration shutdownGrace, AuthSettings auth) {
+                            Duration upstreamTimeout, Duration shutdownGrace, AuthSettings auth,
+                            AccessPolicy accessPolicy) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 50051;
@@ -53,6 +58,7 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
             throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and --jwt-audience, "
                     + "--client-ca, or --api-keys-file (or --insecure-no-auth, on a plaintext loopback gateway only)");
         }
+        Objects.requireNonNull(accessPolicy, "accessPolicy");
     }
 
     /** True when the gateway starts its own emulator. */
@@ -67,22 +73,23 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
     public static GatewayConfig localDevelopment(int port) {
         return new GatewayConfig(DEFAULT_BIND_ADDRESS, port, true, null, null, null,
                 CredentialSettings.of(CredentialMode.CLIENT_SECRET), DEFAULT_MAX_CONCURRENT_CALLS,
-                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, AuthSettings.defaults());
+                DEFAULT_MAX_QUEUED_CALLS, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, AuthSettings.defaults(),
+                AccessPolicy.defaults());
     }
 
     public GatewayConfig withHub(HubTarget newHub, CredentialSettings newCredential) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, newHub, newCredential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy);
     }
 
     /** Serves TLS with this certificate chain and key. */
     public GatewayConfig withTls(Path certificate, Path privateKey) {
         return new GatewayConfig(bindAddress, port, false, certificate, privateKey, hub, credential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, newAuth);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, newAuth, accessPolicy);
     }
 }

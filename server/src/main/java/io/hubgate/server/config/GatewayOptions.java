@@ -1,5 +1,6 @@
 package io.hubgate.server.config;
 
+import io.hubgate.server.auth.AccessPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,6 +132,11 @@ public final class GatewayOptions {
             description = "JSON file of hashed API keys (env HUBGATE_API_KEYS_FILE).")
     Path apiKeysFile;
 
+    @Option(names = "--access-policy", defaultValue = "${env:HUBGATE_ACCESS_POLICY}",
+            description = "JSON file mapping every gRPC method to the roles that may call it (env HUBGATE_ACCESS_POLICY). "
+                    + "Unset: the built-in least-privilege policy.")
+    Path accessPolicy;
+
     /** Resolves and validates; {@link IllegalArgumentException} messages name the flag at fault. */
     public GatewayConfig toConfig() {
         CredentialMode mode = CredentialMode.parse(credential);
@@ -177,8 +183,10 @@ public final class GatewayOptions {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
         }
+        // Authorization stays off until caller authentication is wired in: with every caller
+        // anonymous it would deny every call.
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
-                maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth());
+                maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth(), accessPolicy());
     }
 
     private AuthSettings auth() {
@@ -201,6 +209,18 @@ public final class GatewayOptions {
 
     private static List<String> nonBlank(List<String> values) {
         return values == null ? List.of() : values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+
+    }
+
+    private AccessPolicy accessPolicy() {
+        if (accessPolicy == null) {
+            return AccessPolicy.defaults();
+        }
+        try {
+            return AccessPolicy.load(accessPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--access-policy: " + e.getMessage(), e);
+        }
     }
 
     /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */

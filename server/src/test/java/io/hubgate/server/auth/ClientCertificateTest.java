@@ -168,7 +168,7 @@ class ClientCertificateTest {
     private static TestGateway start(boolean required) {
         GatewayConfig config = GatewayConfig.localDevelopment(0).withTls(serverCert, serverKey).withAuth(
                 AuthSettings.defaults().withClientCertificates(caPem, required,
-                        Map.of("uri:spiffe://hubgate/billing", Set.of("Registry.Read"))));
+                        Map.of("uri:spiffe://hubgate/billing", Set.of("Registry.Read", "Twin.Read"))));
         return TestGateway.start(config);
     }
 

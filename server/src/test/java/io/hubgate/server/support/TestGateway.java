@@ -106,6 +106,11 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** Wraps a gateway a test started itself (on its embedded emulator). */
+    public static TestGateway of(Gateway started) {
+        return new TestGateway(started, started.hub().embeddedEmulator());
+    }
+
     /**
      * A second gateway that talks to this one's emulator as a remote hub (the production path:
      * host with port, the emulator's certificate as the CA, a client-secret credential from its
@@ -135,7 +140,8 @@ public final class TestGateway implements AutoCloseable {
                 new HubTarget(at.hostWithPort(), at.certificatePath()), CredentialSettings.of(CredentialMode.CLIENT_SECRET),
                 maxConcurrentCalls, maxQueuedCalls, GatewayConfig.DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig.DEFAULT_SHUTDOWN_GRACE,
                 AuthSettings.defaults().withJwt(List.of(at.entra().issuer()), List.of(DefaultDirectory.API_URI),
-                        at.entra().jwksUri()));
+                        at.entra().jwksUri()),
+                io.hubgate.server.auth.AccessPolicy.defaults());
         try {
             return new TestGateway(Gateway.start(adjust.apply(config), environment), hub());
         } catch (Exception e) {
