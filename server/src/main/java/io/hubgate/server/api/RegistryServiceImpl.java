@@ -332,8 +332,8 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     private boolean withKeys(IdentityView view) {
         boolean wanted = view == IdentityView.IDENTITY_VIEW_WITH_KEYS;
         if (wanted && !keyAccess.mayReadKeys()) {
-            throw Status.PERMISSION_DENIED.withDescription(
-                    "Reading device keys (IDENTITY_VIEW_WITH_KEYS) needs the key-reader role").asRuntimeException();
+            throw HubErrorMapper.gatewayError(Code.PERMISSION_DENIED,
+                    "Reading keys (IDENTITY_VIEW_WITH_KEYS) needs the role Keys.Read", "MISSING_ROLE");
         }
         return wanted;
     }
