@@ -77,8 +77,11 @@ public final class Gateway implements AutoCloseable {
                     new TwinServiceImpl(calls),
                     new MethodServiceImpl(calls));
             AuthSettings auth = callerAuth(config, hub);
-            GatewayServer server = new GatewayServer(config, services,
-                    interceptors(config, auth, authenticationOverride)).start();
+            List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
+            // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
+            List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
+                    ? api.subList(0, api.size() - 1) : List.of();
+            GatewayServer server = new GatewayServer(config, services, api, infrastructure).start();
             String callers = callersDescription(auth, hub);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);

@@ -47,6 +47,15 @@ public final class GatewayServer {
      */
     public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors)
             throws IOException {
+        this(config, services, interceptors, List.of());
+    }
+
+    /**
+     * @param infrastructureInterceptors applied to health and reflection (empty: they are open,
+     *                                   so probes and tooling need no credential)
+     */
+    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
+                         List<ServerInterceptor> infrastructureInterceptors) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                 new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()));
         if (config.plaintext()) {
@@ -72,8 +81,10 @@ public final class GatewayServer {
         for (BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(service, reversed));
         }
-        builder.addService(health.getHealthService());
-        builder.addService(ProtoReflectionServiceV1.newInstance());
+        List<ServerInterceptor> infrastructure = new java.util.ArrayList<>(infrastructureInterceptors);
+        java.util.Collections.reverse(infrastructure);
+        builder.addService(ServerInterceptors.intercept(health.getHealthService(), infrastructure));
+        builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), infrastructure));
         this.server = builder.build();
     }
 

@@ -27,11 +27,13 @@ import java.util.Set;
  * @param requireClientCert refuse TLS connections without a client certificate (else it is optional)
  * @param mtlsRoles         roles per certificate identity ({@code uri:…}, {@code dns:…} or {@code cn:…})
  * @param apiKeysFile       JSON file of hashed API keys, or null for no API keys
+ * @param protectHealth     health checks and server reflection need an authenticated caller too
+ *                          (by default they need none, so probes and tooling work without a token)
  */
 public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<String> jwtAudiences, String jwksUrl,
                            String openIdConfigUrl, Set<String> jwtTenants, Duration clockSkew, JwksTiming jwks,
                            Path clientCa, boolean requireClientCert, Map<String, Set<String>> mtlsRoles,
-                           Path apiKeysFile) {
+                           Path apiKeysFile, boolean protectHealth) {
 
     /** Tolerated clock difference between the issuer and the gateway: 60 seconds. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
@@ -80,13 +82,13 @@ public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<Strin
     /** Authentication on, nothing configured: on the embedded hub, the emulator's issuer is trusted. */
     public static AuthSettings defaults() {
         return new AuthSettings(false, List.of(), List.of(), null, null, Set.of(), DEFAULT_CLOCK_SKEW,
-                JwksTiming.DEFAULT, null, false, Map.of(), null);
+                JwksTiming.DEFAULT, null, false, Map.of(), null, false);
     }
 
     /** {@code --insecure-no-auth}. */
     public static AuthSettings insecureNoAuth() {
         return new AuthSettings(true, List.of(), List.of(), null, null, Set.of(), DEFAULT_CLOCK_SKEW,
-                JwksTiming.DEFAULT, null, false, Map.of(), null);
+                JwksTiming.DEFAULT, null, false, Map.of(), null, false);
     }
 
     public boolean jwtConfigured() {
@@ -100,26 +102,32 @@ public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<Strin
 
     public AuthSettings withJwt(List<String> issuers, List<String> audiences, String keySetUrl) {
         return new AuthSettings(disabled, issuers, audiences, keySetUrl, null, jwtTenants, clockSkew, jwks, clientCa,
-                requireClientCert, mtlsRoles, apiKeysFile);
+                requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
     public AuthSettings withJwtTenants(Set<String> tenants) {
         return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, tenants, clockSkew, jwks,
-                clientCa, requireClientCert, mtlsRoles, apiKeysFile);
+                clientCa, requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
     public AuthSettings withJwksTiming(JwksTiming timing) {
         return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, timing,
-                clientCa, requireClientCert, mtlsRoles, apiKeysFile);
+                clientCa, requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
     public AuthSettings withClientCertificates(Path ca, boolean required, Map<String, Set<String>> roles) {
         return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
-                ca, required, roles, apiKeysFile);
+                ca, required, roles, apiKeysFile, protectHealth);
+    }
+
+    /** Health and reflection need an authenticated caller too. */
+    public AuthSettings withProtectedHealth(boolean protect) {
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
+                clientCa, requireClientCert, mtlsRoles, apiKeysFile, protect);
     }
 
     public AuthSettings withApiKeys(Path file) {
         return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
-                clientCa, requireClientCert, mtlsRoles, file);
+                clientCa, requireClientCert, mtlsRoles, file, protectHealth);
     }
 }

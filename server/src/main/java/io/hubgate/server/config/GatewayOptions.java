@@ -132,6 +132,10 @@ public final class GatewayOptions {
             description = "JSON file of hashed API keys (env HUBGATE_API_KEYS_FILE).")
     Path apiKeysFile;
 
+    @Option(names = "--protect-health", defaultValue = "${env:HUBGATE_PROTECT_HEALTH:-false}",
+            description = "Health checks and server reflection need an authenticated caller too (env HUBGATE_PROTECT_HEALTH; default: they need none).")
+    boolean protectHealth;
+
     @Option(names = "--access-policy", defaultValue = "${env:HUBGATE_ACCESS_POLICY}",
             description = "JSON file mapping every gRPC method to the roles that may call it (env HUBGATE_ACCESS_POLICY). "
                     + "Unset: the built-in least-privilege policy.")
@@ -204,7 +208,7 @@ public final class GatewayOptions {
         }
         return new AuthSettings(insecureNoAuth, nonBlank(jwtIssuers), nonBlank(jwtAudiences), blankToNull(jwksUrl),
                 blankToNull(openIdConfigUrl), Set.copyOf(nonBlank(jwtTenants)), skew, AuthSettings.JwksTiming.DEFAULT,
-                clientCa, requireClientCert, roles, apiKeysFile);
+                clientCa, requireClientCert, roles, apiKeysFile, protectHealth);
     }
 
     private static List<String> nonBlank(List<String> values) {
