@@ -4,7 +4,6 @@ import com.google.protobuf.Duration;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import io.grpc.Context;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.hubgate.api.v1.InvokeMethodRequest;
 import io.hubgate.api.v1.InvokeMethodResponse;
@@ -37,7 +36,7 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
 
     @Override
     public void invokeMethod(InvokeMethodRequest request, StreamObserver<InvokeMethodResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             Validation validation = new Validation().id("device_id", request.getDeviceId(), "device id")
                     .optionalModuleId("module_id", request.getModuleId());
             if (request.getMethodName().isBlank()) {
@@ -62,9 +61,7 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
                         ? methods.invoke(request.getDeviceId(), request.getMethodName(), options)
                         : methods.invoke(request.getDeviceId(), request.getModuleId(), request.getMethodName(), options);
             }), MethodServiceImpl::response, observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     private static InvokeMethodResponse response(DirectMethodResponse answer) {

@@ -61,13 +61,11 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void createDevice(CreateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             RequestChecks.newDevice(request.getDevice(), "device").check();
             Responses.complete(createDevice(request.getDevice()), device -> IdentityMapper.toProto(device, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     private CompletableFuture<Device> createDevice(io.hubgate.api.v1.Device device) {
@@ -77,26 +75,22 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void getDevice(GetDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             new Validation().id("device_id", request.getDeviceId(), "device id").check();
             Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getDevice(request.getDeviceId())),
                     device -> IdentityMapper.toProto(device, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void updateDevice(UpdateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             DeviceUpdate update = DeviceUpdate.of(request, "");
             Responses.complete(updateDevice(update), device -> IdentityMapper.toProto(device, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     private CompletableFuture<Device> updateDevice(DeviceUpdate update) {
@@ -111,12 +105,10 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void deleteDevice(DeleteDeviceRequest request, StreamObserver<Empty> observer) {
-        try {
+        Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id").check();
             Responses.complete(deleteDevice(request), ignored -> Empty.getDefaultInstance(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     private CompletableFuture<Void> deleteDevice(DeleteDeviceRequest request) {
@@ -133,44 +125,38 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void listDevices(ListDevicesRequest request, StreamObserver<ListDevicesResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             new Validation().pageSize("page_size", request.getPageSize()).check();
             Responses.complete(lister.page(request.getPageSize(), request.getPageToken()), Function.identity(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void createModule(CreateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             RequestChecks.newModule(request.getModule(), "module").check();
             Responses.complete(calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().addModule(IdentityMapper.newModule(request.getModule()))),
                     module -> IdentityMapper.toProto(module, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void getModule(GetModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
             Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getModule(request.getDeviceId(), request.getModuleId())),
                     module -> IdentityMapper.toProto(module, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void updateModule(UpdateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
-        try {
+        Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             ModuleUpdate update = ModuleUpdate.of(request);
             Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> {
@@ -180,14 +166,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 update.applyTo(current);
                 return registry.updateModule(current);
             }), module -> IdentityMapper.toProto(module, withKeys), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void deleteModule(DeleteModuleRequest request, StreamObserver<Empty> observer) {
-        try {
+        Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
             Responses.complete(calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
@@ -199,14 +183,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 }
                 return null;
             }), ignored -> Empty.getDefaultInstance(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void listModules(ListModulesRequest request, StreamObserver<ListModulesResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .pageSize("page_size", request.getPageSize()).check();
             int offset = ModulePages.offset(request.getPageToken(), request.getDeviceId());
@@ -214,9 +196,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getModulesOnDevice(request.getDeviceId())),
                     modules -> ModulePages.page(modules, request.getDeviceId(), offset, size), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
@@ -236,7 +216,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void batchCreateDevices(BatchCreateDevicesRequest request, StreamObserver<BatchCreateDevicesResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             List<String> ids = request.getRequestsList().stream().map(r -> r.getDevice().getDeviceId()).toList();
             checkBatchIds(ids, "requests[%d].device.device_id");
             List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
@@ -250,14 +230,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 }));
             }
             Responses.complete(all(results), list -> BatchCreateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void batchUpdateDevices(BatchUpdateDevicesRequest request, StreamObserver<BatchUpdateDevicesResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             List<String> ids = request.getRequestsList().stream().map(r -> r.getDevice().getDeviceId()).toList();
             checkBatchIds(ids, "requests[%d].device.device_id");
             List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
@@ -269,14 +247,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                         updateDevice(DeviceUpdate.of(item, prefix)).thenApply(device -> IdentityMapper.toProto(device, withKeys))));
             }
             Responses.complete(all(results), list -> BatchUpdateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void batchDeleteDevices(BatchDeleteDevicesRequest request, StreamObserver<BatchDeleteDevicesResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             List<String> ids = request.getRequestsList().stream().map(DeleteDeviceRequest::getDeviceId).toList();
             checkBatchIds(ids, "requests[%d].device_id");
             List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
@@ -284,9 +260,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 results.add(itemResult(item.getDeviceId(), () -> deleteDevice(item).thenApply(ignored -> null)));
             }
             Responses.complete(all(results), list -> BatchDeleteDevicesResponse.newBuilder().addAllResults(list).build(), observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     /** A batch fails as a whole only when it is malformed: an empty or repeated device id. */

@@ -18,6 +18,18 @@ final class Responses {
     private Responses() {
     }
 
+    /**
+     * Runs a handler's synchronous part (validation, then submitting the upstream call): a
+     * request refused there ends the call with that status instead of escaping to gRPC.
+     */
+    static void guard(StreamObserver<?> observer, Runnable handler) {
+        try {
+            handler.run();
+        } catch (io.grpc.StatusRuntimeException refused) {
+            observer.onError(refused);
+        }
+    }
+
     static <T, R> void complete(CompletableFuture<T> upstream, Function<T, R> toResponse, StreamObserver<R> observer) {
         upstream.whenComplete((result, failure) -> {
             if (observer instanceof ServerCallStreamObserver<R> call && call.isCancelled()) {

@@ -2,7 +2,6 @@ package io.hubgate.server.api;
 
 import com.google.protobuf.Struct;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hubgate.api.v1.GetTwinRequest;
@@ -31,21 +30,19 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
 
     @Override
     public void getTwin(GetTwinRequest request, StreamObserver<io.hubgate.api.v1.Twin> observer) {
-        try {
+        Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .optionalModuleId("module_id", request.getModuleId()).check();
             Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> request.getModuleId().isEmpty()
                             ? clients.within(remaining).twins().get(request.getDeviceId())
                             : clients.within(remaining).twins().get(request.getDeviceId(), request.getModuleId())),
                     TwinMapper::toProto, observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void updateTwin(UpdateTwinRequest request, StreamObserver<io.hubgate.api.v1.Twin> observer) {
-        try {
+        Responses.guard(observer, () -> {
             Validation validation = writeChecks(request.getDeviceId(), request.getModuleId(),
                     request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null);
             boolean empty = (!request.hasTags() || request.getTags().getFieldsCount() == 0)
@@ -59,14 +56,12 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             String etag = request.getEtag().isEmpty() ? null : request.getEtag();
             Responses.complete(calls.submit(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
                     (clients, remaining) -> clients.within(remaining).twins().patch(twin, etag)), TwinMapper::toProto, observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void replaceTwin(ReplaceTwinRequest request, StreamObserver<io.hubgate.api.v1.Twin> observer) {
-        try {
+        Responses.guard(observer, () -> {
             writeChecks(request.getDeviceId(), request.getModuleId(),
                     request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null).check();
             Twin twin = TwinMapper.toSdk(request.getDeviceId(), request.getModuleId(),
@@ -75,9 +70,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             String etag = request.getEtag().isEmpty() ? null : request.getEtag();
             Responses.complete(calls.submit(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
                     (clients, remaining) -> clients.within(remaining).twins().replace(twin, etag)), TwinMapper::toProto, observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     private static Validation writeChecks(String deviceId, String moduleId, Struct tags, Struct desired) {
@@ -93,7 +86,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
 
     @Override
     public void queryTwins(QueryTwinsRequest request, StreamObserver<QueryTwinsResponse> observer) {
-        try {
+        Responses.guard(observer, () -> {
             Validation validation = new Validation().pageSize("page_size", request.getPageSize());
             QueryPager.Position position;
             if (request.getPageToken().isEmpty()) {
@@ -115,21 +108,17 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
                 }
                 return response.build();
             }, observer);
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 
     @Override
     public void streamQueryTwins(StreamQueryTwinsRequest request, StreamObserver<QueryResult> observer) {
-        try {
+        Responses.guard(observer, () -> {
             Validation validation = new Validation().pageSize("page_size", request.getPageSize());
             QueryResults.checkQuery(validation, "query", request.getQuery());
             validation.check();
             new QueryStream(calls, (ServerCallStreamObserver<QueryResult>) observer, request.getQuery(),
                     Validation.effectivePageSize(request.getPageSize())).start();
-        } catch (StatusRuntimeException refused) {
-            observer.onError(refused);
-        }
+        });
     }
 }
