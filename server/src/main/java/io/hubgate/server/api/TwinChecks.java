@@ -17,6 +17,8 @@ final class TwinChecks {
     static final int MAX_KEY_BYTES = 1024;
     static final int MAX_STRING_BYTES = 4096;
     static final int MAX_DEPTH = 10;
+    /** IoT Hub's integer range is ±(2^52 − 1). */
+    static final double MAX_TWIN_INTEGER = 4_503_599_627_370_495d;
 
     private TwinChecks() {
     }
@@ -57,8 +59,11 @@ final class TwinChecks {
                 }
             }
             case NUMBER_VALUE -> {
-                if (!Double.isFinite(value.getNumberValue())) {
+                double number = value.getNumberValue();
+                if (!Double.isFinite(number)) {
                     validation.add(path, "numbers must be finite");
+                } else if (number == Math.rint(number) && Math.abs(number) > MAX_TWIN_INTEGER) {
+                    validation.add(path, "whole numbers in twins lie within ±" + (long) MAX_TWIN_INTEGER + " (IoT Hub's range)");
                 }
             }
             default -> { }
