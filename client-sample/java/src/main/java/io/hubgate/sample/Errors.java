@@ -19,8 +19,10 @@ final class Errors {
     static void print(StatusRuntimeException e, PrintWriter err) {
         Status status = e.getStatus();
         String description = status.getDescription() == null ? "" : status.getDescription();
-        if (description.isEmpty() && status.getCause() != null) {
-            description = String.valueOf(status.getCause().getMessage());
+        if (status.getCause() != null && status.getCause().getMessage() != null) {
+            // Transport failures (UNAVAILABLE: io exception) say what went wrong only in the cause.
+            description = description.isEmpty() ? status.getCause().getMessage()
+                    : description + " (" + status.getCause().getMessage() + ")";
         }
         err.println("error: " + status.getCode() + ": " + description);
         com.google.rpc.Status rich = StatusProto.fromThrowable(e);
