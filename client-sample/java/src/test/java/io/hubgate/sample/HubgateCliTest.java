@@ -1,0 +1,255 @@
+package io.hubgate.sample;
+
+import com.google.protobuf.util.JsonFormat;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.hubgate.api.v1.Device;
+import io.hubgate.api.v1.RegistryStatistics;
+import io.hubgate.api.v1.Twin;
+import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.emulator.entra.EntraCoordinates;
+import io.hubgate.server.Gateway;
+import io.hubgate.server.config.GatewayConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the CLI in-process against a real gateway on its embedded emulator (over a real socket,
+ * in plaintext) and checks what it printed and how it exited.
+ */
+class HubgateCliTest {
+
+    private static Gateway gateway;
+    private static String token;
+
+    @BeforeAll
+    static void startGateway() throws Exception {
+        gateway = Gateway.start(GatewayConfig.localDevelopment(0));
+        token = callerToken(DefaultDirectory.API_ROLES);
+    }
+
+    @AfterAll
+    static void stopGateway() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    /** A token of the emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
+    private static String callerToken(List<String> roles) {
+        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        Instant now = Instant.now();
+        return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
+                .subject("cli-test").claim("oid", "cli-test").claim("tid", entra.tenantId())
+                .claim("azp", "cli-test-app").claim("roles", roles)
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofHours(1)))).build());
+    }
+
+    /** What one run printed and how it exited. */
+    record Run(int exitCode, String out, String err) {
+        List<String> outLines() {
+            return out.lines().filter(line -> !line.isBlank()).toList();
+        }
+    }
+
+    /** Runs the CLI against the test gateway with the all-roles token. */
+    private static Run cli(String... args) {
+        return raw(Stream.concat(Stream.of("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", token),
+                Arrays.stream(args)).toArray(String[]::new));
+    }
+
+    /** Runs the CLI with exactly these arguments. */
+    private static Run raw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new HubgateCli(new PrintWriter(out, true), new PrintWriter(err, true))).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Device device(String json) throws Exception {
+        Device.Builder device = Device.newBuilder();
+        JsonFormat.parser().merge(json, device);
+        return device.build();
+    }
+
+    private static Twin twin(String json) throws Exception {
+        Twin.Builder twin = Twin.newBuilder();
+        JsonFormat.parser().merge(json, twin);
+        return twin.build();
+    }
+
+    private static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void deviceAndTwinLifecycleWithStaleEtagAndNotFound() throws Exception {
+        String id = uniqueId("cli");
+
+        Run created = cli("create-device", id);
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(device(created.out()).getDeviceId()).isEqualTo(id);
+
+        Run got = cli("get-device", id);
+        assertThat(got.exitCode()).as(got.err()).isZero();
+        Device device = device(got.out());
+        assertThat(device.getDeviceId()).isEqualTo(id);
+        assertThat(device.getEtag()).isNotEmpty();
+        assertThat(device.hasSymmetricKeys()).isFalse();
+
+        Run before = cli("get-twin", id);
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        String oldEtag = twin(before.out()).getEtag();
+        assertThat(oldEtag).isNotEmpty();
+
+        Run updated = cli("update-twin", id, "--desired", "{\"mode\":\"eco\",\"interval\":30}",
+                "--tags", "{\"site\":\"ams\"}", "--etag", oldEtag);
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+
+        Run after = cli("get-twin", id);
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        Twin twin = twin(after.out());
+        assertThat(twin.getDesired().getProperties().getFieldsMap().get("mode").getStringValue()).isEqualTo("eco");
+        assertThat(twin.getDesired().getProperties().getFieldsMap().get("interval").getNumberValue()).isEqualTo(30.0);
+        assertThat(twin.getTags().getFieldsMap().get("site").getStringValue()).isEqualTo("ams");
+        assertThat(twin.getEtag()).isNotEmpty().isNotEqualTo(oldEtag);
+
+        Run query = cli("query", "SELECT * FROM devices WHERE deviceId = '" + id + "' AND properties.desired.mode = 'eco'");
+        assertThat(query.exitCode()).as(query.err()).isZero();
+        assertThat(query.outLines()).hasSize(1);
+        Twin found = twin(query.outLines().get(0));
+        assertThat(found.getDeviceId()).isEqualTo(id);
+        assertThat(found.getEtag()).isEqualTo(twin.getEtag());
+
+        Run stale = cli("update-twin", id, "--desired", "{\"mode\":\"turbo\"}", "--etag", oldEtag);
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.out()).isEmpty();
+        assertThat(stale.err()).startsWith("error: ABORTED: ").contains("reason: PreconditionFailed");
+        Run unchanged = cli("get-twin", id);
+        assertThat(twin(unchanged.out()).getDesired().getProperties().getFieldsMap().get("mode").getStringValue())
+                .isEqualTo("eco");
+
+        Run deleted = cli("delete-device", id);
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted " + id);
+
+        Run gone = cli("get-device", id);
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.out()).isEmpty();
+        assertThat(gone.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotFound");
+    }
+
+    @Test
+    void staleEtagOnDeleteIsAbortedAndKeepsTheDevice() throws Exception {
+        String id = uniqueId("cli-del");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+        String etag = device(cli("get-device", id).out()).getEtag();
+        assertThat(cli("update-twin", id, "--tags", "{\"x\":1}").exitCode()).isZero();
+
+        Run wrongEtag = cli("delete-device", id, "--etag", "\"not-" + etag.replace("\"", "") + "\"");
+        assertThat(wrongEtag.exitCode()).isEqualTo(1);
+        assertThat(wrongEtag.err()).startsWith("error: ABORTED: ").contains("reason: PreconditionFailed");
+        assertThat(cli("get-device", id).exitCode()).isZero();
+
+        Run rightEtag = cli("delete-device", id, "--etag", etag);
+        assertThat(rightEtag.exitCode()).as(rightEtag.err()).isZero();
+        assertThat(cli("get-device", id).err()).contains("reason: DeviceNotFound");
+    }
+
+    @Test
+    void badDeviceIdPrintsTheFieldViolation() {
+        Run run = cli("create-device", "no spaces allowed");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: INVALID_ARGUMENT: ")
+                .containsPattern("field violation: [a-z_.]*device_id: \\S+");
+    }
+
+    @Test
+    void noTokenIsUnauthenticated() {
+        Run run = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", "", "stats");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: UNAUTHENTICATED: ");
+    }
+
+    @Test
+    void listDevicesFollowsPagesAndStatsCountThem() throws Exception {
+        String prefix = uniqueId("cli-list");
+        List<String> ids = List.of(prefix + "-a", prefix + "-b", prefix + "-c");
+        for (String id : ids) {
+            assertThat(cli("create-device", id).exitCode()).isZero();
+        }
+
+        Run listed = cli("list-devices", "--page-size", "1");
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        List<String> listedIds = listed.outLines().stream().map(line -> {
+            try {
+                return device(line).getDeviceId();
+            } catch (Exception e) {
+                throw new AssertionError("not a device: " + line, e);
+            }
+        }).toList();
+        assertThat(listedIds).containsAll(ids).doesNotHaveDuplicates();
+
+        Run stats = cli("stats");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+        RegistryStatistics.Builder counts = RegistryStatistics.newBuilder();
+        JsonFormat.parser().merge(stats.out(), counts);
+        assertThat(counts.getTotalDeviceCount()).isGreaterThanOrEqualTo(listedIds.size());
+    }
+
+    @Test
+    void invokeOnAnOfflineDeviceIsNotFound() {
+        String id = uniqueId("cli-inv");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+        Run run = cli("invoke", id, "reboot", "--payload", "{\"delay\":1}", "--timeout", "5s");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(cli("update-twin", "some-device", "--desired", "[1,2]").exitCode()).isEqualTo(2);
+        assertThat(cli("update-twin", "some-device").exitCode()).isEqualTo(2);
+        assertThat(cli("invoke", "some-device", "m", "--timeout", "soon").exitCode()).isEqualTo(2);
+        assertThat(cli("no-such-command").exitCode()).isEqualTo(2);
+        assertThat(raw().exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void acquiresATokenWithAClientSecret() throws Exception {
+        EmulatorCoordinates at = gateway.hub().embeddedEmulator().coordinates();
+        EntraCoordinates.ClientCredentials app = at.entra().application(DefaultDirectory.REGISTRY);
+        Run stats = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", "",
+                "--client-id", app.clientId(), "--client-secret", app.secret(), "--tenant", at.entra().tenantId(),
+                "--authority", at.entra().authorityHost(), "--authority-ca-cert", at.certificatePath().toString(),
+                "stats");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+        RegistryStatistics.Builder counts = RegistryStatistics.newBuilder();
+        JsonFormat.parser().merge(stats.out(), counts);
+        assertThat(counts.getTotalDeviceCount()).isEqualTo(counts.getEnabledDeviceCount() + counts.getDisabledDeviceCount());
+
+        Run wrongSecret = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", "",
+                "--client-id", app.clientId(), "--client-secret", "wrong", "--tenant", at.entra().tenantId(),
+                "--authority", at.entra().authorityHost(), "--authority-ca-cert", at.certificatePath().toString(),
+                "stats");
+        assertThat(wrongSecret.exitCode()).isEqualTo(1);
+        assertThat(wrongSecret.err()).startsWith("error: could not acquire a token: ");
+    }
+}
