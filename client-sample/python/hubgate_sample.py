@@ -111,19 +111,16 @@ def acquire_token(config: Config) -> tuple[str, str]:
     """Returns (token, source): HUBGATE_TOKEN as is, else one from the client credentials grant."""
     if config.token:
         return config.token, "HUBGATE_TOKEN"
-    missing = [
-        name
-        for name, value in (
-            ("HUBGATE_TOKEN_URL", config.token_url),
-            ("HUBGATE_CLIENT_ID", config.client_id),
-            ("HUBGATE_CLIENT_SECRET", config.client_secret),
-        )
-        if not value
-    ]
+    required = {
+        "HUBGATE_TOKEN_URL": config.token_url,
+        "HUBGATE_CLIENT_ID": config.client_id,
+        "HUBGATE_CLIENT_SECRET": config.client_secret,
+    }
+    missing = [name for name, value in required.items() if not value]
     if missing:
-        raise SampleError("HUBGATE_TOKEN is empty, so a token must be acquired, but "
-                          + ", ".join(missing) + " not set")
-    assert config.token_url and config.client_id and config.client_secret
+        raise SampleError("HUBGATE_TOKEN is empty, so the sample acquires a token, but these are not set: "
+                          + ", ".join(missing))
+    assert config.token_url  # (for type checkers: checked just above)
 
     # OAuth 2.0 client credentials (RFC 6749 4.4), as Entra ID's v2.0 token endpoint takes it:
     # a form POST; the scope names the hubgate API's app ID URI with /.default.
@@ -162,13 +159,15 @@ def acquire_token(config: Config) -> tuple[str, str]:
 
 def oauth_error(error: urllib.error.HTTPError) -> str:
     """The error and error_description of a refused token request (never the request itself)."""
+    body = error.read().decode("utf-8", "replace")
     try:
-        body = json.load(error)
+        answer = json.loads(body)
     except ValueError:
-        return error.reason or "no error in the body"
-    if not isinstance(body, dict):
-        return "no error in the body"
-    return f"{body.get('error', '?')}: {body.get('error_description', '')}".rstrip(": ")
+        answer = None
+    if isinstance(answer, dict) and "error" in answer:
+        return f"{answer['error']}: {answer.get('error_description', '')}".rstrip(": ")
+    # Not an OAuth error answer: most likely HUBGATE_TOKEN_URL is not a token endpoint.
+    return f"not an OAuth 2.0 error answer (is HUBGATE_TOKEN_URL right?): {body[:200] or error.reason}"
 
 
 # --- gRPC plumbing ---------------------------------------------------------------------------
