@@ -155,8 +155,8 @@ public final class Gateway implements AutoCloseable {
             EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
             text += "; get a caller token with client credentials at " + entra.tokenEndpoint() + " (client_id "
                     + entra.application(DefaultDirectory.READER).clientId() + " = " + DefaultDirectory.READER
-                    + ", scope " + DefaultDirectory.API_URI + "/.default; secrets are never printed here: in-process, "
-                    + "EntraCoordinates holds them; for other processes run the emulator standalone, its banner lists them)";
+                    + ", scope " + DefaultDirectory.API_URI + "/.default; secrets are never printed here: start with "
+                    + "--dev-env-file FILE to have " + DefaultDirectory.SERVICE + "'s credentials written to an owner-only file)";
         }
         return text;
     }
@@ -164,6 +164,10 @@ public final class Gateway implements AutoCloseable {
     /** Who may call and how, as printed at start (no secret in it). */
     public String callers() {
         return callers;
+    }
+
+    public GatewayConfig config() {
+        return config;
     }
 
     public int port() {

@@ -6,6 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * {@code hubgate [options]}: parses the configuration, starts the gateway, and stops it gracefully
  * on SIGTERM or Ctrl+C (health NOT_SERVING, in-flight calls drained, then exit).
@@ -21,6 +24,7 @@ public final class Main {
         GatewayOptions options = new GatewayOptions();
         CommandLine cli = new CommandLine(options);
         GatewayConfig config;
+        Path envFile;
         try {
             cli.parseArgs(args);
             if (cli.isUsageHelpRequested()) {
@@ -32,6 +36,7 @@ public final class Main {
                 return;
             }
             config = options.toConfig();
+            envFile = options.developmentEnvFile(config);
         } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
             System.err.println("hubgate: " + invalid.getMessage());
             System.err.println("Run with --help for the options.");
@@ -45,8 +50,17 @@ public final class Main {
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
             System.out.println(gateway.callers());
+            if (envFile != null) {
+                DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
+                System.out.println("Caller environment (service-app's client credentials) written to " + envFile
+                        + ": set -a; . " + envFile + "; set +a");
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
+                    if (envFile != null) {
+                        // Its secret dies with this gateway's emulator: leave no stale credentials behind.
+                        Files.deleteIfExists(envFile);
+                    }
                     gateway.close();
                 } catch (Exception e) {
                     LOG.warn("Stopping failed: {}", e.getMessage());

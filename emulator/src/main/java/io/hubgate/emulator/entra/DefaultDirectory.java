@@ -22,6 +22,7 @@ import java.util.UUID;
  *   <tr><td>{@value #REGISTRY}</td><td>Registry Contributor</td><td>Registry.Read, Registry.Write, Keys.Read</td></tr>
  *   <tr><td>{@value #TWIN}</td><td>Twin Contributor</td><td>Twin.Read, Twin.Write, Method.Invoke</td></tr>
  *   <tr><td>{@value #NO_ROLE}</td><td>none</td><td>none</td></tr>
+ *   <tr><td>{@value #SERVICE}</td><td>none</td><td>Registry.Read/Write, Twin.Read/Write, Method.Invoke</td></tr>
  *   <tr><td>{@value #API} (exposes {@value #API_URI})</td><td>none</td><td>—</td></tr>
  *   <tr><td>{@value #SYSTEM_IDENTITY} (system-assigned)</td><td>Data Contributor</td><td>—</td></tr>
  *   <tr><td>{@value #USER_IDENTITY} (user-assigned)</td><td>Data Reader</td><td>—</td></tr>
@@ -39,6 +40,13 @@ public final class DefaultDirectory {
     public static final String REGISTRY = "registry-app";
     public static final String TWIN = "twin-app";
     public static final String NO_ROLE = "norole-app";
+    /**
+     * A backend service calling the gateway: every app role but Keys.Read, so one token runs the
+     * samples' whole scenario (create a device, patch its twin, query, delete).
+     */
+    public static final String SERVICE = "service-app";
+    public static final List<String> SERVICE_ROLES =
+            List.of("Registry.Read", "Registry.Write", "Twin.Read", "Twin.Write", "Method.Invoke");
     /** The application that stands for hubgate's own API, which callers get tokens for. */
     public static final String API = "hubgate";
     public static final String API_URI = "api://hubgate";
@@ -71,6 +79,7 @@ public final class DefaultDirectory {
                 .application(application(REGISTRY))
                 .application(application(TWIN))
                 .application(application(NO_ROLE))
+                .application(application(SERVICE))
                 .application(application(API).exposing(API_URI, API_ROLES))
                 .managedIdentity(new ManagedIdentity(SYSTEM_IDENTITY, clientIdOf(SYSTEM_IDENTITY), objectIdOf(SYSTEM_IDENTITY), true))
                 .managedIdentity(new ManagedIdentity(USER_IDENTITY, clientIdOf(USER_IDENTITY), objectIdOf(USER_IDENTITY), false))
@@ -82,7 +91,8 @@ public final class DefaultDirectory {
                 .assignHubRole(USER_IDENTITY, BuiltInRole.DATA_READER)
                 .assignAppRoles(READER, API_URI, List.of("Registry.Read", "Twin.Read"))
                 .assignAppRoles(REGISTRY, API_URI, List.of("Registry.Read", "Registry.Write", "Keys.Read"))
-                .assignAppRoles(TWIN, API_URI, List.of("Twin.Read", "Twin.Write", "Method.Invoke"));
+                .assignAppRoles(TWIN, API_URI, List.of("Twin.Read", "Twin.Write", "Method.Invoke"))
+                .assignAppRoles(SERVICE, API_URI, SERVICE_ROLES);
     }
 
     /** An application with derived ids and one generated secret. */

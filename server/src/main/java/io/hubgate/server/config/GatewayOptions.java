@@ -141,6 +141,21 @@ public final class GatewayOptions {
                     + "Unset: the built-in least-privilege policy.")
     Path accessPolicy;
 
+    @Option(names = "--dev-env-file", defaultValue = "${env:HUBGATE_DEV_ENV_FILE}", paramLabel = "FILE",
+            description = "Embedded emulator only: write the variables a local client needs (target, token endpoint, "
+                    + "service-app's client id and secret) to FILE, readable by its owner only, for the sample clients "
+                    + "(env HUBGATE_DEV_ENV_FILE).")
+    Path developmentEnvFile;
+
+    /** Where to write the development environment, or null; only for a gateway on the embedded emulator. */
+    public Path developmentEnvFile(GatewayConfig resolved) {
+        if (developmentEnvFile != null && !resolved.embeddedHub()) {
+            throw new IllegalArgumentException("--dev-env-file is for the embedded emulator only: with --hub-host, "
+                    + "callers use their own Entra applications");
+        }
+        return developmentEnvFile;
+    }
+
     /** Resolves and validates; {@link IllegalArgumentException} messages name the flag at fault. */
     public GatewayConfig toConfig() {
         CredentialMode mode = CredentialMode.parse(credential);
@@ -187,8 +202,6 @@ public final class GatewayOptions {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
         }
-        // Authorization stays off until caller authentication is wired in: with every caller
-        // anonymous it would deny every call.
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
                 maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth(), accessPolicy());
     }
