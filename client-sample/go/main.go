@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	hubgatev1 "github.com/hubgate/hubgate/client-sample/go/gen/hubgate/v1"
@@ -269,11 +270,12 @@ func twinLine(step string, twin *hubgatev1.Twin) any {
 		twin.GetDesired().GetProperties().AsMap()}
 }
 
-// cleanup deletes the device after a failed step, best effort.
+// cleanup deletes the device after a failed step, best effort (it may be gone already).
 func cleanup(registry hubgatev1.RegistryServiceClient, deviceID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	if _, err := registry.DeleteDevice(ctx, &hubgatev1.DeleteDeviceRequest{DeviceId: deviceID}); err != nil {
+	_, err := registry.DeleteDevice(ctx, &hubgatev1.DeleteDeviceRequest{DeviceId: deviceID})
+	if err != nil && status.Code(err) != codes.NotFound {
 		fmt.Fprintf(os.Stderr, "note: could not delete %s after the failure: %v\n", deviceID, err)
 	}
 }
