@@ -1,11 +1,17 @@
 package io.hubgate.sample;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.hubgate.api.v1.Device;
+import io.hubgate.api.v1.InvokeMethodResponse;
 import io.hubgate.api.v1.RegistryStatistics;
 import io.hubgate.api.v1.Twin;
 import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.emulator.devices.MethodBehaviour;
+import io.hubgate.emulator.devices.SimulatedDevices;
+import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.Gateway;
@@ -29,9 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the CLI in-process against a real gateway on its embedded emulator (over a real socket,
- * in plaintext) and checks what it printed and how it exited.
+ * in plaintext) and checks what it printed and how it exited. Direct methods reach the emulator's
+ * simulated devices, driven in-process.
  */
 class HubgateCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Gateway gateway;
     private static String token;
@@ -85,6 +94,12 @@ class HubgateCliTest {
         Device.Builder device = Device.newBuilder();
         JsonFormat.parser().merge(json, device);
         return device.build();
+    }
+
+    private static InvokeMethodResponse invokeResponse(String json) throws Exception {
+        InvokeMethodResponse.Builder response = InvokeMethodResponse.newBuilder();
+        JsonFormat.parser().merge(json, response);
+        return response.build();
     }
 
     private static Twin twin(String json) throws Exception {
@@ -215,12 +230,66 @@ class HubgateCliTest {
     }
 
     @Test
-    void invokeOnAnOfflineDeviceIsNotFound() {
+    void invokeReachesAConnectedDeviceAndPrintsItsAnswer() throws Exception {
         String id = uniqueId("cli-inv");
         assertThat(cli("create-device", id).exitCode()).isZero();
-        Run run = cli("invoke", id, "reboot", "--payload", "{\"delay\":1}", "--timeout", "5s");
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline");
+        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        Target device = new Target(id, null);
+        devices.setConnected(device, true);
+        devices.onMethod(device, "reboot", new MethodBehaviour(202, JSON.readTree("{\"rebooting\":true,\"in\":5}"),
+                Duration.ZERO, true, false));
+        devices.onMethod(device, "echo", new MethodBehaviour(200, null, Duration.ZERO, true, true));
+
+        Run run = cli("invoke", id, "reboot", "--payload", "{\"delay\":5,\"reason\":\"update\"}", "--timeout", "7s");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        InvokeMethodResponse answer = invokeResponse(run.out());
+        assertThat(answer.getStatus()).isEqualTo(202);
+        assertThat(answer.getPayload().getStructValue().getFieldsMap()).containsOnlyKeys("rebooting", "in");
+        assertThat(answer.getPayload().getStructValue().getFieldsOrThrow("rebooting").getBoolValue()).isTrue();
+        assertThat(answer.getPayload().getStructValue().getFieldsOrThrow("in").getNumberValue()).isEqualTo(5.0);
+        assertThat(devices.receivedCalls(device)).singleElement().satisfies(call -> {
+            assertThat(call.methodName()).isEqualTo("reboot");
+            assertThat(call.payload()).isEqualTo(JSON.readTree("{\"delay\":5,\"reason\":\"update\"}"));
+            assertThat(call.responseTimeout()).isEqualTo(Duration.ofSeconds(7));
+        });
+
+        // Any JSON value goes through as the payload, not only an object.
+        Run echoed = cli("invoke", id, "echo", "--payload", "[1,\"two\",null]");
+        assertThat(echoed.exitCode()).as(echoed.err()).isZero();
+        Value list = invokeResponse(echoed.out()).getPayload();
+        assertThat(list.getListValue().getValuesList()).extracting(Value::getKindCase)
+                .containsExactly(Value.KindCase.NUMBER_VALUE, Value.KindCase.STRING_VALUE, Value.KindCase.NULL_VALUE);
+        assertThat(list.getListValue().getValues(1).getStringValue()).isEqualTo("two");
+        assertThat(devices.receivedCalls(device)).last().satisfies(call -> {
+            assertThat(call.methodName()).isEqualTo("echo");
+            assertThat(call.payload()).isEqualTo(JSON.readTree("[1,\"two\",null]"));
+            assertThat(call.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        });
+    }
+
+    @Test
+    void invokeOnADeviceThatIsNotConnectedIsNotFound() {
+        String id = uniqueId("cli-inv-off");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+        Run never = cli("invoke", id, "reboot", "--payload", "{\"delay\":1}", "--timeout", "5s");
+        assertThat(never.exitCode()).isEqualTo(1);
+        assertThat(never.out()).isEmpty();
+        assertThat(never.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline")
+                .contains("domain: azure-devices.net").contains("metadata: iotHubErrorCode=404103");
+
+        // Connected once, then gone: the hub forgets its handlers and the device receives nothing.
+        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        Target device = new Target(id, null);
+        devices.setConnected(device, true);
+        devices.onMethod(device, "reboot", new MethodBehaviour(200, null, Duration.ZERO, true, false));
+        devices.setConnected(device, false);
+        Run gone = cli("invoke", id, "reboot", "--timeout", "5s");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.out()).isEmpty();
+        assertThat(gone.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline");
+        assertThat(devices.receivedCalls(device)).isEmpty();
     }
 
     @Test
