@@ -145,7 +145,7 @@ public final class HubgateCli implements Runnable {
             body.run(authenticated);
             return CommandLine.ExitCode.OK;
         } catch (StatusRuntimeException e) {
-            Errors.print(e, err);
+            Errors.print(e, err, transport.plaintext);
             return CALL_FAILED;
         } catch (InvalidProtocolBufferException e) {
             err.println("error: cannot print the response as JSON: " + e.getMessage());

@@ -14,20 +14,26 @@ import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
+import io.hubgate.emulator.tls.EmulatorCertificate;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -35,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the CLI in-process against a real gateway on its embedded emulator (over a real socket,
- * in plaintext) and checks what it printed and how it exited. Direct methods reach the emulator's
- * simulated devices, driven in-process.
+ * in plaintext; {@link OverTls}: a second gateway serving TLS) and checks what it printed and how
+ * it exited. Direct methods reach the emulator's simulated devices, driven in-process.
  */
 class HubgateCliTest {
 
@@ -48,7 +54,7 @@ class HubgateCliTest {
     @BeforeAll
     static void startGateway() throws Exception {
         gateway = Gateway.start(GatewayConfig.localDevelopment(0));
-        token = callerToken(DefaultDirectory.API_ROLES);
+        token = callerToken(gateway, DefaultDirectory.API_ROLES);
     }
 
     @AfterAll
@@ -58,8 +64,8 @@ class HubgateCliTest {
         }
     }
 
-    /** A token of the emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
-    private static String callerToken(List<String> roles) {
+    /** A token of the gateway's emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
+    private static String callerToken(Gateway gateway, List<String> roles) {
         EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
@@ -320,5 +326,93 @@ class HubgateCliTest {
                 "stats");
         assertThat(wrongSecret.exitCode()).isEqualTo(1);
         assertThat(wrongSecret.err()).startsWith("error: could not acquire a token: ");
+    }
+
+    /** The CLI against a second gateway that serves TLS with a throwaway self-signed certificate for loopback. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverTls {
+
+        private Path dir;
+        private Path certificate;
+        private Gateway tlsGateway;
+        private String tlsToken;
+
+        @BeforeAll
+        void startTlsGateway(@TempDir Path tempDir) throws Exception {
+            dir = tempDir;
+            certificate = dir.resolve("gateway-cert.pem");
+            Path key = dir.resolve("gateway-key.pem");
+            EmulatorCertificate generated = EmulatorCertificate.selfSigned(Set.of()); // SANs 127.0.0.1, ::1, localhost
+            generated.writeCertificate(certificate);
+            generated.writePrivateKey(key);
+            tlsGateway = Gateway.start(GatewayConfig.localDevelopment(0).withTls(certificate, key));
+            tlsToken = callerToken(tlsGateway, DefaultDirectory.API_ROLES);
+        }
+
+        @AfterAll
+        void stopTlsGateway() throws Exception {
+            if (tlsGateway != null) {
+                tlsGateway.close();
+            }
+        }
+
+        private Run tls(String... args) {
+            return raw(Stream.concat(Stream.of("--target", "127.0.0.1:" + tlsGateway.port(), "--token", tlsToken),
+                    Arrays.stream(args)).toArray(String[]::new));
+        }
+
+        /** What a transport failure must look like: exit 1, nothing on stdout, no stack trace, no netty internals. */
+        private void assertCleanFailure(Run run) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Channel Pipeline");
+        }
+
+        @Test
+        void trustingTheGatewaysCertificateWithCaCertWorks() throws Exception {
+            String id = uniqueId("cli-tls");
+            Run created = tls("--ca-cert", certificate.toString(), "create-device", id);
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            assertThat(device(created.out()).getDeviceId()).isEqualTo(id);
+
+            Run got = tls("--ca-cert", certificate.toString(), "get-device", id);
+            assertThat(got.exitCode()).as(got.err()).isZero();
+            assertThat(device(got.out()).getDeviceId()).isEqualTo(id);
+        }
+
+        @Test
+        void withoutCaCertTheUntrustedCertificateIsUnavailableWithAHint() {
+            Run run = tls("stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway's certificate was rejected (")
+                    .contains("unable to find valid certification path")
+                    .contains("\nhint: give --ca-cert ");
+        }
+
+        @Test
+        void aCaCertThatDidNotIssueTheCertificateIsRejectedToo() throws Exception {
+            Path other = dir.resolve("other-ca.pem");
+            EmulatorCertificate.selfSigned(Set.of()).writeCertificate(other);
+            Run run = tls("--ca-cert", other.toString(), "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway's certificate was rejected (")
+                    .contains("\nhint: give --ca-cert ");
+        }
+
+        @Test
+        void plaintextAgainstTheTlsGatewaySuggestsLeavingOutPlaintext() {
+            Run run = tls("--plaintext", "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: ").contains("\nhint: ").contains("leave out --plaintext");
+        }
+
+        @Test
+        void tlsAgainstAPlaintextGatewaySuggestsPlaintext() {
+            Run run = raw("--target", "127.0.0.1:" + gateway.port(), "--ca-cert", certificate.toString(), "--token", token, "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway did not answer in TLS")
+                    .contains("\nhint: ").contains("needs --plaintext");
+        }
     }
 }
