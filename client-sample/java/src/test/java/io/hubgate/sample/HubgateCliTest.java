@@ -27,6 +27,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,11 +89,16 @@ class HubgateCliTest {
                 Arrays.stream(args)).toArray(String[]::new));
     }
 
-    /** Runs the CLI with exactly these arguments. */
+    /**
+     * Runs the CLI with exactly these arguments. picocli's own output (usage messages, the stack
+     * trace of an exception the CLI let escape) goes to the same writers, as it does in main.
+     */
     private static Run raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new HubgateCli(new PrintWriter(out, true), new PrintWriter(err, true))).execute(args);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        int code = new CommandLine(new HubgateCli(outWriter, errWriter)).setOut(outWriter).setErr(errWriter).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -413,6 +419,21 @@ class HubgateCliTest {
             assertCleanFailure(run);
             assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway did not answer in TLS")
                     .contains("\nhint: ").contains("needs --plaintext");
+        }
+
+        @Test
+        void aCaCertFileWithoutACertificateIsAUsageError() throws Exception {
+            Path junk = dir.resolve("junk.pem");
+            Files.writeString(junk, "not a certificate\n");
+            Run run = tls("--ca-cert", junk.toString(), "stats");
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).startsWith("error: cannot read a certificate: " + junk + ": no PEM certificate")
+                    .doesNotContain("\tat ");
+
+            Run missing = tls("--ca-cert", dir.resolve("missing.pem").toString(), "stats");
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.err()).startsWith("error: cannot read a certificate: ");
         }
     }
 }
