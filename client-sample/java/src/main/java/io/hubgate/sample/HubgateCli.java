@@ -37,9 +37,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.ByteArrayInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
@@ -145,7 +151,7 @@ public final class HubgateCli implements Runnable {
             body.run(authenticated);
             return CommandLine.ExitCode.OK;
         } catch (StatusRuntimeException e) {
-            Errors.print(e, err);
+            Errors.print(e, err, transport.plaintext);
             return CALL_FAILED;
         } catch (InvalidProtocolBufferException e) {
             err.println("error: cannot print the response as JSON: " + e.getMessage());
@@ -175,11 +181,31 @@ public final class HubgateCli implements Runnable {
         if (transport.plaintext) {
             credentials = InsecureChannelCredentials.create();
         } else if (transport.caCert != null) {
+            requireCertificate(transport.caCert);
             credentials = TlsChannelCredentials.newBuilder().trustManager(transport.caCert.toFile()).build();
         } else {
             credentials = TlsChannelCredentials.create();
         }
         return Grpc.newChannelBuilder(target, credentials).build();
+    }
+
+    /**
+     * Fails with a readable message unless the file holds at least one PEM certificate (grpc
+     * would otherwise fail to build the channel with an exception naming its providers).
+     */
+    private static void requireCertificate(Path pem) throws IOException {
+        byte[] content;
+        try (InputStream in = new FileInputStream(pem.toFile())) {
+            content = in.readAllBytes();
+        }
+        if (!new String(content, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IOException(pem + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+        }
+        try {
+            CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(content));
+        } catch (CertificateException e) {
+            throw new IOException(pem + ": not a readable PEM certificate (" + e.getMessage() + ")", e);
+        }
     }
 
     private String bearerToken() {

@@ -1,27 +1,40 @@
 package io.hubgate.sample;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.hubgate.api.v1.Device;
+import io.hubgate.api.v1.InvokeMethodResponse;
 import io.hubgate.api.v1.RegistryStatistics;
 import io.hubgate.api.v1.Twin;
 import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.emulator.devices.MethodBehaviour;
+import io.hubgate.emulator.devices.SimulatedDevices;
+import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
+import io.hubgate.emulator.tls.EmulatorCertificate;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -29,9 +42,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the CLI in-process against a real gateway on its embedded emulator (over a real socket,
- * in plaintext) and checks what it printed and how it exited.
+ * in plaintext; {@link OverTls}: a second gateway serving TLS) and checks what it printed and how
+ * it exited. Direct methods reach the emulator's simulated devices, driven in-process.
  */
 class HubgateCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Gateway gateway;
     private static String token;
@@ -39,7 +55,7 @@ class HubgateCliTest {
     @BeforeAll
     static void startGateway() throws Exception {
         gateway = Gateway.start(GatewayConfig.localDevelopment(0));
-        token = callerToken(DefaultDirectory.API_ROLES);
+        token = callerToken(gateway, DefaultDirectory.API_ROLES);
     }
 
     @AfterAll
@@ -49,8 +65,8 @@ class HubgateCliTest {
         }
     }
 
-    /** A token of the emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
-    private static String callerToken(List<String> roles) {
+    /** A token of the gateway's emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
+    private static String callerToken(Gateway gateway, List<String> roles) {
         EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
@@ -73,11 +89,16 @@ class HubgateCliTest {
                 Arrays.stream(args)).toArray(String[]::new));
     }
 
-    /** Runs the CLI with exactly these arguments. */
+    /**
+     * Runs the CLI with exactly these arguments. picocli's own output (usage messages, the stack
+     * trace of an exception the CLI let escape) goes to the same writers, as it does in main.
+     */
     private static Run raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new HubgateCli(new PrintWriter(out, true), new PrintWriter(err, true))).execute(args);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        int code = new CommandLine(new HubgateCli(outWriter, errWriter)).setOut(outWriter).setErr(errWriter).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -85,6 +106,12 @@ class HubgateCliTest {
         Device.Builder device = Device.newBuilder();
         JsonFormat.parser().merge(json, device);
         return device.build();
+    }
+
+    private static InvokeMethodResponse invokeResponse(String json) throws Exception {
+        InvokeMethodResponse.Builder response = InvokeMethodResponse.newBuilder();
+        JsonFormat.parser().merge(json, response);
+        return response.build();
     }
 
     private static Twin twin(String json) throws Exception {
@@ -215,12 +242,66 @@ class HubgateCliTest {
     }
 
     @Test
-    void invokeOnAnOfflineDeviceIsNotFound() {
+    void invokeReachesAConnectedDeviceAndPrintsItsAnswer() throws Exception {
         String id = uniqueId("cli-inv");
         assertThat(cli("create-device", id).exitCode()).isZero();
-        Run run = cli("invoke", id, "reboot", "--payload", "{\"delay\":1}", "--timeout", "5s");
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline");
+        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        Target device = new Target(id, null);
+        devices.setConnected(device, true);
+        devices.onMethod(device, "reboot", new MethodBehaviour(202, JSON.readTree("{\"rebooting\":true,\"in\":5}"),
+                Duration.ZERO, true, false));
+        devices.onMethod(device, "echo", new MethodBehaviour(200, null, Duration.ZERO, true, true));
+
+        Run run = cli("invoke", id, "reboot", "--payload", "{\"delay\":5,\"reason\":\"update\"}", "--timeout", "7s");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        InvokeMethodResponse answer = invokeResponse(run.out());
+        assertThat(answer.getStatus()).isEqualTo(202);
+        assertThat(answer.getPayload().getStructValue().getFieldsMap()).containsOnlyKeys("rebooting", "in");
+        assertThat(answer.getPayload().getStructValue().getFieldsOrThrow("rebooting").getBoolValue()).isTrue();
+        assertThat(answer.getPayload().getStructValue().getFieldsOrThrow("in").getNumberValue()).isEqualTo(5.0);
+        assertThat(devices.receivedCalls(device)).singleElement().satisfies(call -> {
+            assertThat(call.methodName()).isEqualTo("reboot");
+            assertThat(call.payload()).isEqualTo(JSON.readTree("{\"delay\":5,\"reason\":\"update\"}"));
+            assertThat(call.responseTimeout()).isEqualTo(Duration.ofSeconds(7));
+        });
+
+        // Any JSON value goes through as the payload, not only an object.
+        Run echoed = cli("invoke", id, "echo", "--payload", "[1,\"two\",null]");
+        assertThat(echoed.exitCode()).as(echoed.err()).isZero();
+        Value list = invokeResponse(echoed.out()).getPayload();
+        assertThat(list.getListValue().getValuesList()).extracting(Value::getKindCase)
+                .containsExactly(Value.KindCase.NUMBER_VALUE, Value.KindCase.STRING_VALUE, Value.KindCase.NULL_VALUE);
+        assertThat(list.getListValue().getValues(1).getStringValue()).isEqualTo("two");
+        assertThat(devices.receivedCalls(device)).last().satisfies(call -> {
+            assertThat(call.methodName()).isEqualTo("echo");
+            assertThat(call.payload()).isEqualTo(JSON.readTree("[1,\"two\",null]"));
+            assertThat(call.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        });
+    }
+
+    @Test
+    void invokeOnADeviceThatIsNotConnectedIsNotFound() {
+        String id = uniqueId("cli-inv-off");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+        Run never = cli("invoke", id, "reboot", "--payload", "{\"delay\":1}", "--timeout", "5s");
+        assertThat(never.exitCode()).isEqualTo(1);
+        assertThat(never.out()).isEmpty();
+        assertThat(never.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline")
+                .contains("domain: azure-devices.net").contains("metadata: iotHubErrorCode=404103");
+
+        // Connected once, then gone: the hub forgets its handlers and the device receives nothing.
+        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        Target device = new Target(id, null);
+        devices.setConnected(device, true);
+        devices.onMethod(device, "reboot", new MethodBehaviour(200, null, Duration.ZERO, true, false));
+        devices.setConnected(device, false);
+        Run gone = cli("invoke", id, "reboot", "--timeout", "5s");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.out()).isEmpty();
+        assertThat(gone.err()).startsWith("error: NOT_FOUND: ").contains("reason: DeviceNotOnline");
+        assertThat(devices.receivedCalls(device)).isEmpty();
     }
 
     @Test
@@ -251,5 +332,108 @@ class HubgateCliTest {
                 "stats");
         assertThat(wrongSecret.exitCode()).isEqualTo(1);
         assertThat(wrongSecret.err()).startsWith("error: could not acquire a token: ");
+    }
+
+    /** The CLI against a second gateway that serves TLS with a throwaway self-signed certificate for loopback. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverTls {
+
+        private Path dir;
+        private Path certificate;
+        private Gateway tlsGateway;
+        private String tlsToken;
+
+        @BeforeAll
+        void startTlsGateway(@TempDir Path tempDir) throws Exception {
+            dir = tempDir;
+            certificate = dir.resolve("gateway-cert.pem");
+            Path key = dir.resolve("gateway-key.pem");
+            EmulatorCertificate generated = EmulatorCertificate.selfSigned(Set.of()); // SANs 127.0.0.1, ::1, localhost
+            generated.writeCertificate(certificate);
+            generated.writePrivateKey(key);
+            tlsGateway = Gateway.start(GatewayConfig.localDevelopment(0).withTls(certificate, key));
+            tlsToken = callerToken(tlsGateway, DefaultDirectory.API_ROLES);
+        }
+
+        @AfterAll
+        void stopTlsGateway() throws Exception {
+            if (tlsGateway != null) {
+                tlsGateway.close();
+            }
+        }
+
+        private Run tls(String... args) {
+            return raw(Stream.concat(Stream.of("--target", "127.0.0.1:" + tlsGateway.port(), "--token", tlsToken),
+                    Arrays.stream(args)).toArray(String[]::new));
+        }
+
+        /** What a transport failure must look like: exit 1, nothing on stdout, no stack trace, no netty internals. */
+        private void assertCleanFailure(Run run) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Channel Pipeline");
+        }
+
+        @Test
+        void trustingTheGatewaysCertificateWithCaCertWorks() throws Exception {
+            String id = uniqueId("cli-tls");
+            Run created = tls("--ca-cert", certificate.toString(), "create-device", id);
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            assertThat(device(created.out()).getDeviceId()).isEqualTo(id);
+
+            Run got = tls("--ca-cert", certificate.toString(), "get-device", id);
+            assertThat(got.exitCode()).as(got.err()).isZero();
+            assertThat(device(got.out()).getDeviceId()).isEqualTo(id);
+        }
+
+        @Test
+        void withoutCaCertTheUntrustedCertificateIsUnavailableWithAHint() {
+            Run run = tls("stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway's certificate was rejected (")
+                    .contains("unable to find valid certification path")
+                    .contains("\nhint: give --ca-cert ");
+        }
+
+        @Test
+        void aCaCertThatDidNotIssueTheCertificateIsRejectedToo() throws Exception {
+            Path other = dir.resolve("other-ca.pem");
+            EmulatorCertificate.selfSigned(Set.of()).writeCertificate(other);
+            Run run = tls("--ca-cert", other.toString(), "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway's certificate was rejected (")
+                    .contains("\nhint: give --ca-cert ");
+        }
+
+        @Test
+        void plaintextAgainstTheTlsGatewaySuggestsLeavingOutPlaintext() {
+            Run run = tls("--plaintext", "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: ").contains("\nhint: ").contains("leave out --plaintext");
+        }
+
+        @Test
+        void tlsAgainstAPlaintextGatewaySuggestsPlaintext() {
+            Run run = raw("--target", "127.0.0.1:" + gateway.port(), "--ca-cert", certificate.toString(), "--token", token, "stats");
+            assertCleanFailure(run);
+            assertThat(run.err()).startsWith("error: UNAVAILABLE: TLS handshake failed: the gateway did not answer in TLS")
+                    .contains("\nhint: ").contains("needs --plaintext");
+        }
+
+        @Test
+        void aCaCertFileWithoutACertificateIsAUsageError() throws Exception {
+            Path junk = dir.resolve("junk.pem");
+            Files.writeString(junk, "not a certificate\n");
+            Run run = tls("--ca-cert", junk.toString(), "stats");
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).startsWith("error: cannot read a certificate: " + junk + ": no PEM certificate")
+                    .doesNotContain("\tat ");
+
+            Run missing = tls("--ca-cert", dir.resolve("missing.pem").toString(), "stats");
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.err()).startsWith("error: cannot read a certificate: ");
+        }
     }
 }
