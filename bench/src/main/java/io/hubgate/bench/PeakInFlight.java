@@ -6,6 +6,8 @@ import io.hubgate.emulator.faults.FaultKind;
 import io.hubgate.emulator.faults.FaultRule;
 import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.emulator.http.OperationClass;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -33,15 +35,16 @@ final class PeakInFlight {
      * @param inFlightAtLiveReading calls sent and not yet answered when {@code liveAtPeak} was taken
      */
     record Outcome(int calls, Duration latency, int ok, Map<String, Integer> failures, String firstFailure,
-                   int maxInFlight, int inFlightAtLiveReading, long allAnsweredNanos, int samples,
+                   int maxInFlight, int inFlightAtLiveReading, long allAnsweredNanos, Histogram okMicros, int samples,
                    MemoryProbe.Reading peak, MemoryProbe.Reading liveAtPeak) {
 
         String summary() {
             return String.format(Locale.ROOT, "%,d GetTwin calls fired at once, twin reads delayed %,d ms by the emulator: "
-                            + "%,d answered OK, %,d failed%s; at most %,d in flight at the bench; all answered in %.1f s; "
-                            + "gateway at peak: RSS %s MB, VmHWM %s MB, heap used %s MB, heap live after GC %s MB "
-                            + "(with %,d in flight; %d samples)",
-                    calls, latency.toMillis(), ok, calls - ok, failures.isEmpty() ? "" : " " + failures,
+                            + "%,d answered OK (in p50 %.1f s, max %.1f s), %,d failed%s; at most %,d in flight at the bench; "
+                            + "all answered in %.1f s; gateway at peak: RSS %s MB, VmHWM %s MB, heap used %s MB, "
+                            + "heap live after GC %s MB (with %,d in flight; %d samples)",
+                    calls, latency.toMillis(), ok, okMicros.getValueAtPercentile(50) / 1e6, okMicros.getMaxValue() / 1e6,
+                    calls - ok, failures.isEmpty() ? "" : " " + failures,
                     maxInFlight, allAnsweredNanos / 1e9, Report.mb(peak.rssMb()), Report.mb(peak.hwmMb()),
                     Report.mb(peak.heapMb()), Report.mb(liveAtPeak.heapMb()), inFlightAtLiveReading, samples);
         }
@@ -61,12 +64,15 @@ final class PeakInFlight {
             Map<String, Integer> failures = new ConcurrentHashMap<>();
             StringBuilder firstFailure = new StringBuilder();
             CountDownLatch answered = new CountDownLatch(calls);
+            Recorder okMicros = new Recorder(Load.HIGHEST_TRACKABLE_MICROS, Load.SIGNIFICANT_DIGITS);
             long start = System.nanoTime();
             for (int i = 0; i < calls; i++) {
                 maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                long sent = System.nanoTime();
                 Workload.GET_TWIN.viaGateway(stubs, "peak", i, twins).whenComplete((result, failure) -> {
                     if (failure == null) {
                         ok.incrementAndGet();
+                        okMicros.recordValue(Math.min(Load.HIGHEST_TRACKABLE_MICROS, (System.nanoTime() - sent) / 1000));
                     } else {
                         failures.merge(Status.fromThrowable(failure).getCode().name(), 1, Integer::sum);
                         synchronized (firstFailure) {
@@ -105,7 +111,7 @@ final class PeakInFlight {
             peak = peak.max(probe.read());
             return new Outcome(calls, latency, ok.get(), new TreeMap<>(failures),
                     firstFailure.isEmpty() ? null : firstFailure.toString(), maxInFlight.get(), inFlightAtLive,
-                    allAnswered, samples + 1, peak, live);
+                    allAnswered, okMicros.getIntervalHistogram(), samples + 1, peak, live);
         } finally {
             emulator.faults().remove(slowReads.id());
         }
