@@ -1,59 +1,52 @@
 package io.hubgate.bench;
 
 import com.azure.core.credential.AzureSasCredential;
-import com.nimbusds.jwt.JWTClaimsSet;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Channel;
-import io.grpc.stub.MetadataUtils;
-import io.hubgate.api.v1.RegistryServiceGrpc;
-import io.hubgate.api.v1.TwinServiceGrpc;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.IotHubEmulator;
-import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.emulator.entra.EntraCoordinates;
-import io.hubgate.server.Gateway;
-import io.hubgate.server.config.AuthSettings;
-import io.hubgate.server.config.CredentialMode;
-import io.hubgate.server.config.CredentialSettings;
-import io.hubgate.server.config.GatewayConfig;
-import io.hubgate.server.config.HubTarget;
 import io.hubgate.server.credential.HubTrust;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The gateway against direct use of the official SDK, side by side in one process on one
- * emulator: for each workload and concurrency it runs both modes alternately and prints
- * throughput, latency percentiles and the ratios gateway/direct. Also prints the time to
- * SERVING and the process's heap and RSS. It measures and asserts nothing: absolute figures
- * from a shared machine mean little, the ratios within one run mean more.
- *
- * <p>What it does not do: profile, or hold 1,000 calls in flight for a peak-memory figure.
+ * The gateway against direct use of the official SDK on one emulator that runs in the bench's
+ * JVM, with the gateway in a JVM of its own (or, with --gateway in-process, in the bench's).
+ * A run: seed twins; start the gateway; time fresh gateway JVMs to SERVING; measure the cost of
+ * caller auth; compare each workload with direct SDK calls; hold many calls in flight for the
+ * gateway's peak memory. Every comparison alternates its two sides and prints ratios. It
+ * measures and asserts nothing: absolute figures from a shared machine mean little, the ratios
+ * within one run mean more.
  */
-@Command(name = "gateway-benchmark", mixinStandardHelpOptions = true,
+@Command(name = "gateway-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measures the gateway against direct official-SDK calls on the same emulator.")
 public final class GatewayBenchmark implements Callable<Integer> {
+
+    /** Parts of a run that --skip leaves out. */
+    enum Section { STARTUP, AUTH, WORKLOADS, PEAK }
+
+    /** How the gateway under test runs. */
+    enum GatewayMode {
+        PROCESS, IN_PROCESS;
+
+        static GatewayMode parse(String text) {
+            return GatewayMode.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    /**
+     * The bench's emulator serves this many requests at once: more than the gateway's 64 upstream
+     * calls, so that when the peak test delays every twin read it is the gateway that queues.
+     */
+    static final int EMULATOR_WORKERS = 128;
 
     @Option(names = "--twins", defaultValue = "10000", description = "Twins seeded before measuring (default ${DEFAULT-VALUE}).")
     int twins;
@@ -74,10 +67,56 @@ public final class GatewayBenchmark implements Callable<Integer> {
             description = "Alternations gateway, direct, gateway, direct … per measurement (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--smoke", description = "Toy sizes (200 twins, concurrency 1 and 4, 0.3 s): checks the harness, in seconds.")
+    @Option(names = "--channels", defaultValue = "1",
+            description = "gRPC channels (HTTP/2 connections) to the gateway; calls go round-robin over them (default ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--gateway", defaultValue = "process", converter = ModeConverter.class,
+            description = "process: the gateway in its own JVM; in-process: in the bench's (no start cost, shared heap and cores) "
+                    + "(default ${DEFAULT-VALUE}).")
+    GatewayMode gatewayMode;
+
+    @Option(names = "--workloads", split = ",", description = "Only these workloads: ${COMPLETION-CANDIDATES} (default all).")
+    List<Workload> workloads;
+
+    @Option(names = "--auth-concurrency", defaultValue = "1,64", split = ",",
+            description = "Concurrency levels of the caller-auth comparison (default ${DEFAULT-VALUE}).")
+    List<Integer> authConcurrency;
+
+    @Option(names = "--peak-calls", defaultValue = "1000",
+            description = "GetTwin calls fired at once for the gateway's peak memory (default ${DEFAULT-VALUE}).")
+    int peakCalls;
+
+    @Option(names = "--peak-latency", defaultValue = "PT1S",
+            description = "How long the emulator delays each twin read during the peak (default ${DEFAULT-VALUE}).")
+    Duration peakLatency;
+
+    @Option(names = "--start-launches", defaultValue = "3",
+            description = "Fresh gateway JVMs launched per kind of hub for start to SERVING; the median is printed (default ${DEFAULT-VALUE}).")
+    int startLaunches;
+
+    @Option(names = "--skip", split = ",", description = "Leave out parts of the run: ${COMPLETION-CANDIDATES}.")
+    Set<Section> skip = EnumSet.noneOf(Section.class);
+
+    @Option(names = "--gateway-jvm-arg", description = "A JVM option for every gateway JVM, repeatable, e.g. -Xmx256m or a profiler agent.")
+    List<String> gatewayJvmArgs = List.of();
+
+    @Option(names = "--gateway-arg", description = "An extra gateway flag for the gateways on the bench's emulator, repeatable, "
+            + "e.g. --gateway-arg=--max-concurrent-calls --gateway-arg=128.")
+    List<String> gatewayArgs = List.of();
+
+    @Option(names = "--access-log", description = "Keep the gateway's per-call access log (default: set to WARN, i.e. off).")
+    boolean accessLog;
+
+    @Option(names = "--markdown", description = "At the end, print the figures again as markdown tables for the README.")
+    boolean markdown;
+
+    @Option(names = "--smoke", description = "Toy sizes (200 twins, concurrency 1 and 4, 0.3 s, 1 launch, 50 calls in flight): "
+            + "checks the harness, in seconds.")
     boolean smoke;
 
     private final PrintStream out;
+    private final Report report = new Report();
 
     public GatewayBenchmark() {
         this(System.out);
@@ -88,7 +127,12 @@ public final class GatewayBenchmark implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GatewayBenchmark()).execute(args));
+        System.exit(commandLine(new GatewayBenchmark()).execute(args));
+    }
+
+    /** The command line of a benchmark: enum values (--skip peak, --workloads get_twin) in any case. */
+    static CommandLine commandLine(GatewayBenchmark benchmark) {
+        return new CommandLine(benchmark).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override
@@ -96,170 +140,125 @@ public final class GatewayBenchmark implements Callable<Integer> {
         if (smoke) {
             twins = 200;
             concurrency = List.of(1, 4);
+            authConcurrency = List.of(1, 4);
             duration = Duration.ofMillis(300);
             warmup = Duration.ofMillis(100);
             rounds = 1;
+            startLaunches = 1;
+            peakCalls = 50;
+            peakLatency = Duration.ofMillis(300);
         }
-        long started = System.nanoTime();
-        try (Gateway gateway = Gateway.start(GatewayConfig.localDevelopment(0))) {
-            long embeddedServing = System.nanoTime() - started;
-            IotHubEmulator emulator = gateway.hub().embeddedEmulator();
+        if (channels < 1 || rounds < 1 || twins < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--channels, --rounds and --twins must be at least 1");
+        }
+        if (!accessLog && System.getProperty("org.slf4j.simpleLogger.log.hubgate.access") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.hubgate.access", "warn"); // an in-process gateway's
+        }
+        try (IotHubEmulator emulator = IotHubEmulator.builder().port(0).workerThreads(EMULATOR_WORKERS).build().start()) {
             EmulatorCoordinates at = emulator.coordinates();
-            long remoteServing = timeRemoteGatewayStart(at);
-
-            out.printf(Locale.ROOT, "hubgate gateway benchmark: %,d twins, concurrency %s, %s measured + %s warm-up per cell "
-                            + "in %d round(s), %d cores, JDK %s, %s%n", twins, concurrency, duration, warmup, rounds,
+            out.printf(Locale.ROOT, "hubgate gateway benchmark: %,d twins, concurrency %s, %s measured + %s warm-up per cell in %d "
+                            + "round(s), %d channel(s), gateway %s, %d cores, JDK %s, %s%n", twins, concurrency, duration, warmup,
+                    rounds, channels, gatewayMode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), Instant.now());
-            out.printf(Locale.ROOT, "start to SERVING: %,d ms with the embedded emulator (cold JVM); %,d ms for a second "
-                    + "gateway to a running hub, SAS, no caller auth (warm JVM)%n", millis(embeddedServing), millis(remoteServing));
-
             HubTrust.withPem(at.certificatePath()).installForHttpsUrlConnection();
-            seed(at);
+            out.printf(Locale.ROOT, "seeded %,d twins in %,d ms%n", twins, Report.millis(BenchFixtures.seed(at, twins)));
             DirectClients direct = DirectClients.withSas(at.hostWithPort(),
                     new AzureSasCredential(at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(6))));
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            try {
-                Channel authenticated = ClientInterceptors.intercept(channel, bearer(callerToken(at.entra())));
-                GatewayStubs stubs = new GatewayStubs(TwinServiceGrpc.newStub(authenticated), RegistryServiceGrpc.newStub(authenticated));
-                out.println("gateway: async stubs on one plaintext channel, JWT caller auth; direct: one shared set of SDK "
-                        + "clients (default options, SAS), one thread per concurrent call");
-                boolean first = true;
-                for (Workload workload : Workload.values()) {
-                    measure(workload, stubs, direct);
-                    if (first) {
-                        printMemory("after warm-up (GetTwin done)");
-                        first = false;
+            String token = BenchFixtures.callerToken(at.entra());
+            long launched = System.nanoTime();
+            try (RunningGateway gateway = start(GatewaySetup.runningEmulator(at, true, gatewayArgs));
+                 GatewayStubs stubs = GatewayStubs.open(gateway.port(), channels, token)) {
+                out.printf(Locale.ROOT, "gateway under test: %s, SERVING %,d ms after its start; to the bench's emulator "
+                                + "(%d workers) with SAS; JWT caller auth; %d plaintext channel(s), async stubs. direct: one "
+                                + "shared set of SDK clients (default options, SAS), one thread per concurrent call%n",
+                        gateway.where(), Report.millis(System.nanoTime() - launched), EMULATOR_WORKERS, stubs.channelCount());
+                report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM" : "the whole bench JVM";
+                memory(gateway, "idle, just started");
+                Comparisons comparisons = new Comparisons(out, report, twins, warmup, duration, rounds);
+                if (!skip.contains(Section.STARTUP) && startLaunches > 0) {
+                    startToServing(at);
+                }
+                if (!skip.contains(Section.AUTH) && !authConcurrency.isEmpty()) {
+                    try (RunningGateway open = start(GatewaySetup.runningEmulator(at, false, gatewayArgs));
+                         GatewayStubs openStubs = GatewayStubs.open(open.port(), channels, null)) {
+                        comparisons.callerAuth(authConcurrency, stubs, openStubs);
                     }
                 }
-                printMemory("at the end");
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                if (!skip.contains(Section.WORKLOADS)) {
+                    boolean first = true;
+                    for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
+                        comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);
+                        if (first) {
+                            memory(gateway, "after warm-up (" + workload.title + " done)");
+                            first = false;
+                        }
+                    }
+                }
+                if (!skip.contains(Section.PEAK) && peakCalls > 0) {
+                    peak(emulator, gateway, stubs);
+                }
+                memory(gateway, "at the end");
+                report.memoryTable(out, gateway.where());
             }
+        }
+        if (markdown) {
+            report.markdown(out, String.format(Locale.ROOT, "Run of %s: %,d twins, concurrency %s, %s measured + %s warm-up "
+                            + "per cell in %d round(s), %d channel(s), gateway %s, %d cores, JDK %s", Instant.now(), twins,
+                    concurrency, duration, warmup, rounds, channels, gatewayMode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    Runtime.getRuntime().availableProcessors(), Runtime.version()));
         }
         return 0;
     }
 
-    private void measure(Workload workload, GatewayStubs stubs, DirectClients direct) throws InterruptedException {
-        out.printf(Locale.ROOT, "%n== %s ==%n", workload.title);
-        out.printf(Locale.ROOT, "%-6s %-8s %10s %9s %9s %9s %9s %7s%n", "conc", "mode", "ops/s", "p50 ms", "p90 ms",
-                "p99 ms", "max ms", "errors");
-        AtomicInteger sequence = new AtomicInteger();
-        String name = workload.name().toLowerCase(Locale.ROOT);
-        for (int level : concurrency) {
-            int c = level;
-            Load.AsyncCall viaGateway = i -> workload.viaGateway(stubs, "g" + name, i, twins);
-            Load.SyncCall viaSdk = i -> workload.direct(direct, "d" + name, i, twins);
-            Load.async(c, warmup.toNanos(), sequence, viaGateway);
-            Load.threads(c, warmup.toNanos(), sequence, viaSdk);
-            Load.Result gatewayResult = Load.Result.empty();
-            Load.Result directResult = Load.Result.empty();
-            long slice = duration.toNanos() / rounds;
-            for (int round = 0; round < rounds; round++) {
-                gatewayResult = gatewayResult.plus(Load.async(c, slice, sequence, viaGateway));
-                directResult = directResult.plus(Load.threads(c, slice, sequence, viaSdk));
-            }
-            row(c, "gateway", gatewayResult);
-            row(c, "direct", directResult);
-            Histogram g = gatewayResult.latencies();
-            Histogram d = directResult.latencies();
-            out.printf(Locale.ROOT, "%-6d %-8s %10s %9s %9s %9s %9s%n", c, "g/d", ratio(gatewayResult.throughput(), directResult.throughput()),
-                    ratio(g.getValueAtPercentile(50), d.getValueAtPercentile(50)),
-                    ratio(g.getValueAtPercentile(90), d.getValueAtPercentile(90)),
-                    ratio(g.getValueAtPercentile(99), d.getValueAtPercentile(99)), ratio(g.getMaxValue(), d.getMaxValue()));
-            for (Load.Result result : List.of(gatewayResult, directResult)) {
-                if (result.firstError() != null) {
-                    out.println("  first error: " + result.firstError());
-                }
-            }
+    private RunningGateway start(GatewaySetup setup) throws Exception {
+        return gatewayMode == GatewayMode.PROCESS ? GatewayProcess.start(setup, gatewayJvmArgs, accessLog)
+                : InProcessGateway.start(setup);
+    }
+
+    /** Fresh gateway JVMs, always in processes of their own: that is what starting one costs. */
+    private void startToServing(EmulatorCoordinates at) throws Exception {
+        out.printf(Locale.ROOT, "%n== Start to SERVING: a fresh gateway JVM, from launch to health SERVING (median of %d) ==%n",
+                startLaunches);
+        out.printf(Locale.ROOT, "%-45s %10s   %s%n", "gateway", "median ms", "each launch ms");
+        for (GatewaySetup setup : List.of(GatewaySetup.embeddedEmulator(), GatewaySetup.runningEmulator(at, true, List.of()))) {
+            List<Long> nanos = StartupTimer.time(setup, startLaunches, gatewayJvmArgs);
+            out.printf(Locale.ROOT, "%-45s %,10d   %s%n", setup.label(), Report.millis(Report.median(nanos)), Report.launches(nanos));
+            report.starts.add(new Report.StartRow(setup.label(), nanos));
         }
     }
 
-    private void row(int c, String mode, Load.Result result) {
-        Histogram h = result.latencies();
-        out.printf(Locale.ROOT, "%-6d %-8s %10.0f %9.3f %9.3f %9.3f %9.3f %7d%n", c, mode, result.throughput(),
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getMaxValue() / 1e3, result.errors());
+    private void peak(IotHubEmulator emulator, RunningGateway gateway, GatewayStubs stubs) throws InterruptedException {
+        out.printf(Locale.ROOT, "%n== Peak: %,d GetTwin calls in flight at once, twin reads delayed %,d ms by the emulator ==%n",
+                peakCalls, peakLatency.toMillis());
+        PeakInFlight.Outcome outcome = PeakInFlight.run(emulator, stubs, gateway.memory(), peakCalls, peakLatency, twins);
+        out.println(outcome.summary());
+        if (outcome.firstFailure() != null) {
+            out.println("  first failure: " + outcome.firstFailure());
+        }
+        report.peak = outcome;
+        report.memory.add(new Report.MemoryRow(String.format(Locale.ROOT, "peak, %,d calls in flight", peakCalls),
+                outcome.peak(), outcome.liveAtPeak()));
     }
 
-    private static String ratio(double a, double b) {
-        return b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
-    }
-
-    /** A second gateway to the running emulator as a remote hub: what start costs without starting a hub. */
-    private static long timeRemoteGatewayStart(EmulatorCoordinates at) throws Exception {
-        CredentialSettings sas = new CredentialSettings(CredentialMode.SAS, null, null, IotHubEmulator.OWNER_POLICY,
-                at.policy(IotHubEmulator.OWNER_POLICY).keys().primaryKey());
-        GatewayConfig config = GatewayConfig.localDevelopment(0).withAuth(AuthSettings.insecureNoAuth())
-                .withHub(new HubTarget(at.hostWithPort(), at.certificatePath()), sas);
-        long begin = System.nanoTime();
-        try (Gateway ignored = Gateway.start(config)) {
-            return System.nanoTime() - begin;
+    /** The gateway's memory now, then after a full GC in its JVM; printed in the table at the end. */
+    private void memory(RunningGateway gateway, String when) {
+        MemoryProbe probe = gateway.memory();
+        MemoryProbe.Reading now = probe.read();
+        report.memory.add(new Report.MemoryRow(when, now, probe.readAfterGc()));
+        if (probe.heapProblem() != null) {
+            out.println("heap unavailable: " + probe.heapProblem());
         }
     }
 
-    /** Creates the twins with tags through the emulator's bulk registry API, 100 per request. */
-    private void seed(EmulatorCoordinates at) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(at.trustingSslContext()).version(HttpClient.Version.HTTP_1_1).build();
-        String token = at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(1));
-        long begin = System.nanoTime();
-        for (int from = 0; from < twins; from += 100) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < Math.min(twins, from + 100); i++) {
-                body.append(i == from ? "" : ",").append("{\"id\":\"bench-").append(i)
-                        .append("\",\"importMode\":\"create\",\"tags\":{\"bucket\":").append(i % 100)
-                        .append("},\"properties\":{\"desired\":{\"interval\":").append(i % 60).append("}}}");
-            }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(at.baseUrl() + "/devices?api-version=2021-04-12"))
-                    .header("Authorization", token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("seeding answered " + response.statusCode() + ": " + response.body());
+    /** "process" or "in-process". */
+    static final class ModeConverter implements CommandLine.ITypeConverter<GatewayMode> {
+        @Override
+        public GatewayMode convert(String value) {
+            try {
+                return GatewayMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("--gateway is process or in-process, not '" + value + "'");
             }
         }
-        out.printf(Locale.ROOT, "seeded %,d twins in %,d ms%n", twins, millis(System.nanoTime() - begin));
-    }
-
-    /** A caller token of the emulator's issuer for the gateway's API with every role, living an hour. */
-    private static String callerToken(EntraCoordinates entra) {
-        Instant now = Instant.now();
-        String subject = "bench-caller";
-        return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
-                .subject(subject).claim("oid", subject).claim("tid", entra.tenantId()).claim("azp", "bench-app")
-                .claim("roles", List.copyOf(DefaultDirectory.API_ROLES)).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofHours(1)))).build());
-    }
-
-    private static io.grpc.ClientInterceptor bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
-    }
-
-    /** Heap after a full GC and the process's resident set, from /proc (Linux). */
-    private void printMemory(String when) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        Runtime runtime = Runtime.getRuntime();
-        long heapMb = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
-        out.printf(Locale.ROOT, "%nmemory %s (whole process: gateway + emulator + load): heap used %,d MB, %s, %s%n",
-                when, heapMb, procStatus("VmRSS"), procStatus("VmHWM"));
-    }
-
-    private static String procStatus(String field) {
-        try {
-            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return field + " " + line.substring(field.length() + 1).trim();
-                }
-            }
-        } catch (java.io.IOException e) {
-            return field + " unavailable (" + e.getMessage() + ")";
-        }
-        return field + " unavailable";
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

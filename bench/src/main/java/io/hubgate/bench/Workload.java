@@ -49,13 +49,13 @@ enum Workload {
             case GET_TWIN -> getTwin(stubs, sequence, twins);
             case UPDATE_TWIN -> updateTwin(stubs, sequence, twins);
             case MIXED -> sequence % 5 == 0 ? updateTwin(stubs, sequence, twins) : getTwin(stubs, sequence, twins);
-            case QUERY_TWINS -> Workload.<io.hubgate.api.v1.QueryTwinsResponse>unary(observer -> stubs.twins().queryTwins(QueryTwinsRequest.newBuilder()
+            case QUERY_TWINS -> Workload.<io.hubgate.api.v1.QueryTwinsResponse>unary(observer -> stubs.twins(sequence).queryTwins(QueryTwinsRequest.newBuilder()
                     .setQuery(QUERY).setPageSize(PAGE_SIZE).build(), observer));
             case CREATE_DELETE_DEVICE -> {
                 String id = "tmp-" + run + "-" + sequence;
-                yield Workload.<io.hubgate.api.v1.Device>unary(observer -> stubs.registry().createDevice(CreateDeviceRequest.newBuilder()
+                yield Workload.<io.hubgate.api.v1.Device>unary(observer -> stubs.registry(sequence).createDevice(CreateDeviceRequest.newBuilder()
                         .setDevice(io.hubgate.api.v1.Device.newBuilder().setDeviceId(id)).build(), observer))
-                        .thenCompose(created -> Workload.<com.google.protobuf.Empty>unary(observer -> stubs.registry().deleteDevice(
+                        .thenCompose(created -> Workload.<com.google.protobuf.Empty>unary(observer -> stubs.registry(sequence).deleteDevice(
                                 DeleteDeviceRequest.newBuilder().setDeviceId(id).build(), observer)));
             }
         };
@@ -90,13 +90,13 @@ enum Workload {
     }
 
     private static CompletableFuture<?> getTwin(GatewayStubs stubs, int sequence, int twins) {
-        return Workload.<io.hubgate.api.v1.Twin>unary(observer -> stubs.twins().getTwin(GetTwinRequest.newBuilder()
+        return Workload.<io.hubgate.api.v1.Twin>unary(observer -> stubs.twins(sequence).getTwin(GetTwinRequest.newBuilder()
                 .setDeviceId(twinId(sequence, twins)).build(), observer));
     }
 
     private static CompletableFuture<?> updateTwin(GatewayStubs stubs, int sequence, int twins) {
         Struct desired = Struct.newBuilder().putFields("interval", Value.newBuilder().setNumberValue(sequence % 60).build()).build();
-        return Workload.<io.hubgate.api.v1.Twin>unary(observer -> stubs.twins().updateTwin(UpdateTwinRequest.newBuilder()
+        return Workload.<io.hubgate.api.v1.Twin>unary(observer -> stubs.twins(sequence).updateTwin(UpdateTwinRequest.newBuilder()
                 .setDeviceId(twinId(sequence, twins)).setDesired(desired).build(), observer));
     }
 

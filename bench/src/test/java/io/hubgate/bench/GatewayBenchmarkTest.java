@@ -1,39 +1,87 @@
 package io.hubgate.bench;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The harness at toy size: every row printed, no call failed. Timings are printed, never asserted. */
+/**
+ * The harness at toy size, with the gateway in its own JVM as in a real run: every row printed,
+ * no call failed, figures in a sane range, no gateway JVM left behind. Timings are printed,
+ * never asserted.
+ */
 class GatewayBenchmarkTest {
 
     @Test
-    void smoke_printsEveryWorkloadConcurrencyAndMode_withoutErrors() {
+    void smoke_printsEverySectionAndRow_withoutErrors_andLeavesNoGatewayRunning() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int exit = new CommandLine(new GatewayBenchmark(new PrintStream(buffer, true, StandardCharsets.UTF_8)))
-                .execute("--smoke");
+        int exit = GatewayBenchmark.commandLine(new GatewayBenchmark(new PrintStream(buffer, true, StandardCharsets.UTF_8)))
+                .execute("--smoke", "--channels", "2", "--markdown");
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(exit).as(printed).isZero();
-        assertThat(printed).contains("start to SERVING:", "seeded 200 twins", "memory after warm-up", "VmRSS");
+        assertThat(printed).contains("seeded 200 twins", "2 channel(s), gateway process", "gateway under test: own JVM, pid ");
+        assertThat(printed).doesNotContain("first error", "first failure", "heap unavailable", "n/a");
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("gateway JVMs left").isZero();
+
+        // Each workload, each level, both modes, no errors; and their ratios.
         for (Workload workload : Workload.values()) {
             assertThat(printed).contains("== " + workload.title + " ==");
         }
         for (int level : new int[] {1, 4}) {
             for (String mode : new String[] {"gateway", "direct"}) {
-                Pattern row = Pattern.compile("(?m)^" + level + " +" + mode + " +\\d+ .* 0$");
-                assertThat(row.matcher(printed).results().count()).as(level + " " + mode + " rows\n" + printed)
-                        .isEqualTo(Workload.values().length);
+                assertThat(rows(printed, level + " +" + mode + " +\\d+ .* 0$")).as(level + " " + mode).isEqualTo(Workload.values().length);
             }
-            Pattern ratio = Pattern.compile("(?m)^" + level + " +g/d ");
-            assertThat(ratio.matcher(printed).results().count()).isEqualTo(Workload.values().length);
+            assertThat(rows(printed, level + " +g/d ")).isEqualTo(Workload.values().length);
+            // Caller auth: JWT against none, both answered every call.
+            assertThat(rows(printed, level + " +jwt +\\d+ .* 0$")).as(level + " jwt").isOne();
+            assertThat(rows(printed, level + " +no-auth +\\d+ .* 0$")).as(level + " no-auth").isOne();
+            assertThat(rows(printed, level + " +delta +p50 [+-]\\d+\\.\\d+ ms, throughput jwt/no-auth \\d+\\.\\d+")).isOne();
         }
-        assertThat(printed).doesNotContain("first error");
+
+        // Start to SERVING: one launch of each kind, in a sane range (a JVM start, under two minutes).
+        for (String kind : List.of("embedded emulator \\(no --hub-host\\), JWT", "running emulator, SAS, JWT")) {
+            Matcher start = Pattern.compile("(?m)^" + kind + " +([\\d,]+) +([\\d,]+)$").matcher(printed);
+            assertThat(start.find()).as(kind + "\n" + printed).isTrue();
+            assertThat(number(start.group(1))).isBetween(1L, 120_000L);
+        }
+
+        // Peak: every call answered.
+        assertThat(printed).containsPattern("50 GetTwin calls fired at once, twin reads delayed 300 ms by the emulator: "
+                + "50 answered OK \\(in p50 \\d+\\.\\d s, max \\d+\\.\\d s\\), 0 failed;");
+
+        // Memory: four readings of the gateway's own JVM, RSS in a sane range, VmHWM at least RSS, live heap below RSS.
+        Matcher memory = Pattern.compile("(?m)^(idle, just started|after warm-up \\(GetTwin done\\)|peak, 50 calls in flight|at the end)"
+                + " +([\\d,]+) +([\\d,]+) +([\\d,]+) +([\\d,]+)$").matcher(printed);
+        int readings = 0;
+        while (memory.find()) {
+            readings++;
+            long rss = number(memory.group(2));
+            long hwm = number(memory.group(3));
+            long live = number(memory.group(5));
+            assertThat(rss).as(memory.group()).isBetween(16L, 64L * 1024);
+            assertThat(hwm).as(memory.group()).isGreaterThanOrEqualTo(rss);
+            assertThat(live).as(memory.group()).isBetween(1L, rss);
+        }
+        assertThat(readings).as(printed).isEqualTo(4);
+
+        // The markdown tables for the README.
+        assertThat(printed).contains("| workload | conc | gateway ops/s |", "| GetTwin | 4 |", "| GetTwin, conc | JWT ops/s |",
+                "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM) |");
+    }
+
+    /** Lines that start with {@code row} (a regex; end it with $ to match a whole line). */
+    private static long rows(String printed, String row) {
+        return Pattern.compile("(?m)^" + row).matcher(printed).results().count();
+    }
+
+    private static long number(String digits) {
+        return Long.parseLong(digits.replace(",", ""));
     }
 }

@@ -1,0 +1,57 @@
+package io.hubgate.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The two alternating comparisons of a run, printed as they go and kept in the {@link Report}:
+ * each workload through the gateway against direct SDK calls, and GetTwin through a gateway
+ * with JWT caller auth against one without.
+ *
+ * @param warmup   unmeasured time per side before the rounds
+ * @param duration measured time per side, split over the rounds
+ */
+record Comparisons(PrintStream out, Report report, int twins, Duration warmup, Duration duration, int rounds) {
+
+    /** The gateway (async stubs) against the official SDK (one thread per concurrent call). */
+    void gatewayAgainstDirect(Workload workload, List<Integer> levels, GatewayStubs stubs, DirectClients direct)
+            throws InterruptedException {
+        out.printf(Locale.ROOT, "%n== %s ==%n", workload.title);
+        TextRows.header(out);
+        AtomicInteger sequence = new AtomicInteger();
+        String name = workload.name().toLowerCase(Locale.ROOT);
+        for (int level : levels) {
+            Alternation.Side viaGateway = (c, nanos) -> Load.async(c, nanos, sequence,
+                    i -> workload.viaGateway(stubs, "g" + name, i, twins));
+            Alternation.Side viaSdk = (c, nanos) -> Load.threads(c, nanos, sequence, i -> workload.direct(direct, "d" + name, i, twins));
+            Alternation.Pair pair = Alternation.run(level, warmup, duration, rounds, viaGateway, viaSdk);
+            TextRows.row(out, level, "gateway", pair.first());
+            TextRows.row(out, level, "direct", pair.second());
+            TextRows.ratios(out, level, "g/d", pair.first(), pair.second());
+            TextRows.firstErrors(out, pair.first(), pair.second());
+            report.workloads.add(new Report.WorkloadRow(workload.title, level, pair.first(), pair.second()));
+        }
+    }
+
+    /** GetTwin through a gateway that verifies a JWT on every call against one that authenticates no one. */
+    void callerAuth(List<Integer> levels, GatewayStubs jwt, GatewayStubs none) throws InterruptedException {
+        out.printf(Locale.ROOT, "%n== Cost of caller auth: GetTwin, gateway with JWT vs gateway with --insecure-no-auth ==%n");
+        TextRows.header(out);
+        AtomicInteger sequence = new AtomicInteger();
+        for (int level : levels) {
+            Alternation.Side withJwt = (c, nanos) -> Load.async(c, nanos, sequence, i -> Workload.GET_TWIN.viaGateway(jwt, "a", i, twins));
+            Alternation.Side withNone = (c, nanos) -> Load.async(c, nanos, sequence, i -> Workload.GET_TWIN.viaGateway(none, "a", i, twins));
+            Alternation.Pair pair = Alternation.run(level, warmup, duration, rounds, withJwt, withNone);
+            TextRows.row(out, level, "jwt", pair.first());
+            TextRows.row(out, level, "no-auth", pair.second());
+            TextRows.ratios(out, level, "jwt/none", pair.first(), pair.second());
+            out.printf(Locale.ROOT, "%-6d %-8s p50 %s, throughput jwt/no-auth %s%n", level, "delta",
+                    Report.deltaP50(pair.first(), pair.second()), Report.ratio(pair.first().throughput(), pair.second().throughput()));
+            TextRows.firstErrors(out, pair.first(), pair.second());
+            report.auth.add(new Report.AuthRow(level, pair.first(), pair.second()));
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.hubgate.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.hubgate.server.Main;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A gateway in its own JVM: {@code java -cp <the bench's class path> io.hubgate.bench.GatewayChild
+ * <flags>} ({@link GatewayChild} runs {@link Main}). It is ready when its gRPC health service
+ * answers SERVING; {@link #startupNanos()} is the time from launching the JVM to that answer.
+ *
+ * <p>Stopping: {@link #close()} sends SIGTERM (Main drains for the short grace the bench gives),
+ * waits, then kills. A shutdown hook closes any child still running when the bench exits, and
+ * each child watches the bench and exits if it disappears, so none is left behind.
+ */
+final class GatewayProcess implements RunningGateway {
+
+    /** How long a JVM may take to serve: generous, because a loaded 2-core machine is slow. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Pattern SERVING_LINE = Pattern.compile("hubgate is serving gRPC on (\\S+):(\\d+) ");
+    private static final int KEPT_LINES = 60;
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(GatewayProcess::stop), "bench-gateway-reaper"));
+    }
+
+    private final Process process;
+    private final int port;
+    private final long startupNanos;
+    private final Deque<String> output;
+    private final MemoryProbe memory;
+
+    private GatewayProcess(Process process, int port, long startupNanos, Deque<String> output) {
+        this.process = process;
+        this.port = port;
+        this.startupNanos = startupNanos;
+        this.output = output;
+        this.memory = MemoryProbe.of(process.pid());
+    }
+
+    /**
+     * Launches a gateway JVM and waits until it serves.
+     *
+     * @param jvmArgs   e.g. -Xmx256m, ahead of the main class
+     * @param accessLog keep the gateway's per-call access log (to the bench's pipe, then dropped);
+     *                  off, it is set to WARN, as it was under {@code mvn -q} in the first runs
+     */
+    static GatewayProcess start(GatewaySetup setup, List<String> jvmArgs, boolean accessLog) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        if (!accessLog) {
+            command.add("-Dorg.slf4j.simpleLogger.log.hubgate.access=warn");
+        }
+        command.addAll(List.of("-cp", ChildClasspath.containing(Main.class, GatewayChild.class), GatewayChild.class.getName()));
+        command.addAll(setup.args());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_"));
+        builder.environment().putAll(setup.childEnvironment());
+
+        Deque<String> output = new ArrayDeque<>();
+        CompletableFuture<Integer> announcedPort = new CompletableFuture<>();
+        long launched = System.nanoTime();
+        Process process = builder.start();
+        LIVE.add(process);
+        try {
+            drain(process, output, announcedPort);
+            int port = announcedPort.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitServing(process, port, launched);
+            return new GatewayProcess(process, port, System.nanoTime() - launched, output);
+        } catch (Exception | Error e) {
+            stop(process);
+            String why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause().getMessage()
+                    : e instanceof TimeoutException ? "no port announced within " + START_TIMEOUT : e.getMessage();
+            throw new IllegalStateException("the gateway JVM (" + setup.label() + ") did not start: " + why
+                    + "; its last output:\n" + lastLines(output), e);
+        }
+    }
+
+    /** Reads the child's output on a daemon thread: finds the port line, keeps the last lines for errors. */
+    private static void drain(Process process, Deque<String> kept, CompletableFuture<Integer> port) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    synchronized (kept) {
+                        kept.addLast(line);
+                        if (kept.size() > KEPT_LINES) {
+                            kept.removeFirst();
+                        }
+                    }
+                    Matcher serving = SERVING_LINE.matcher(line);
+                    if (!port.isDone() && serving.find()) {
+                        port.complete(Integer.parseInt(serving.group(2)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+            port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
+                    + exitStatus(process) + " before it served"));
+        }, "bench-gateway-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Asks the health service until it says SERVING. */
+    private static void awaitServing(Process process, int port, long launched) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+            while (true) {
+                try {
+                    if (health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                            == HealthCheckResponse.ServingStatus.SERVING) {
+                        return;
+                    }
+                } catch (StatusRuntimeException notYet) {
+                    // not listening or not serving yet
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the gateway JVM exited with status " + process.exitValue());
+                }
+                if (System.nanoTime() - launched > START_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException("not SERVING within " + START_TIMEOUT);
+                }
+                Thread.sleep(5);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** From launching the JVM to the first SERVING answer. */
+    long startupNanos() {
+        return startupNanos;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public MemoryProbe memory() {
+        return memory;
+    }
+
+    @Override
+    public String where() {
+        return "own JVM, pid " + process.pid();
+    }
+
+    /** The child's last lines of output, for a failure message. */
+    String lastOutput() {
+        return lastLines(output);
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+        stop(process);
+    }
+
+    /** SIGTERM, a wait for Main's graceful stop, then SIGKILL; never returns with the process alive. */
+    private static void stop(Process process) {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            LIVE.remove(process);
+        }
+    }
+
+    private static String exitStatus(Process process) {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(unknown)";
+        }
+    }
+
+    private static String lastLines(Deque<String> output) {
+        synchronized (output) {
+            return output.isEmpty() ? "(none)" : String.join("\n", output);
+        }
+    }
+}
