@@ -25,8 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks {@code Authorization: Bearer <jwt>} the way IoT Hub checks Entra tokens, against the
@@ -38,7 +41,18 @@ import java.util.Set;
  * <p>An invalid token is 401 / 401002 with a reason that never contains token text; a valid
  * token without the roles is 401 / 401003 with the service's own message. It does not look at
  * the token's {@code roles} claim: IoT Hub data access comes from Azure role assignments.
- * Thread-safe: the processor is configured once and only read afterwards.
+ *
+ * <p>A token that verified is remembered by its exact text until its {@code exp} (at most
+ * {@link #MAX_REMEMBERED} of them): a client such as the gateway sends the same token on every
+ * request, and verifying it again (RSA, base64, JSON) was most of the emulator's CPU per request,
+ * on the same cores as whatever it is being compared with. Nothing observable changes: a token
+ * differing in any character is verified in full, an entry is never served at or after the
+ * token's {@code exp} (then full verification reports the expiry as before), failures are not
+ * remembered, and the role check below still runs on every request. The issuer keys need no
+ * re-check on a hit: {@link io.hubgate.emulator.entra.SigningKeys} retires a key only once every
+ * token it signed has expired.
+ *
+ * <p>Thread-safe: the processor is configured once and only read afterwards.
  */
 public final class BearerAuthenticator implements RequestAuthenticator {
 
@@ -49,8 +63,17 @@ public final class BearerAuthenticator implements RequestAuthenticator {
     /** How far in the future {@code nbf} may be, for clocks that disagree: 5 minutes, as Entra's libraries allow. */
     public static final Duration NOT_BEFORE_SKEW = Duration.ofMinutes(5);
 
+    /** Verified tokens remembered at most (about 2 KB each). */
+    public static final int MAX_REMEMBERED = 1024;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final PrincipalDirectory directory;
+    private final Clock clock;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** The claims of a token that verified, and when it stops being valid. */
+    private record Verified(JWTClaimsSet claims, Instant expires) {
+    }
 
     /**
      * @param issuer    the only accepted {@code iss}, e.g. {@code https://127.0.0.1:8443/<tenant>/v2.0}
@@ -59,6 +82,7 @@ public final class BearerAuthenticator implements RequestAuthenticator {
      */
     public BearerAuthenticator(String issuer, JWKSource<SecurityContext> keys, PrincipalDirectory directory, Clock clock) {
         this.directory = directory;
+        this.clock = clock;
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, clock));
     }
@@ -86,6 +110,41 @@ public final class BearerAuthenticator implements RequestAuthenticator {
     }
 
     private JWTClaimsSet verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.expires())) {
+                return known.claims();
+            }
+            verified.remove(token, known);
+        }
+        JWTClaimsSet claims = verifyInFull(token);
+        remember(token, claims);
+        return claims;
+    }
+
+    private void remember(String token, JWTClaimsSet claims) {
+        Instant now = clock.instant();
+        Instant expires = claims.getExpirationTime().toInstant(); // ClaimsVerifier requires exp
+        if (!now.isBefore(expires)) {
+            return;
+        }
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.values().removeIf(entry -> !now.isBefore(entry.expires()));
+            Iterator<String> any = verified.keySet().iterator();
+            while (verified.size() >= MAX_REMEMBERED && any.hasNext()) {
+                any.next();
+                any.remove();
+            }
+        }
+        verified.put(token, new Verified(claims, expires));
+    }
+
+    /** Verified tokens remembered now (tests). */
+    int rememberedTokens() {
+        return verified.size();
+    }
+
+    private JWTClaimsSet verifyInFull(String token) {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);

@@ -35,7 +35,7 @@ final class DeviceLister {
             throw Validation.invalidField("page_token", "the page token belongs to a query, not to ListDevices");
         }
         int size = Validation.effectivePageSize(pageSize);
-        return calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> {
+        return calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
             QueryPager.Page page = QueryPager.read(clients.within(remaining).query(), position, size);
             ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
             page.items().forEach(twin -> response.addDevices(fromTwin(twin)));

@@ -55,7 +55,7 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
             DirectMethodRequestOptions options = DirectMethodRequestOptions.builder().payload(payload)
                     .methodResponseTimeoutSeconds(effectiveResponse).methodConnectTimeoutSeconds(connectTimeout).build();
             java.time.Duration readTimeout = java.time.Duration.ofSeconds(effectiveResponse + connectTimeout + READ_MARGIN_SECONDS);
-            Responses.complete(calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
+            Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
                 var methods = clients.covering(readTimeout).methods();
                 return request.getModuleId().isEmpty()
                         ? methods.invoke(request.getDeviceId(), request.getMethodName(), options)

@@ -64,13 +64,18 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             RequestChecks.newDevice(request.getDevice(), "device").check();
-            Responses.complete(createDevice(request.getDevice()), device -> IdentityMapper.toProto(device, withKeys), observer);
+            Responses.complete(createDevice(request.getDevice(), true), device -> IdentityMapper.toProto(device, withKeys), observer);
         });
     }
 
-    private CompletableFuture<Device> createDevice(io.hubgate.api.v1.Device device) {
-        return calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
+    /** @param here run on this thread when a slot is free (a unary call), else on a worker (batch items, in parallel) */
+    private CompletableFuture<Device> createDevice(io.hubgate.api.v1.Device device, boolean here) {
+        return upstream(here, Repeatability.NOT_REPEATABLE, (clients, remaining) ->
                 clients.within(remaining).registry().addDevice(IdentityMapper.newDevice(device)));
+    }
+
+    private <T> CompletableFuture<T> upstream(boolean here, Repeatability repeatability, UpstreamCalls.Call<T> call) {
+        return here ? calls.runHere(repeatability, call) : calls.submit(repeatability, call);
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             new Validation().id("device_id", request.getDeviceId(), "device id").check();
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getDevice(request.getDeviceId())),
                     device -> IdentityMapper.toProto(device, withKeys), observer);
         });
@@ -89,12 +94,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             DeviceUpdate update = DeviceUpdate.of(request, "");
-            Responses.complete(updateDevice(update), device -> IdentityMapper.toProto(device, withKeys), observer);
+            Responses.complete(updateDevice(update, true), device -> IdentityMapper.toProto(device, withKeys), observer);
         });
     }
 
-    private CompletableFuture<Device> updateDevice(DeviceUpdate update) {
-        return calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> {
+    private CompletableFuture<Device> updateDevice(DeviceUpdate update, boolean here) {
+        return upstream(here, Repeatability.REPEATABLE, (clients, remaining) -> {
             var registry = clients.within(remaining).registry();
             Device current = registry.getDevice(update.deviceId());
             update.checkEtag(current.getETag());
@@ -107,12 +112,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     public void deleteDevice(DeleteDeviceRequest request, StreamObserver<Empty> observer) {
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id").check();
-            Responses.complete(deleteDevice(request), ignored -> Empty.getDefaultInstance(), observer);
+            Responses.complete(deleteDevice(request, true), ignored -> Empty.getDefaultInstance(), observer);
         });
     }
 
-    private CompletableFuture<Void> deleteDevice(DeleteDeviceRequest request) {
-        return calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
+    private CompletableFuture<Void> deleteDevice(DeleteDeviceRequest request, boolean here) {
+        return upstream(here, Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
             var registry = clients.within(remaining).registry();
             if (request.getEtag().isEmpty()) {
                 registry.removeDevice(request.getDeviceId());
@@ -136,7 +141,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             RequestChecks.newModule(request.getModule(), "module").check();
-            Responses.complete(calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
+            Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().addModule(IdentityMapper.newModule(request.getModule()))),
                     module -> IdentityMapper.toProto(module, withKeys), observer);
         });
@@ -148,7 +153,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             boolean withKeys = withKeys(request.getView());
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getModule(request.getDeviceId(), request.getModuleId())),
                     module -> IdentityMapper.toProto(module, withKeys), observer);
         });
@@ -159,7 +164,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView());
             ModuleUpdate update = ModuleUpdate.of(request);
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> {
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
                 var registry = clients.within(remaining).registry();
                 Module current = registry.getModule(update.deviceId(), update.moduleId());
                 update.checkEtag(current.getETag());
@@ -174,7 +179,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
-            Responses.complete(calls.submit(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
+            Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
                 var registry = clients.within(remaining).registry();
                 if (request.getEtag().isEmpty()) {
                     registry.removeModule(request.getDeviceId(), request.getModuleId());
@@ -193,7 +198,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                     .pageSize("page_size", request.getPageSize()).check();
             int offset = ModulePages.offset(request.getPageToken(), request.getDeviceId());
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getModulesOnDevice(request.getDeviceId())),
                     modules -> ModulePages.page(modules, request.getDeviceId(), offset, size), observer);
         });
@@ -202,7 +207,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void getRegistryStatistics(GetRegistryStatisticsRequest request,
                                       StreamObserver<io.hubgate.api.v1.RegistryStatistics> observer) {
-        Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
+        Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                 clients.within(remaining).registry().getStatistics()), RegistryServiceImpl::statistics, observer);
     }
 
@@ -226,7 +231,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 boolean withKeys = withKeys(item.getView());
                 results.add(itemResult(item.getDevice().getDeviceId(), () -> {
                     RequestChecks.newDevice(item.getDevice(), field).check();
-                    return createDevice(item.getDevice()).thenApply(device -> IdentityMapper.toProto(device, withKeys));
+                    return createDevice(item.getDevice(), false).thenApply(device -> IdentityMapper.toProto(device, withKeys));
                 }));
             }
             Responses.complete(all(results), list -> BatchCreateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
@@ -244,7 +249,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 String prefix = "requests[" + i + "].";
                 boolean withKeys = withKeys(item.getView());
                 results.add(itemResult(item.getDevice().getDeviceId(), () ->
-                        updateDevice(DeviceUpdate.of(item, prefix)).thenApply(device -> IdentityMapper.toProto(device, withKeys))));
+                        updateDevice(DeviceUpdate.of(item, prefix), false).thenApply(device -> IdentityMapper.toProto(device, withKeys))));
             }
             Responses.complete(all(results), list -> BatchUpdateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });
@@ -257,7 +262,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             checkBatchIds(ids, "requests[%d].device_id");
             List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
             for (DeleteDeviceRequest item : request.getRequestsList()) {
-                results.add(itemResult(item.getDeviceId(), () -> deleteDevice(item).thenApply(ignored -> null)));
+                results.add(itemResult(item.getDeviceId(), () -> deleteDevice(item, false).thenApply(ignored -> null)));
             }
             Responses.complete(all(results), list -> BatchDeleteDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });

@@ -33,7 +33,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .optionalModuleId("module_id", request.getModuleId()).check();
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> request.getModuleId().isEmpty()
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> request.getModuleId().isEmpty()
                             ? clients.within(remaining).twins().get(request.getDeviceId())
                             : clients.within(remaining).twins().get(request.getDeviceId(), request.getModuleId())),
                     TwinMapper::toProto, observer);
@@ -54,7 +54,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             Twin twin = TwinMapper.toSdk(request.getDeviceId(), request.getModuleId(),
                     request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null);
             String etag = request.getEtag().isEmpty() ? null : request.getEtag();
-            Responses.complete(calls.submit(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
+            Responses.complete(calls.runHere(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
                     (clients, remaining) -> clients.within(remaining).twins().patch(twin, etag)), TwinMapper::toProto, observer);
         });
     }
@@ -68,7 +68,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
                     request.hasTags() ? request.getTags() : Struct.getDefaultInstance(),
                     request.hasDesired() ? request.getDesired() : Struct.getDefaultInstance());
             String etag = request.getEtag().isEmpty() ? null : request.getEtag();
-            Responses.complete(calls.submit(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
+            Responses.complete(calls.runHere(etag == null ? Repeatability.REPEATABLE : Repeatability.NOT_REPEATABLE,
                     (clients, remaining) -> clients.within(remaining).twins().replace(twin, etag)), TwinMapper::toProto, observer);
         });
     }
@@ -99,7 +99,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             }
             boolean twins = QueryResults.selectsTwins(position.query());
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                     QueryPager.read(clients.within(remaining).query(), position, size)), page -> {
                 QueryTwinsResponse.Builder response = QueryTwinsResponse.newBuilder();
                 page.items().forEach(item -> response.addResults(QueryResults.of(item, twins)));

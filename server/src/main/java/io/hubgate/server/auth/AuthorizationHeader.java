@@ -2,8 +2,6 @@ package io.hubgate.server.auth;
 
 import io.grpc.Metadata;
 
-import java.util.Locale;
-
 /** Reads {@code authorization: <scheme> <credential>} metadata; the scheme is case-insensitive (RFC 7235). */
 final class AuthorizationHeader {
 
@@ -22,14 +20,17 @@ final class AuthorizationHeader {
             return null;
         }
         String trimmed = value.trim();
-        String lower = trimmed.toLowerCase(Locale.ROOT);
-        String prefix = scheme.toLowerCase(Locale.ROOT);
-        if (lower.equals(prefix)) {
-            return "";
-        }
-        if (!lower.startsWith(prefix + " ")) {
+        // Compares the scheme in place: lower-casing the whole value copied every token per call.
+        int length = scheme.length();
+        if (!trimmed.regionMatches(true, 0, scheme, 0, length)) {
             return null;
         }
-        return trimmed.substring(prefix.length() + 1).trim();
+        if (trimmed.length() == length) {
+            return "";
+        }
+        if (trimmed.charAt(length) != ' ') {
+            return null;
+        }
+        return trimmed.substring(length + 1).trim();
     }
 }

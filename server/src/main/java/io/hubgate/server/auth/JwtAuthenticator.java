@@ -2,7 +2,11 @@ package io.hubgate.server.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
@@ -10,6 +14,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -35,6 +40,10 @@ import java.util.Set;
  * <p>The principal: subject {@code oid} (else {@code sub}), app id {@code azp} (else
  * {@code appid}), tenant {@code tid}, roles the {@code roles} claim plus each delegated scope of
  * {@code scp} as {@code scp:<scope>}, so a scope can never pass for an app role of the same name.
+ *
+ * <p>A token that verified is remembered by its exact text until its {@code exp} (see
+ * {@link VerifiedTokens}): callers send the same token on every call, and verifying it again
+ * (RSA, base64, JSON) was most of the gateway's own CPU per call.
  */
 public final class JwtAuthenticator implements CallerAuthenticator {
 
@@ -48,10 +57,32 @@ public final class JwtAuthenticator implements CallerAuthenticator {
     static final int SIZE_LIMIT_BYTES = 512 * 1024;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final KeySelector keySelector;
+    private final JWKSource<SecurityContext> keys;
+    private final VerifiedTokens verified;
 
     JwtAuthenticator(JWKSource<SecurityContext> keys, TokenRules rules) {
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        this(keys, rules, VerifiedTokens.DEFAULT_MAX_ENTRIES);
+    }
+
+    /** @param maxCachedTokens verified tokens remembered at most (0: none, every call verifies in full) */
+    JwtAuthenticator(JWKSource<SecurityContext> keys, TokenRules rules, int maxCachedTokens) {
+        this.keys = keys;
+        this.keySelector = new KeySelector(keys);
+        this.verified = maxCachedTokens > 0 ? new VerifiedTokens(rules.clock(), maxCachedTokens) : null;
+        processor.setJWSKeySelector(keySelector);
         processor.setJWTClaimsSetVerifier(rules);
+    }
+
+    /** The selector that verification uses, with its key matcher reachable for the cache. */
+    private static final class KeySelector extends JWSVerificationKeySelector<SecurityContext> {
+        KeySelector(JWKSource<SecurityContext> keys) {
+            super(ALGORITHMS, keys);
+        }
+
+        JWKMatcher matcherFor(JWSHeader header) {
+            return createJWKMatcher(header);
+        }
     }
 
     /** From the settings: the key set at {@code jwksUrl}, or the one the OpenID metadata names. */
@@ -96,6 +127,15 @@ public final class JwtAuthenticator implements CallerAuthenticator {
         if (token.isEmpty()) {
             throw new AuthenticationFailure("the bearer token is empty");
         }
+        if (verified != null) {
+            VerifiedTokens.Entry cached = verified.get(token);
+            if (cached != null) {
+                if (stillPublished(cached)) {
+                    return cached.principal();
+                }
+                verified.remove(token, cached);
+            }
+        }
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -115,7 +155,43 @@ public final class JwtAuthenticator implements CallerAuthenticator {
         } catch (JOSEException e) {
             throw new AuthenticationFailure("the token could not be verified");
         }
-        return principal(claims);
+        Principal principal = principal(claims);
+        if (verified != null) {
+            remember(token, claims, principal);
+        }
+        return principal;
+    }
+
+    /** Whether the issuer still publishes every key that matched the token when it verified. */
+    private boolean stillPublished(VerifiedTokens.Entry entry) {
+        try {
+            return keys.get(entry.selector(), null).containsAll(entry.keys());
+        } catch (KeySourceException | RuntimeException e) {
+            return false; // full verification decides, and reports
+        }
+    }
+
+    private void remember(String token, JWTClaimsSet claims, Principal principal) {
+        try {
+            JWSHeader header = JWSHeader.parse(new Base64URL(token.substring(0, token.indexOf('.'))));
+            JWKMatcher matcher = keySelector.matcherFor(header);
+            if (matcher == null) {
+                return;
+            }
+            JWKSelector selector = new JWKSelector(matcher);
+            List<JWK> matched = keys.get(selector, null);
+            if (!matched.isEmpty()) {
+                verified.put(token, new VerifiedTokens.Entry(principal, claims.getExpirationTime().toInstant(),
+                        selector, List.copyOf(matched)));
+            }
+        } catch (ParseException | KeySourceException | RuntimeException e) {
+            // Not cached: the next call verifies in full again.
+        }
+    }
+
+    /** Verified tokens remembered now (tests). */
+    int cachedTokens() {
+        return verified == null ? 0 : verified.size();
     }
 
     private static Principal principal(JWTClaimsSet claims) throws AuthenticationFailure {

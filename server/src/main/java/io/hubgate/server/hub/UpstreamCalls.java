@@ -8,21 +8,32 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs blocking IoT Hub SDK calls off the gRPC transport threads, on a bounded pool, within the
- * caller's deadline: no upstream call starts once the deadline has passed, each attempt gets the
- * SDK clients whose read timeout fits in what remains, transient failures are retried per
- * {@link RetryPolicy}, and a cancelled call stops before its next attempt.
+ * Runs blocking IoT Hub SDK calls off the gRPC transport threads, at most {@code maxConcurrent}
+ * at once, within the caller's deadline: no upstream call starts once the deadline has passed,
+ * each attempt gets the SDK clients whose read timeout fits in what remains, transient failures
+ * are retried per {@link RetryPolicy}, and a cancelled call stops before its next attempt.
  *
  * <p>Why bounded: every upstream call holds a thread and a keep-alive connection for its whole
- * duration; an unbounded pool would turn a slow hub into thousands of threads. When the pool and
- * its queue are full, new calls fail fast with RESOURCE_EXHAUSTED instead of piling up.
+ * duration; an unbounded pool would turn a slow hub into thousands of threads. A call that finds
+ * every slot taken waits in a queue of {@code maxQueued}; when that is full too, new calls fail
+ * fast with RESOURCE_EXHAUSTED instead of piling up.
+ *
+ * <p>Where a call runs: {@link #submit} always hands it to a worker thread ({@code iothub-call-N});
+ * {@link #runHere} runs it on the calling thread when a slot is free (a gRPC handler thread, which
+ * may block), and queues it like {@code submit} otherwise. A unary RPC that makes one upstream call
+ * uses {@code runHere}: the hand-off to another thread and back was a thread wake-up and a context
+ * switch per call for nothing. Calls issued in bulk (batches, which should run in parallel) and
+ * calls issued from callbacks use {@code submit}. Both share the same slots and the same queue.
  *
  * <p>Thread-safe.
  */
@@ -37,33 +48,54 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private final HubClients clients;
-    private final ThreadPoolExecutor executor;
     private final Duration defaultBudget;
+    private final int maxConcurrent;
+    /** One permit per upstream call that may run now, wherever it runs. */
+    private final Semaphore slots;
+    /** Calls waiting for a slot, in arrival order. */
+    private final BlockingQueue<Runnable> waiting;
+    /** Threads for queued and submitted calls; each holds a slot while it runs one, so at most maxConcurrent are busy. */
+    private final ThreadPoolExecutor workers;
+    private volatile boolean stopped;
 
     /**
      * @param maxConcurrent calls running at once
-     * @param maxQueued     calls waiting for a thread
+     * @param maxQueued     calls waiting for a slot
      * @param defaultBudget the time a call gets when the caller set no deadline
      */
     public UpstreamCalls(HubClients clients, int maxConcurrent, int maxQueued, Duration defaultBudget) {
         this.clients = clients;
         this.defaultBudget = defaultBudget;
+        this.maxConcurrent = maxConcurrent;
+        this.slots = new Semaphore(maxConcurrent);
+        this.waiting = new ArrayBlockingQueue<>(maxQueued);
         AtomicInteger number = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(maxQueued), runnable -> {
-                    Thread thread = new Thread(runnable, "iothub-call-" + number.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.executor.allowCoreThreadTimeOut(true);
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "iothub-call-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public HubClients clients() {
         return clients;
     }
 
-    /** Runs {@code call} for the current gRPC context (its deadline and cancellation). */
+    /** Runs {@code call} on a worker thread for the current gRPC context (its deadline and cancellation). */
     public <T> CompletableFuture<T> submit(Repeatability repeatability, Call<T> call) {
+        return start(repeatability, call, false);
+    }
+
+    /**
+     * As {@link #submit}, but when a slot is free the call runs on this thread, which must be one
+     * that may block for the call's duration (a gRPC handler thread); the returned future is then
+     * already complete.
+     */
+    public <T> CompletableFuture<T> runHere(Repeatability repeatability, Call<T> call) {
+        return start(repeatability, call, true);
+    }
+
+    private <T> CompletableFuture<T> start(Repeatability repeatability, Call<T> call, boolean here) {
         Context context = Context.current();
         Deadline deadline = context.getDeadline() != null ? context.getDeadline()
                 : Deadline.after(defaultBudget.toNanos(), TimeUnit.NANOSECONDS);
@@ -72,15 +104,69 @@ public final class UpstreamCalls implements AutoCloseable {
             result.completeExceptionally(deadlineExceeded());
             return result;
         }
-        context.addListener(cancelled -> result.cancel(false), Runnable::run);
-        try {
-            executor.execute(() -> attempt(call, repeatability, deadline, result));
-        } catch (RejectedExecutionException full) {
-            result.completeExceptionally(HubErrorMapper.gatewayError(com.google.rpc.Code.RESOURCE_EXHAUSTED,
-                    "The gateway is at capacity: " + executor.getMaximumPoolSize() + " IoT Hub calls running and "
-                            + executor.getQueue().size() + " waiting; retry later", "GATEWAY_AT_CAPACITY"));
+        if (stopped) {
+            result.completeExceptionally(atCapacity());
+            return result;
         }
+        context.addListener(cancelled -> result.cancel(false), Runnable::run);
+        Runnable task = () -> attempt(call, repeatability, deadline, result);
+        if (here && slots.tryAcquire()) {
+            try {
+                task.run();
+            } finally {
+                slots.release();
+                dispatch();
+            }
+            return result;
+        }
+        if (!waiting.offer(task)) {
+            result.completeExceptionally(atCapacity());
+            return result;
+        }
+        dispatch();
         return result;
+    }
+
+    /**
+     * Starts queued calls while slots are free. Run after every enqueue and every release, so a
+     * call queued just as a slot frees is never left waiting.
+     */
+    private void dispatch() {
+        while (!waiting.isEmpty() && slots.tryAcquire()) {
+            Runnable next = waiting.poll();
+            if (next == null) {
+                slots.release();
+                continue;
+            }
+            try {
+                workers.execute(() -> work(next));
+            } catch (RejectedExecutionException shutDown) {
+                slots.release();
+                return; // stopped: queued calls end with the server's shutdown
+            }
+        }
+    }
+
+    /** Runs {@code first}, then further queued calls while there are any, on the slot it was given. */
+    private void work(Runnable first) {
+        try {
+            for (Runnable task = first; task != null && !stopNow(); task = waiting.poll()) {
+                task.run();
+            }
+        } finally {
+            slots.release();
+            dispatch();
+        }
+    }
+
+    private boolean stopNow() {
+        return workers.isShutdown();
+    }
+
+    private RuntimeException atCapacity() {
+        return HubErrorMapper.gatewayError(com.google.rpc.Code.RESOURCE_EXHAUSTED,
+                "The gateway is at capacity: " + maxConcurrent + " IoT Hub calls running and "
+                        + waiting.size() + " waiting; retry later", "GATEWAY_AT_CAPACITY");
     }
 
     private <T> void attempt(Call<T> call, Repeatability repeatability, Deadline deadline, CompletableFuture<T> result) {
@@ -123,16 +209,21 @@ public final class UpstreamCalls implements AutoCloseable {
                 "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
     }
 
-    /** Stops taking calls and waits up to {@code grace} for the running ones. */
+    /** Stops taking calls and waits up to {@code grace} for the running and queued ones. */
     public void shutdown(Duration grace) throws InterruptedException {
-        executor.shutdown();
-        if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            executor.shutdownNow();
+        stopped = true;
+        long end = System.nanoTime() + grace.toNanos();
+        while ((slots.availablePermits() < maxConcurrent || !waiting.isEmpty()) && System.nanoTime() < end) {
+            Thread.sleep(10);
         }
+        workers.shutdownNow();
+        waiting.clear();
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        stopped = true;
+        workers.shutdownNow();
+        waiting.clear();
     }
 }
