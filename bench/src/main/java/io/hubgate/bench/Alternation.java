@@ -4,8 +4,15 @@ import java.time.Duration;
 
 /**
  * Two ways of doing the same thing measured fairly against each other at one concurrency: an
- * unmeasured warm-up of each, then {@code rounds} alternations first, second, first, second …,
- * the measured time split evenly over them, so that a slow moment of the machine hits both.
+ * unmeasured warm-up of each (first, then second), then {@code rounds} rounds in the order
+ * second, first | first, second | second, first …, the measured time split evenly over them, so
+ * that a slow moment of the machine hits both.
+ *
+ * <p>Why the order turns: a side measured right after the other one ran is slower than one
+ * measured right after itself (its threads and caches went cold meanwhile). With plain
+ * first, second, first, second, the first side always came after the other, and two identical
+ * gateways measured 0.6–0.7× each other, whichever went first. Turning the order gives each side
+ * as many "after the other" slices as "after itself" (exactly so for an even number of rounds).
  */
 final class Alternation {
 
@@ -29,8 +36,13 @@ final class Alternation {
         Load.Result b = Load.Result.empty();
         long slice = duration.toNanos() / rounds;
         for (int round = 0; round < rounds; round++) {
-            a = a.plus(first.run(concurrency, slice));
-            b = b.plus(second.run(concurrency, slice));
+            if (round % 2 == 0) {
+                b = b.plus(second.run(concurrency, slice));
+                a = a.plus(first.run(concurrency, slice));
+            } else {
+                a = a.plus(first.run(concurrency, slice));
+                b = b.plus(second.run(concurrency, slice));
+            }
         }
         return new Pair(a, b);
     }

@@ -59,9 +59,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
             description = "Measured time per workload, concurrency and mode, split over the rounds (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "PT1S",
+    @Option(names = "--warmup", defaultValue = "PT2S",
             description = "Unmeasured time per workload, concurrency and mode before the rounds (default ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(names = "--auth-warmup", defaultValue = "PT15S",
+            description = "Unmeasured time per side before the caller-auth comparison, whose gateway JVMs are fresh, "
+                    + "and of the mixed workload before the workloads (default ${DEFAULT-VALUE}).")
+    Duration authWarmup;
 
     @Option(names = "--rounds", defaultValue = "2",
             description = "Alternations gateway, direct, gateway, direct … per measurement (default ${DEFAULT-VALUE}).")
@@ -143,6 +148,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
             authConcurrency = List.of(1, 4);
             duration = Duration.ofMillis(300);
             warmup = Duration.ofMillis(100);
+            authWarmup = Duration.ofMillis(100);
             rounds = 1;
             startLaunches = 1;
             peakCalls = 50;
@@ -174,17 +180,21 @@ public final class GatewayBenchmark implements Callable<Integer> {
                         gateway.where(), Report.millis(System.nanoTime() - launched), EMULATOR_WORKERS, stubs.channelCount());
                 report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM" : "the whole bench JVM";
                 memory(gateway, "idle, just started");
-                Comparisons comparisons = new Comparisons(out, report, twins, warmup, duration, rounds);
+                Comparisons comparisons = new Comparisons(out, report, twins, warmup, authWarmup, duration, rounds);
                 if (!skip.contains(Section.STARTUP) && startLaunches > 0) {
                     startToServing(at);
                 }
                 if (!skip.contains(Section.AUTH) && !authConcurrency.isEmpty()) {
-                    try (RunningGateway open = start(GatewaySetup.runningEmulator(at, false, gatewayArgs));
+                    // Two fresh gateway JVMs, alike but for caller auth, so that neither has a warmer JIT.
+                    try (RunningGateway withJwt = start(GatewaySetup.runningEmulator(at, true, gatewayArgs));
+                         GatewayStubs jwtStubs = GatewayStubs.open(withJwt.port(), channels, token);
+                         RunningGateway open = start(GatewaySetup.runningEmulator(at, false, gatewayArgs));
                          GatewayStubs openStubs = GatewayStubs.open(open.port(), channels, null)) {
-                        comparisons.callerAuth(authConcurrency, stubs, openStubs);
+                        comparisons.callerAuth(authConcurrency, jwtStubs, openStubs);
                     }
                 }
                 if (!skip.contains(Section.WORKLOADS)) {
+                    comparisons.warmUp(authWarmup, 16, stubs, direct);
                     boolean first = true;
                     for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
                         comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);
