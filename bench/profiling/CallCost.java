@@ -12,6 +12,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import io.hubgate.api.v1.GetTwinRequest;
+import io.hubgate.bench.BenchFixtures;
 import io.hubgate.api.v1.TwinServiceGrpc;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.IotHubEmulator;
@@ -68,7 +69,7 @@ public class CallCost {
             IotHubEmulator emulator = gateway.hub().embeddedEmulator();
             EmulatorCoordinates at = emulator.coordinates();
             HubTrust.withPem(at.certificatePath()).installForHttpsUrlConnection();
-            seed(at);
+            BenchFixtures.seed(at, TWINS);
             TwinClient direct = new TwinClient(at.hostWithPort(),
                     new AzureSasCredential(at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(6))));
             AtomicInteger n = new AtomicInteger();
@@ -77,7 +78,7 @@ public class CallCost {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext()
                     .eventLoopGroup(clientLoop).channelType(NioSocketChannel.class).executor(clientExec).build();
             Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + callerToken(at.entra()));
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + BenchFixtures.callerToken(at.entra()));
             TwinServiceGrpc.TwinServiceStub stub = TwinServiceGrpc.newStub(ClientInterceptors.intercept(channel,
                     MetadataUtils.newAttachHeadersInterceptor(headers)));
             System.out.printf("CallCost: GetTwin, %d twins, %s cores, JDK %s%n", TWINS, Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -263,28 +264,4 @@ public class CallCost {
                 cpuTotal / 1e3 / Math.max(1, s.calls), allocTotal / Math.max(1, s.calls), (double) switchTotal / Math.max(1, s.calls));
     }
 
-    static void seed(EmulatorCoordinates at) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(at.trustingSslContext()).version(HttpClient.Version.HTTP_1_1).build();
-        String token = at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(1));
-        for (int from = 0; from < TWINS; from += 100) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < Math.min(TWINS, from + 100); i++) {
-                body.append(i == from ? "" : ",").append("{\"id\":\"bench-").append(i)
-                        .append("\",\"importMode\":\"create\",\"tags\":{\"bucket\":").append(i % 100)
-                        .append("},\"properties\":{\"desired\":{\"interval\":").append(i % 60).append("}}}");
-            }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(at.baseUrl() + "/devices?api-version=2021-04-12"))
-                    .header("Authorization", token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) throw new IllegalStateException("seeding: " + response.statusCode());
-        }
-    }
-
-    static String callerToken(EntraCoordinates entra) {
-        Instant now = Instant.now();
-        return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
-                .subject("bench-caller").claim("oid", "bench-caller").claim("tid", entra.tenantId()).claim("azp", "bench-app")
-                .claim("roles", List.copyOf(DefaultDirectory.API_ROLES)).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofHours(1)))).build());
-    }
 }

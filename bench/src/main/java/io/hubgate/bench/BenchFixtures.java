@@ -16,13 +16,13 @@ import java.util.Date;
 import java.util.List;
 
 /** What a run needs on the emulator before it measures: the twins, and a caller token for the gateway. */
-final class BenchFixtures {
+public final class BenchFixtures {
 
     private BenchFixtures() {
     }
 
     /** Creates twins bench-0 … bench-(n-1) with tags through the emulator's bulk registry API, 100 per request; returns the nanoseconds taken. */
-    static long seed(EmulatorCoordinates at, int twins) throws Exception {
+    public static long seed(EmulatorCoordinates at, int twins) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(at.trustingSslContext()).version(HttpClient.Version.HTTP_1_1).build();
         String token = at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(1));
         long begin = System.nanoTime();
@@ -44,7 +44,7 @@ final class BenchFixtures {
     }
 
     /** A caller token of the emulator's issuer for the gateway's API with every role, living an hour. */
-    static String callerToken(EntraCoordinates entra) {
+    public static String callerToken(EntraCoordinates entra) {
         Instant now = Instant.now();
         String subject = "bench-caller";
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
