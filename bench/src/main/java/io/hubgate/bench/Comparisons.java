@@ -11,12 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each workload through the gateway against direct SDK calls, and GetTwin through a gateway
  * with JWT caller auth against one without.
  *
- * @param warmup     unmeasured time per side before the rounds
- * @param authWarmup the same for the caller-auth comparison, whose two gateway JVMs are fresh (JIT
- *                   not yet done) when it runs: a short warm-up there measured compilation, not auth
- * @param duration   measured time per side, split over the rounds
+ * @param warmup    unmeasured time per side before the rounds
+ * @param jitWarmup the longer warm-up of fresh JVMs: per side before the caller-auth comparison
+ *                  (its two gateway JVMs are new), and of {@link #warmUp} before the workloads; a
+ *                  short one measured JIT compilation, not the gateway
+ * @param duration  measured time per side, split over the rounds
  */
-record Comparisons(PrintStream out, Report report, int twins, Duration warmup, Duration authWarmup, Duration duration,
+record Comparisons(PrintStream out, Report report, int twins, Duration warmup, Duration jitWarmup, Duration duration,
                    int rounds) {
 
     /**
@@ -60,7 +61,7 @@ record Comparisons(PrintStream out, Report report, int twins, Duration warmup, D
         for (int level : levels) {
             Alternation.Side withJwt = (c, nanos) -> Load.async(c, nanos, sequence, i -> Workload.GET_TWIN.viaGateway(jwt, "a", i, twins));
             Alternation.Side withNone = (c, nanos) -> Load.async(c, nanos, sequence, i -> Workload.GET_TWIN.viaGateway(none, "a", i, twins));
-            Alternation.Pair pair = Alternation.run(level, authWarmup, duration, rounds, withJwt, withNone);
+            Alternation.Pair pair = Alternation.run(level, jitWarmup, duration, rounds, withJwt, withNone);
             TextRows.row(out, level, "jwt", pair.first());
             TextRows.row(out, level, "no-auth", pair.second());
             TextRows.ratios(out, level, "jwt/none", pair.first(), pair.second());

@@ -63,10 +63,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
             description = "Unmeasured time per workload, concurrency and mode before the rounds (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--auth-warmup", defaultValue = "PT15S",
+    @Option(names = "--jit-warmup", defaultValue = "PT15S",
             description = "Unmeasured time per side before the caller-auth comparison, whose gateway JVMs are fresh, "
                     + "and of the mixed workload before the workloads (default ${DEFAULT-VALUE}).")
-    Duration authWarmup;
+    Duration jitWarmup;
 
     @Option(names = "--rounds", defaultValue = "2",
             description = "Alternations gateway, direct, gateway, direct … per measurement (default ${DEFAULT-VALUE}).")
@@ -148,7 +148,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
             authConcurrency = List.of(1, 4);
             duration = Duration.ofMillis(300);
             warmup = Duration.ofMillis(100);
-            authWarmup = Duration.ofMillis(100);
+            jitWarmup = Duration.ofMillis(100);
             rounds = 1;
             startLaunches = 1;
             peakCalls = 50;
@@ -180,7 +180,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                         gateway.where(), Report.millis(System.nanoTime() - launched), EMULATOR_WORKERS, stubs.channelCount());
                 report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM" : "the whole bench JVM";
                 memory(gateway, "idle, just started");
-                Comparisons comparisons = new Comparisons(out, report, twins, warmup, authWarmup, duration, rounds);
+                Comparisons comparisons = new Comparisons(out, report, twins, warmup, jitWarmup, duration, rounds);
                 if (!skip.contains(Section.STARTUP) && startLaunches > 0) {
                     startToServing(at);
                 }
@@ -194,7 +194,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                     }
                 }
                 if (!skip.contains(Section.WORKLOADS)) {
-                    comparisons.warmUp(authWarmup, 16, stubs, direct);
+                    comparisons.warmUp(jitWarmup, 16, stubs, direct);
                     boolean first = true;
                     for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
                         comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);

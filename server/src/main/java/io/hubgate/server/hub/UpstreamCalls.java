@@ -150,17 +150,13 @@ public final class UpstreamCalls implements AutoCloseable {
     /** Runs {@code first}, then further queued calls while there are any, on the slot it was given. */
     private void work(Runnable first) {
         try {
-            for (Runnable task = first; task != null && !stopNow(); task = waiting.poll()) {
+            for (Runnable task = first; task != null && !workers.isShutdown(); task = waiting.poll()) {
                 task.run();
             }
         } finally {
             slots.release();
             dispatch();
         }
-    }
-
-    private boolean stopNow() {
-        return workers.isShutdown();
     }
 
     private RuntimeException atCapacity() {
