@@ -1,11 +1,8 @@
 package io.hubgate.server.api;
 
-import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
-import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.hubgate.server.errors.GatewayStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,17 +77,7 @@ final class Validation {
     }
 
     static StatusRuntimeException invalid(List<BadRequest.FieldViolation> violations) {
-        String summary = violations.size() == 1
-                ? violations.get(0).getField() + ": " + violations.get(0).getDescription()
-                : violations.size() + " invalid fields: " + violations.stream()
-                .map(v -> v.getField() + ": " + v.getDescription()).reduce((a, b) -> a + "; " + b).orElse("");
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.INVALID_ARGUMENT.getNumber())
-                .setMessage(summary)
-                .addDetails(Any.pack(BadRequest.newBuilder().addAllFieldViolations(violations).build()))
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("INVALID_REQUEST").setDomain("hubgate.io").build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+        return GatewayStatus.invalidFields(violations);
     }
 
     /** One invalid field, at once. */

@@ -3,21 +3,18 @@ package io.hubgate.server.hub;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.protobuf.Any;
-import com.google.protobuf.Duration;
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
-import com.google.rpc.RetryInfo;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.hubgate.server.errors.GatewayStatus;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +32,7 @@ public final class HubErrorMapper {
     /** ErrorInfo domain of failures that come from IoT Hub. */
     public static final String DOMAIN = "azure-devices.net";
     /** ErrorInfo domain of failures the gateway itself detects (deadline, network). */
-    public static final String GATEWAY_DOMAIN = "hubgate.io";
+    public static final String GATEWAY_DOMAIN = GatewayStatus.DOMAIN;
     /** Suggested wait after throttling: the Java SDK does not expose IoT Hub's Retry-After header. */
     public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
@@ -142,23 +139,13 @@ public final class HubErrorMapper {
      * the same ErrorInfo shape as upstream failures so clients branch on one thing.
      */
     public static StatusRuntimeException gatewayError(Code code, String message, String reason) {
-        return status(code, message, GATEWAY_DOMAIN, reason, null, null);
+        return GatewayStatus.of(code, message, reason);
     }
 
     static StatusRuntimeException status(Code code, String message, String domain, String reason, Integer iotHubCode,
                                          java.time.Duration retryDelay) {
-        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(domain);
-        if (iotHubCode != null) {
-            info.putMetadata("iotHubErrorCode", Integer.toString(iotHubCode));
-        }
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                .setCode(code.getNumber()).setMessage(message).addDetails(Any.pack(info.build()));
-        if (retryDelay != null) {
-            status.addDetails(Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Duration.newBuilder().setSeconds(retryDelay.getSeconds()).setNanos(retryDelay.getNano()))
-                    .build()));
-        }
-        return StatusProto.toStatusRuntimeException(status.build());
+        return GatewayStatus.build(code, message, domain, reason,
+                iotHubCode == null ? Map.of() : Map.of("iotHubErrorCode", Integer.toString(iotHubCode)), retryDelay);
     }
 
     private static Throwable unwrap(Throwable failure) {
