@@ -11,6 +11,9 @@ import io.hubgate.server.auth.Authenticators;
 import io.hubgate.server.auth.CallerAuthenticator;
 import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.api.KeyAccess;
+import io.hubgate.server.api.PageTokens;
+import io.hubgate.server.auth.AuthContext;
+import io.hubgate.server.config.PageTokenKey;
 import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
 import io.hubgate.server.api.TwinServiceImpl;
@@ -71,10 +74,12 @@ public final class Gateway implements AutoCloseable {
         try {
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout());
+            PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
+                    : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
             List<BindableService> services = List.of(
                     // Keys only for Keys.Read, whenever callers are authenticated (and so authorized).
-                    new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess()),
-                    new TwinServiceImpl(calls),
+                    new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess(), tokens),
+                    new TwinServiceImpl(calls, tokens),
                     new MethodServiceImpl(calls));
             AuthSettings auth = callerAuth(config, hub);
             List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);

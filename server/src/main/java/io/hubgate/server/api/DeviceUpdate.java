@@ -25,7 +25,8 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     /** @param prefix the request's path in a batch ("requests[2].") or "" */
     static DeviceUpdate of(UpdateDeviceRequest request, String prefix) {
         io.hubgate.api.v1.Device device = request.getDevice();
-        Validation validation = new Validation().id(prefix + "device.device_id", device.getDeviceId(), "device id");
+        Validation validation = new Validation().id(prefix + "device.device_id", device.getDeviceId(), "device id")
+                .etag(prefix + "device.etag", device.getEtag());
         Set<String> paths = paths(request.hasUpdateMask() ? request.getUpdateMask() : null, prefix, validation);
         if (paths.contains("authentication_type") || paths.contains("symmetric_keys") || paths.contains("x509_thumbprints")) {
             RequestChecks.credentials(validation, prefix + "device", device.getAuthenticationType(),
@@ -62,7 +63,7 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     /** ABORTED when the caller's etag is set and no longer the device's. */
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
+            throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
                     + "; read it again and retry", "PreconditionFailed");
         }
     }

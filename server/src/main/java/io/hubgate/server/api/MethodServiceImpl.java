@@ -38,19 +38,21 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
     public void invokeMethod(InvokeMethodRequest request, StreamObserver<InvokeMethodResponse> observer) {
         Responses.guard(observer, () -> {
             Validation validation = new Validation().id("device_id", request.getDeviceId(), "device id")
-                    .optionalModuleId("module_id", request.getModuleId());
-            if (request.getMethodName().isBlank()) {
-                validation.add("method_name", "the method name is required");
+                    .optionalModuleId("module_id", request.getModuleId())
+                    .methodName("method_name", request.getMethodName());
+            if (request.hasPayload()) {
+                PayloadChecks.finiteNumbers(validation, "payload", request.getPayload());
             }
             int responseTimeout = seconds(validation, "response_timeout", request.hasResponseTimeout()
                     ? request.getResponseTimeout() : null, DEFAULT_RESPONSE_TIMEOUT_SECONDS, MIN_RESPONSE_TIMEOUT_SECONDS);
             int connectTimeout = seconds(validation, "connect_timeout", request.hasConnectTimeout()
                     ? request.getConnectTimeout() : null, 0, 0);
+            validation.check(); // before serializing: a NaN cannot be serialized
             Object payload = request.hasPayload() ? StructConverter.toJava(request.getPayload()) : null;
             if (request.hasPayload() && payloadBytes(request) > MAX_PAYLOAD_BYTES) {
-                validation.add("payload", "the payload is larger than " + MAX_PAYLOAD_BYTES + " bytes once serialized");
+                throw Validation.invalidField("payload", "the payload is larger than " + MAX_PAYLOAD_BYTES
+                        + " bytes once serialized");
             }
-            validation.check();
             int effectiveResponse = withinDeadline(responseTimeout, connectTimeout);
             DirectMethodRequestOptions options = DirectMethodRequestOptions.builder().payload(payload)
                     .methodResponseTimeoutSeconds(effectiveResponse).methodConnectTimeoutSeconds(connectTimeout).build();

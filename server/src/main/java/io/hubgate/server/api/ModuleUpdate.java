@@ -17,7 +17,8 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
         io.hubgate.api.v1.Module module = request.getModule();
         Validation validation = new Validation()
                 .id("module.device_id", module.getDeviceId(), "device id")
-                .id("module.module_id", module.getModuleId(), "module id");
+                .id("module.module_id", module.getModuleId(), "module id")
+                .etag("module.etag", module.getEtag());
         Set<String> paths = new LinkedHashSet<>();
         if (!request.hasUpdateMask() || request.getUpdateMask().getPathsCount() == 0) {
             validation.add("update_mask", "update_mask is required: name the fields to change, or \"*\" for all of "
@@ -43,7 +44,7 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
 
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
+            throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
                     + " has changed since etag " + etag + "; read it again and retry", "PreconditionFailed");
         }
     }

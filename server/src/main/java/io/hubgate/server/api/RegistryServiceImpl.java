@@ -31,6 +31,7 @@ import io.hubgate.api.v1.ListModulesResponse;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.api.v1.UpdateModuleRequest;
+import io.hubgate.server.errors.GatewayStatus;
 import io.hubgate.server.hub.HubErrorMapper;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import io.hubgate.server.hub.UpstreamCalls;
@@ -52,17 +53,19 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     private final UpstreamCalls calls;
     private final KeyAccess keyAccess;
     private final DeviceLister lister;
+    private final PageTokens tokens;
 
-    public RegistryServiceImpl(UpstreamCalls calls, KeyAccess keyAccess) {
+    public RegistryServiceImpl(UpstreamCalls calls, KeyAccess keyAccess, PageTokens tokens) {
         this.calls = calls;
         this.keyAccess = keyAccess;
-        this.lister = new DeviceLister(calls);
+        this.tokens = tokens;
+        this.lister = new DeviceLister(calls, tokens);
     }
 
     @Override
     public void createDevice(CreateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "CreateDevice");
             RequestChecks.newDevice(request.getDevice(), "device").check();
             Responses.complete(createDevice(request.getDevice(), true), device -> IdentityMapper.toProto(device, withKeys), observer);
         });
@@ -81,7 +84,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void getDevice(GetDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "GetDevice");
             new Validation().id("device_id", request.getDeviceId(), "device id").check();
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getDevice(request.getDeviceId())),
@@ -92,7 +95,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void updateDevice(UpdateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "UpdateDevice");
             DeviceUpdate update = DeviceUpdate.of(request, "");
             Responses.complete(updateDevice(update, true), device -> IdentityMapper.toProto(device, withKeys), observer);
         });
@@ -111,7 +114,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void deleteDevice(DeleteDeviceRequest request, StreamObserver<Empty> observer) {
         Responses.guard(observer, () -> {
-            new Validation().id("device_id", request.getDeviceId(), "device id").check();
+            new Validation().id("device_id", request.getDeviceId(), "device id").etag("etag", request.getEtag()).check();
             Responses.complete(deleteDevice(request, true), ignored -> Empty.getDefaultInstance(), observer);
         });
     }
@@ -139,7 +142,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void createModule(CreateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "CreateModule");
             RequestChecks.newModule(request.getModule(), "module").check();
             Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().addModule(IdentityMapper.newModule(request.getModule()))),
@@ -150,7 +153,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void getModule(GetModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "GetModule");
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
@@ -162,7 +165,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void updateModule(UpdateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "UpdateModule");
             ModuleUpdate update = ModuleUpdate.of(request);
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
                 var registry = clients.within(remaining).registry();
@@ -178,7 +181,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     public void deleteModule(DeleteModuleRequest request, StreamObserver<Empty> observer) {
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
-                    .id("module_id", request.getModuleId(), "module id").check();
+                    .id("module_id", request.getModuleId(), "module id").etag("etag", request.getEtag()).check();
             Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
                 var registry = clients.within(remaining).registry();
                 if (request.getEtag().isEmpty()) {
@@ -196,11 +199,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .pageSize("page_size", request.getPageSize()).check();
-            int offset = ModulePages.offset(request.getPageToken(), request.getDeviceId());
+            PageTokens.Binding binding = tokens.bind(PageTokens.Kind.LIST_MODULES, request.getPageSize());
+            int offset = ModulePages.offset(binding, request.getPageToken(), request.getDeviceId());
             int size = Validation.effectivePageSize(request.getPageSize());
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
                             clients.within(remaining).registry().getModulesOnDevice(request.getDeviceId())),
-                    modules -> ModulePages.page(modules, request.getDeviceId(), offset, size), observer);
+                    modules -> ModulePages.page(modules, binding, request.getDeviceId(), offset, size), observer);
         });
     }
 
@@ -228,7 +232,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             for (int i = 0; i < request.getRequestsCount(); i++) {
                 CreateDeviceRequest item = request.getRequests(i);
                 String field = "requests[" + i + "].device";
-                boolean withKeys = withKeys(item.getView());
+                boolean withKeys = withKeys(item.getView(), "BatchCreateDevices");
                 results.add(itemResult(item.getDevice().getDeviceId(), () -> {
                     RequestChecks.newDevice(item.getDevice(), field).check();
                     return createDevice(item.getDevice(), false).thenApply(device -> IdentityMapper.toProto(device, withKeys));
@@ -247,7 +251,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             for (int i = 0; i < request.getRequestsCount(); i++) {
                 UpdateDeviceRequest item = request.getRequests(i);
                 String prefix = "requests[" + i + "].";
-                boolean withKeys = withKeys(item.getView());
+                boolean withKeys = withKeys(item.getView(), "BatchUpdateDevices");
                 results.add(itemResult(item.getDevice().getDeviceId(), () ->
                         updateDevice(DeviceUpdate.of(item, prefix), false).thenApply(device -> IdentityMapper.toProto(device, withKeys))));
             }
@@ -261,8 +265,13 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             List<String> ids = request.getRequestsList().stream().map(DeleteDeviceRequest::getDeviceId).toList();
             checkBatchIds(ids, "requests[%d].device_id");
             List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
-            for (DeleteDeviceRequest item : request.getRequestsList()) {
-                results.add(itemResult(item.getDeviceId(), () -> deleteDevice(item, false).thenApply(ignored -> null)));
+            for (int i = 0; i < request.getRequestsCount(); i++) {
+                DeleteDeviceRequest item = request.getRequests(i);
+                String field = "requests[" + i + "].etag";
+                results.add(itemResult(item.getDeviceId(), () -> {
+                    new Validation().etag(field, item.getEtag()).check();
+                    return deleteDevice(item, false).thenApply(ignored -> null);
+                }));
             }
             Responses.complete(all(results), list -> BatchDeleteDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });
@@ -308,11 +317,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
     }
 
-    private boolean withKeys(IdentityView view) {
+    /** @param rpc the RPC's name in RegistryService, for the denial's ErrorInfo */
+    private boolean withKeys(IdentityView view, String rpc) {
         boolean wanted = view == IdentityView.IDENTITY_VIEW_WITH_KEYS;
         if (wanted && !keyAccess.mayReadKeys()) {
-            throw HubErrorMapper.gatewayError(Code.PERMISSION_DENIED,
-                    "Reading keys (IDENTITY_VIEW_WITH_KEYS) needs the role Keys.Read", "MISSING_ROLE");
+            throw GatewayStatus.missingRole(RegistryServiceGrpc.SERVICE_NAME + "/" + rpc, "Reading keys (IDENTITY_VIEW_WITH_KEYS) needs the role "
+                    + keyAccess.requiredRole(), java.util.Set.of(keyAccess.requiredRole()));
         }
         return wanted;
     }

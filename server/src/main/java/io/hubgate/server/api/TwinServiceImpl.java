@@ -23,9 +23,11 @@ import io.hubgate.server.hub.UpstreamCalls;
 public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
 
     private final UpstreamCalls calls;
+    private final PageTokens tokens;
 
-    public TwinServiceImpl(UpstreamCalls calls) {
+    public TwinServiceImpl(UpstreamCalls calls, PageTokens tokens) {
         this.calls = calls;
+        this.tokens = tokens;
     }
 
     @Override
@@ -44,7 +46,8 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
     public void updateTwin(UpdateTwinRequest request, StreamObserver<io.hubgate.api.v1.Twin> observer) {
         Responses.guard(observer, () -> {
             Validation validation = writeChecks(request.getDeviceId(), request.getModuleId(),
-                    request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null);
+                    request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null)
+                    .etag("etag", request.getEtag());
             boolean empty = (!request.hasTags() || request.getTags().getFieldsCount() == 0)
                     && (!request.hasDesired() || request.getDesired().getFieldsCount() == 0);
             if (empty) {
@@ -63,7 +66,8 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
     public void replaceTwin(ReplaceTwinRequest request, StreamObserver<io.hubgate.api.v1.Twin> observer) {
         Responses.guard(observer, () -> {
             writeChecks(request.getDeviceId(), request.getModuleId(),
-                    request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null).check();
+                    request.hasTags() ? request.getTags() : null, request.hasDesired() ? request.getDesired() : null)
+                    .etag("etag", request.getEtag()).check();
             Twin twin = TwinMapper.toSdk(request.getDeviceId(), request.getModuleId(),
                     request.hasTags() ? request.getTags() : Struct.getDefaultInstance(),
                     request.hasDesired() ? request.getDesired() : Struct.getDefaultInstance());
@@ -88,6 +92,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
     public void queryTwins(QueryTwinsRequest request, StreamObserver<QueryTwinsResponse> observer) {
         Responses.guard(observer, () -> {
             Validation validation = new Validation().pageSize("page_size", request.getPageSize());
+            PageTokens.Binding binding = tokens.bind(PageTokens.Kind.QUERY_TWINS, request.getPageSize());
             QueryPager.Position position;
             if (request.getPageToken().isEmpty()) {
                 QueryResults.checkQuery(validation, "query", request.getQuery());
@@ -95,7 +100,12 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
                 position = new QueryPager.Position(request.getQuery(), null, 0);
             } else {
                 validation.check();
-                position = QueryPager.decode(request.getPageToken(), "page_token");
+                PageTokens.Cursor cursor = binding.read(request.getPageToken(), "page_token");
+                // The token carries its query; a query sent with it must be that one (AIP-158).
+                if (!request.getQuery().isEmpty() && !request.getQuery().equals(cursor.text())) {
+                    throw PageTokens.mismatch("page_token", "query");
+                }
+                position = QueryPager.position(cursor.text(), cursor);
             }
             boolean twins = QueryResults.selectsTwins(position.query());
             int size = Validation.effectivePageSize(request.getPageSize());
@@ -104,7 +114,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
                 QueryTwinsResponse.Builder response = QueryTwinsResponse.newBuilder();
                 page.items().forEach(item -> response.addResults(QueryResults.of(item, twins)));
                 if (page.next() != null) {
-                    response.setNextPageToken(QueryPager.encode(page.next()));
+                    response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), page.next().query())));
                 }
                 return response.build();
             }, observer);

@@ -40,6 +40,17 @@ public final class GatewayStatus {
     /** ErrorInfo metadata key of a denial: the roles that would have been enough, comma-separated. */
     public static final String REQUIRED_ROLES = "requiredRoles";
 
+    /**
+     * A status travels in HTTP/2 trailers, and clients refuse trailers beyond their header limit
+     * (grpc-java: 8 KiB) and then drop the whole connection. A message is at most this many
+     * characters (percent-encoding can make each of them 9 bytes) …
+     */
+    static final int MAX_MESSAGE_CHARS = 300;
+    /** … and the BadRequest at most this many bytes (base64 makes it a third larger). */
+    static final int MAX_BAD_REQUEST_BYTES = 2400;
+    /** A field path or description longer than this is cut. */
+    static final int MAX_DETAIL_CHARS = 200;
+
     private GatewayStatus() {
     }
 
@@ -56,7 +67,7 @@ public final class GatewayStatus {
     public static StatusRuntimeException build(Code code, String message, String domain, String reason,
                                                Map<String, String> metadata, java.time.Duration retryDelay) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                .setCode(code.getNumber()).setMessage(message)
+                .setCode(code.getNumber()).setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(domain).putAllMetadata(metadata).build()));
         if (retryDelay != null) {
             status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
@@ -76,11 +87,39 @@ public final class GatewayStatus {
                 .map(v -> v.getField() + ": " + v.getDescription()).toList());
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.INVALID_ARGUMENT.getNumber())
-                .setMessage(summary)
-                .addDetails(Any.pack(BadRequest.newBuilder().addAllFieldViolations(violations).build()))
+                .setMessage(cut(summary, MAX_MESSAGE_CHARS))
+                .addDetails(Any.pack(bounded(violations)))
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(INVALID_REQUEST).setDomain(DOMAIN).build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /** The violations that fit in {@link #MAX_BAD_REQUEST_BYTES}, each cut, and a note of how many were left out. */
+    private static BadRequest bounded(List<BadRequest.FieldViolation> violations) {
+        BadRequest.Builder badRequest = BadRequest.newBuilder();
+        int size = 0;
+        for (int i = 0; i < violations.size(); i++) {
+            BadRequest.FieldViolation violation = BadRequest.FieldViolation.newBuilder()
+                    .setField(cut(violations.get(i).getField(), MAX_DETAIL_CHARS))
+                    .setDescription(cut(violations.get(i).getDescription(), MAX_DETAIL_CHARS)).build();
+            size += violation.getSerializedSize() + 3;
+            if (size > MAX_BAD_REQUEST_BYTES) {
+                badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("…")
+                        .setDescription((violations.size() - i) + " more invalid fields not shown"));
+                break;
+            }
+            badRequest.addFieldViolations(violation);
+        }
+        return badRequest.build();
+    }
+
+    /** {@code text} cut to {@code max} characters, marked with an ellipsis when cut. */
+    static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 2)) ? max - 2 : max - 1;
+        return text.substring(0, end) + "…";
     }
 
     /**

@@ -160,9 +160,8 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private RuntimeException atCapacity() {
-        return HubErrorMapper.gatewayError(com.google.rpc.Code.RESOURCE_EXHAUSTED,
-                "The gateway is at capacity: " + maxConcurrent + " IoT Hub calls running and "
-                        + waiting.size() + " waiting; retry later", "GATEWAY_AT_CAPACITY");
+        return io.hubgate.server.errors.GatewayStatus.atCapacity("The gateway is at capacity: " + maxConcurrent
+                + " IoT Hub calls running and " + waiting.size() + " waiting; retry later", HubErrorMapper.DEFAULT_RETRY_DELAY);
     }
 
     private <T> void attempt(Call<T> call, Repeatability repeatability, Deadline deadline, CompletableFuture<T> result) {

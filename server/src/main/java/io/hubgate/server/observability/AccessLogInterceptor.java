@@ -1,20 +1,35 @@
 package io.hubgate.server.observability;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.hubgate.server.auth.AuthContext;
+import io.hubgate.server.auth.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
- * One log line per call when it ends: request id, caller, method, status and duration. It never
- * logs metadata or messages, so no token, key or twin content reaches the log; the caller is the
- * authenticated principal's description (set by the authentication interceptor inside this one,
- * so it is read when the call closes).
+ * One log line per call whatever its outcome: request id, caller, method, status and duration.
+ * A call the handler closes is logged when it closes; a call that ends without that — cancelled
+ * by the client, its deadline passed, broken by the transport, or failed by an exception — is
+ * logged when gRPC says so, with the cancellation's cause. Each call is logged exactly once.
+ *
+ * <p>It never logs metadata or messages, so no token, key or twin content reaches the log; the
+ * caller is the principal that authentication (inside this interceptor) recorded through
+ * {@link AuthContext#recording}. Every value is passed through
+ * {@link LogText#escape} first: a claim or message holding a newline cannot forge a line.
+ * Client-caused failures are INFO lines without a stack trace; gateway faults (INTERNAL,
+ * UNKNOWN, DATA_LOSS) are WARN.
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
 
@@ -22,22 +37,104 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        long start = System.nanoTime();
-        String requestId = RequestIdInterceptor.current();
-        String method = call.getMethodDescriptor().getFullMethodName();
+        Entry entry = new Entry(System.nanoTime(), RequestIdInterceptor.current(), call.getMethodDescriptor().getFullMethodName());
+        Context recording = AuthContext.recording(entry.caller);
         ServerCall<Q, R> logging = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                long micros = (System.nanoTime() - start) / 1000;
-                String caller = AuthContext.current().describe();
-                if (status.isOk()) {
-                    LOG.info("{} {} {} OK {}us", requestId, caller, method, micros);
-                } else {
-                    LOG.info("{} {} {} {} {}us: {}", requestId, caller, method, status.getCode(), micros, status.getDescription());
-                }
+                entry.log(status);
                 super.close(status, trailers);
             }
         };
-        return next.startCall(logging, headers);
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = Contexts.interceptCall(recording, logging, headers, next);
+        } catch (RuntimeException failure) {
+            entry.log(Status.UNKNOWN.withDescription("the call failed as it started: " + failure.getClass().getSimpleName()));
+            throw failure;
+        }
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onMessage(Q message) {
+                logging(() -> super.onMessage(message));
+            }
+
+            @Override
+            public void onHalfClose() {
+                logging(super::onHalfClose);
+            }
+
+            @Override
+            public void onCancel() {
+                entry.log(cancelled(Context.current().cancellationCause()));
+                super.onCancel();
+            }
+
+            private void logging(Runnable step) {
+                try {
+                    step.run();
+                } catch (RuntimeException | Error failure) {
+                    // grpc-java answers UNKNOWN for whatever escapes the listener.
+                    entry.log(Status.UNKNOWN.withDescription("Application error processing RPC: " + failure.getClass().getSimpleName()));
+                    throw failure;
+                }
+            }
+        };
+    }
+
+    /** How a call that the gateway did not close ended, as far as its context tells. */
+    static Status cancelled(Throwable cause) {
+        if (cause == null) {
+            return Status.CANCELLED.withDescription("the call was cancelled");
+        }
+        if (cause instanceof TimeoutException) {
+            return Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed before it completed");
+        }
+        Status status = Status.fromThrowable(cause);
+        if (status.getCode() == Status.Code.UNKNOWN && status.getDescription() == null) {
+            return Status.CANCELLED.withDescription(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
+        return status;
+    }
+
+    /** One call's line, written once. */
+    private static final class Entry {
+        private final long start;
+        private final String requestId;
+        private final String method;
+        private final AtomicBoolean written = new AtomicBoolean();
+        /** Who called, as authentication (inside this interceptor) recorded it. */
+        private final AtomicReference<Principal> caller = new AtomicReference<>();
+
+        Entry(long start, String requestId, String method) {
+            this.start = start;
+            this.requestId = requestId;
+            this.method = method;
+        }
+
+        void log(Status status) {
+            if (!written.compareAndSet(false, true)) {
+                return;
+            }
+            long micros = (System.nanoTime() - start) / 1000;
+            Principal principal = this.caller.get();
+            String caller = LogText.escape((principal == null ? Principal.ANONYMOUS : principal).describe());
+            String id = LogText.escape(requestId);
+            String name = LogText.escape(method);
+            if (status.isOk()) {
+                LOG.info("{} {} {} OK {}us", id, caller, name, micros);
+                return;
+            }
+            String description = LogText.escape(status.getDescription());
+            if (isGatewayFault(status.getCode())) {
+                LOG.warn("{} {} {} {} {}us: {}", id, caller, name, status.getCode(), micros, description);
+            } else {
+                LOG.info("{} {} {} {} {}us: {}", id, caller, name, status.getCode(), micros, description);
+            }
+        }
+
+        private static boolean isGatewayFault(Status.Code code) {
+            return code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN || code == Status.Code.DATA_LOSS;
+        }
     }
 }
