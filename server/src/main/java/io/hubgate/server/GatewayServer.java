@@ -82,6 +82,7 @@ public final class GatewayServer {
         }
         this.executor = handlerExecutor(config.maxConcurrentCalls());
         builder.executor(executor);
+        builder.addStreamTracerFactory(new io.hubgate.server.observability.StreamOutcome());
         List<ServerInterceptor> reversed = new java.util.ArrayList<>(interceptors);
         java.util.Collections.reverse(reversed); // intercept() wraps the last one outermost
         this.serviceNames = services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();

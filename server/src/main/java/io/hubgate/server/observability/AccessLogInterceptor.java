@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * One log line per call whatever its outcome: request id, caller, method, status and duration.
  * A call the handler closes is logged when it closes; a call that ends without that — cancelled
  * by the client, its deadline passed, broken by the transport, or failed by an exception — is
- * logged when gRPC says so, with the cancellation's cause. Each call is logged exactly once.
+ * logged when gRPC says so, with the status its stream closed with ({@link StreamOutcome}) or
+ * the cancellation's cause. Each call is logged exactly once.
  *
  * <p>It never logs metadata or messages, so no token, key or twin content reaches the log; the
  * caller is the principal that authentication (inside this interceptor) recorded through
@@ -66,7 +67,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
             @Override
             public void onCancel() {
-                entry.log(cancelled(Context.current().cancellationCause()));
+                Status closed = StreamOutcome.current();
+                entry.log(closed != null && !closed.isOk() ? closed : cancelled(Context.current().cancellationCause()));
                 super.onCancel();
             }
 

@@ -97,6 +97,27 @@ class PageTokensTest {
     }
 
     @Test
+    void theCaps_areExact() {
+        PageTokens.Binding binding = tokens.bind(PageTokens.Kind.QUERY_TWINS, 0);
+        assertThat(refusal(() -> binding.read("A".repeat(PageTokens.MAX_TOKEN_CHARS), "page_token"))).doesNotContain("longer");
+        assertThatThrownBy(() -> binding.mint(new PageTokens.Cursor("q".repeat(PageTokens.MAX_TEXT_BYTES + 1), null, 0)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(binding.read(binding.mint(new PageTokens.Cursor("q".repeat(PageTokens.MAX_TEXT_BYTES), null, 0)), "page_token").text())
+                .hasSize(PageTokens.MAX_TEXT_BYTES);
+    }
+
+    @Test
+    void theCallerIsBoundByItsWholeName() {
+        String token = tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).mint(new PageTokens.Cursor("", null, 1));
+        caller.set("jwt\u0000alice\u0000t");
+        refusal(() -> tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).read(token, "page_token"));
+        caller.set("");
+        String anonymous = tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).mint(new PageTokens.Cursor("", null, 1));
+        assertThat(tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).read(anonymous, "page_token").offset()).isEqualTo(1);
+        assertThat(anonymous).isNotEqualTo(token);
+    }
+
+    @Test
     void aKey_shorterThan32Bytes_isRefused() {
         assertThatThrownBy(() -> new PageTokens(new byte[31], () -> "")).isInstanceOf(IllegalArgumentException.class);
         assertThat(new PageTokens(new byte[32], () -> "")).isNotNull();

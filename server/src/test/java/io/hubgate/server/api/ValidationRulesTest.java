@@ -111,6 +111,29 @@ class ValidationRulesTest {
     }
 
     @Test
+    void ids_andMethodNames_acceptEveryLetterAndDigit_butNotTheirNeighbours() {
+        assertThat(fields(new Validation().id("id", "azAZ09", "device id"))).isEmpty();
+        assertThat(fields(new Validation().methodName("m", "azAZ09"))).isEmpty();
+        for (String neighbour : new String[] {"`", "{", "[", "/", "\u007f", "\u0080"}) {
+            assertThat(fields(new Validation().id("id", "a" + neighbour, "device id"))).as(neighbour).containsExactly("id");
+        }
+        for (String neighbour : new String[] {"{", "[", "/", ":", "@", "\u007f"}) {
+            assertThat(fields(new Validation().methodName("m", "a" + neighbour))).as(neighbour).containsExactly("m");
+        }
+        assertThat(descriptionOf(new Validation().id("id", "a\u0001", "device id"))).contains("U+0001").contains("position 1");
+        assertThat(descriptionOf(new Validation().id("id", "a#", "device id"))).contains("'#'");
+    }
+
+    @Test
+    void describe_quotesPrintableAsciiOnly() {
+        assertThat(Validation.describe('!')).isEqualTo("'!'");
+        assertThat(Validation.describe('~')).isEqualTo("'~'");
+        assertThat(Validation.describe(' ')).isEqualTo("U+0020");
+        assertThat(Validation.describe('\u007f')).isEqualTo("U+007F");
+        assertThat(Validation.describe('é')).isEqualTo("U+00E9");
+    }
+
+    @Test
     void pageSize_isZeroOrOneToAThousand() {
         assertThat(fields(new Validation().pageSize("page_size", 0))).isEmpty();
         assertThat(fields(new Validation().pageSize("page_size", 1000))).isEmpty();
@@ -141,6 +164,12 @@ class ValidationRulesTest {
         return Value.newBuilder().setNumberValue(number).build();
     }
 
+    private static String twinDescription(Struct section) {
+        Validation validation = new Validation();
+        TwinChecks.section(validation, "desired", section);
+        return descriptionOf(validation);
+    }
+
     private static List<String> twinFields(Struct section) {
         Validation validation = new Validation();
         TwinChecks.section(validation, "desired", section);
@@ -158,6 +187,34 @@ class ValidationRulesTest {
         assertThat(twinFields(struct("a\u007fb", text("x")))).containsExactly("desired[\"a\\u007Fb\"]");
         assertThat(twinFields(struct("ok_Name-1", text("x")))).isEmpty();
         assertThat(twinFields(struct("Zürich", text("x")))).isEmpty();
+    }
+
+    @Test
+    void twinKeys_controlCharacterBoundaries_andTheirMessages() {
+        assertThat(twinFields(struct("a\u001fb", text("x")))).hasSize(1);
+        assertThat(twinFields(struct("a\u009fb", text("x")))).hasSize(1);
+        assertThat(twinFields(struct("a\u00a0b~", text("x")))).containsExactly();
+        assertThat(twinDescription(struct("a\u0001b", text("x")))).contains("control characters");
+        assertThat(twinDescription(struct("", text("x")))).contains("cannot be empty");
+        assertThat(twinDescription(struct("k".repeat(1025), text("x")))).contains("at most 1024 bytes");
+        assertThat(twinDescription(struct("s", text("x".repeat(4097))))).contains("at most 4096 bytes");
+    }
+
+    @Test
+    void twinPaths_quoteOnlyWhatNeedsIt() {
+        assertThat(TwinChecks.child("d", "k".repeat(64))).isEqualTo("d." + "k".repeat(64));
+        assertThat(TwinChecks.child("d", "k".repeat(65))).isEqualTo("d[\"" + "k".repeat(64) + "…\"]");
+        assertThat(TwinChecks.child("d", "a b~\u00a0é")).isEqualTo("d.a b~\u00a0é");
+        assertThat(TwinChecks.child("d", "\u001f \u009f\u00a0~\u007f\"\\[]")).isEqualTo("d[\"\\u001F \\u009F\u00a0~\\u007F\\\"\\\\[]\"]");
+        assertThat(TwinChecks.child("d", "")).isEqualTo("d[\"\"]");
+        assertThat(TwinChecks.child("d", "x]")).isEqualTo("d[\"x]\"]");
+    }
+
+    @Test
+    void twinLists_nameEachElement() {
+        Value list = Value.newBuilder().setListValue(ListValue.newBuilder().addValues(text("ok")).addValues(number(Double.NaN))
+                .addValues(number(Double.NaN))).build();
+        assertThat(twinFields(struct("l", list))).containsExactly("desired.l[1]", "desired.l[2]");
     }
 
     @Test
@@ -242,6 +299,11 @@ class ValidationRulesTest {
                 .containsExactly("module.authentication_type");
         assertThat(moduleFields(Module.newBuilder().setDeviceId("").setModuleId("a b").build()))
                 .containsExactly("module.device_id", "module.module_id");
+        assertThat(moduleFields(module().setAuthenticationType(AuthenticationType.AUTHENTICATION_TYPE_SELF_SIGNED)
+                .setX509Thumbprints(X509Thumbprints.newBuilder().setPrimaryThumbprint("ab".repeat(20))).build())).isEmpty();
+        assertThat(moduleFields(module().setAuthenticationType(AuthenticationType.AUTHENTICATION_TYPE_SELF_SIGNED)
+                .setX509Thumbprints(X509Thumbprints.newBuilder().setPrimaryThumbprint("zz".repeat(20))).build()))
+                .containsExactly("module.x509_thumbprints.primary_thumbprint");
     }
 
     @Test
@@ -276,6 +338,13 @@ class ValidationRulesTest {
                 .setSecondaryThumbprint("a".repeat(63))).build())).containsExactly("device.x509_thumbprints.secondary_thumbprint");
         assertThat(deviceFields(selfSigned.clone().setX509Thumbprints(X509Thumbprints.newBuilder().setPrimaryThumbprint("/".repeat(40))).build()))
                 .containsExactly("device.x509_thumbprints.primary_thumbprint");
+        assertThat(deviceFields(selfSigned.clone().setX509Thumbprints(X509Thumbprints.newBuilder()
+                .setPrimaryThumbprint("0123456789abcdefABCDEF0123456789abcdefAB")).build())).isEmpty();
+        for (String neighbour : new String[] {"/", ":", "`", "g", "@", "G"}) {
+            assertThat(deviceFields(selfSigned.clone().setX509Thumbprints(X509Thumbprints.newBuilder()
+                    .setPrimaryThumbprint(neighbour + "a".repeat(39))).build())).as(neighbour)
+                    .containsExactly("device.x509_thumbprints.primary_thumbprint");
+        }
         assertThat(deviceFields(Device.newBuilder().setDeviceId("d").setX509Thumbprints(X509Thumbprints.newBuilder()
                 .setPrimaryThumbprint("a".repeat(40))).build())).containsExactly("device.x509_thumbprints");
     }
@@ -295,6 +364,12 @@ class ValidationRulesTest {
         assertThat(QueryText.unsendable("SELECT * FROM devices WHERE tags.a = 'x' AND tags.ä = 1")).contains("U+00E4");
         assertThat(QueryText.unsendable("SELECT * FROM devices WHERE tags.a = '\\ü'")).contains("backslash");
         assertThat(QueryText.unsendable("SELECT * FROM devices WHERE tags.a = 'x\\")).isNull();
+        assertThat(QueryText.ascii("a\u007f'\u0080'")).isEqualTo("a\u007f'\\u0080'");
+        assertThat(QueryText.ascii("\u00e9")).isEqualTo("\\u00E9");
+        assertThat(QueryText.unsendable("SELECT \u007f FROM devices")).isNull();
+        assertThat(QueryText.unsendable("SELECT \u0080 FROM devices")).contains("position 7");
+        assertThat(QueryText.unsendable("'\\é'")).contains("position 2");
+        assertThat(QueryText.unsendable("'\\\u007f'")).isNull();
     }
 
     @Test

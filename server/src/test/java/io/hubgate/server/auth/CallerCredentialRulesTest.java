@@ -224,6 +224,65 @@ class CallerCredentialRulesTest {
         assertThat(refusal(() -> authenticator.authenticate(apiKey(KEY, KEY), null))).isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS);
     }
 
+    @Test
+    void apiKeyFiles_nameTheEntryAtFault(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("keys.json"), """
+                {"keys": [{"name": "ok", "sha256": "%s"}, {"name": "bad", "sha256": "nope"}]}""".formatted(hex(KEY)));
+        assertThatThrownBy(() -> ApiKeyAuthenticator.fromFile(file)).hasMessageContaining("keys[1]");
+    }
+
+    @Test
+    void authenticators_comeInTheirFixedOrder(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"keys\": []}");
+        io.hubgate.server.config.AuthSettings settings = io.hubgate.server.config.AuthSettings.defaults()
+                .withJwt(List.of("https://issuer.example/v2.0"), List.of("aud"), "https://127.0.0.1:9/keys")
+                .withApiKeys(keys).withClientCertificates(dir.resolve("ca.pem"), false, Map.of());
+        assertThat(Authenticators.from(settings, Clock.systemUTC())).extracting(Object::getClass)
+                .containsExactly(JwtAuthenticator.class, ApiKeyAuthenticator.class, MtlsAuthenticator.class);
+        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults(), Clock.systemUTC())).isEmpty();
+        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults().withApiKeys(keys), Clock.systemUTC()))
+                .extracting(Object::getClass).containsExactly(ApiKeyAuthenticator.class);
+    }
+
+    @Test
+    void theKeySetUrl_isReadFromTheIssuersOpenIdMetadata() throws Exception {
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + http.getAddress().getPort();
+        Map<String, String> bodies = Map.of("/good/v2.0/.well-known/openid-configuration", "{\"jwks_uri\": \"" + base + "/keys\"}",
+                "/none/.well-known/openid-configuration", "{}", "/bad/.well-known/openid-configuration", "not json");
+        bodies.forEach((path, body) -> http.createContext(path, exchange -> {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        }));
+        http.start();
+        try {
+            io.hubgate.server.config.AuthSettings good = io.hubgate.server.config.AuthSettings.defaults()
+                    .withJwt(List.of(base + "/good/v2.0//"), List.of("aud"), null);
+            assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC())).isNotNull();
+            assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC()).challenge()).isEqualTo("Bearer realm=\"hubgate\"");
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+                    .withJwt(List.of(base + "/none"), List.of("aud"), null), Clock.systemUTC()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("no jwks_uri");
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+                    .withJwt(List.of(base + "/bad"), List.of("aud"), null), Clock.systemUTC()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("not JSON");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void keysRead_isTheRoleThatReadsKeys() throws Exception {
+        RoleKeyAccess access = new RoleKeyAccess();
+        assertThat(access.requiredRole()).isEqualTo("Keys.Read");
+        assertThat(access.mayReadKeys()).isFalse();
+        assertThat(AuthContext.authenticated(new Principal("k", null, null, Set.of("Keys.Read"), "jwt")).call(access::mayReadKeys)).isTrue();
+        assertThat(AuthContext.authenticated(new Principal("k", null, null, Set.of("Registry.Read"), "jwt")).call(access::mayReadKeys)).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{\"keys\": [{\"name\": \"a\", \"sha256\": \"%s0\"}]}", "{\"keys\": [{\"name\": \"a\", \"sha256\": \"zz%s\"}]}",
             "{\"keys\": [{\"name\": \"\", \"sha256\": \"%s\"}]}", "{\"keys\": [{\"sha256\": \"%s\"}]}",

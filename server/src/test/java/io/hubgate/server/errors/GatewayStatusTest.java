@@ -62,9 +62,21 @@ class GatewayStatusTest {
         assertThat(rich.getSerializedSize()).isLessThan(GatewayStatus.MAX_BAD_REQUEST_BYTES + GatewayStatus.MAX_MESSAGE_CHARS * 3 + 200);
         List<String> fields = Statuses.violatedFields(huge);
         assertThat(fields.get(fields.size() - 1)).isEqualTo("…");
+        BadRequest shown = io.hubgate.server.support.Statuses.badRequest(huge);
+        assertThat(shown.getFieldViolations(fields.size() - 1).getDescription())
+                .isEqualTo((500 - (fields.size() - 1)) + " more invalid fields not shown");
         assertThat(fields.get(0)).hasSizeLessThanOrEqualTo(GatewayStatus.MAX_DETAIL_CHARS);
         StatusRuntimeException long_ = GatewayStatus.of(Code.NOT_FOUND, "m".repeat(10_000), "R");
         assertThat(long_.getStatus().getDescription()).hasSize(GatewayStatus.MAX_MESSAGE_CHARS);
+    }
+
+    @Test
+    void aFewSmallViolations_areAllShown() {
+        List<BadRequest.FieldViolation> few = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            few.add(violation("f" + i, "d"));
+        }
+        assertThat(Statuses.violatedFields(GatewayStatus.invalidFields(few))).hasSize(20).doesNotContain("…");
     }
 
     @Test
