@@ -126,6 +126,34 @@ class PageTokenBindingTest {
     }
 
     @Test
+    void aToken_fromOneReplica_isHonouredByAnotherWithTheSameKey_andRefusedByOneWithout() throws Exception {
+        io.hubgate.server.config.PageTokenKey shared = io.hubgate.server.config.PageTokenKey.of("a-shared-secret-of-more-than-32-bytes!");
+        String caller = gateway.callerToken("replica-caller", TestGateway.ALL_ROLES);
+        try (TestGateway first = gateway.sibling(io.hubgate.emulator.entra.DefaultDirectory.GATEWAY, 8, 100, c -> c.withPageTokenKey(shared));
+             TestGateway second = gateway.sibling(io.hubgate.emulator.entra.DefaultDirectory.GATEWAY, 8, 100, c -> c.withPageTokenKey(shared));
+             TestGateway stranger = gateway.sibling(io.hubgate.emulator.entra.DefaultDirectory.GATEWAY, 8, 100, c -> c)) {
+            QueryTwinsRequest firstPage = QueryTwinsRequest.newBuilder().setQuery(query(batchA)).setPageSize(2).build();
+            String token = TwinServiceGrpc.newBlockingStub(first.channelWith(TestGateway.bearer(caller)))
+                    .queryTwins(firstPage).getNextPageToken();
+            QueryTwinsRequest next = firstPage.toBuilder().setPageToken(token).build();
+            assertThat(TwinServiceGrpc.newBlockingStub(second.channelWith(TestGateway.bearer(caller))).queryTwins(next)
+                    .getResultsList()).hasSize(2);
+            assertInvalidToken(Statuses.failureOf(() -> TwinServiceGrpc.newBlockingStub(stranger.channelWith(TestGateway.bearer(caller)))
+                    .queryTwins(next)));
+        }
+    }
+
+    @Test
+    void aPageTokenKey_shorterThan32Bytes_isRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.hubgate.server.config.GatewayOptions.parse("--page-token-key", "short"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--page-token-key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("short"));
+        assertThat(io.hubgate.server.config.GatewayOptions.parse("--page-token-key", "x".repeat(32)).pageTokenKey())
+                .hasToString("PageTokenKey(configured)");
+        assertThat(io.hubgate.server.config.GatewayOptions.parse().pageTokenKey()).isNull();
+    }
+
+    @Test
     void aListDevicesToken_sentToQueryTwins_isInvalidArgument() {
         String token = gateway.registry().listDevices(ListDevicesRequest.newBuilder().setPageSize(1).build()).getNextPageToken();
         assertThat(token).isNotEmpty();

@@ -111,6 +111,8 @@ class PageTokensTest {
         String token = tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).mint(new PageTokens.Cursor("", null, 1));
         caller.set("jwt\u0000alice\u0000t");
         refusal(() -> tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).read(token, "page_token"));
+        caller.set("jwt\u0000alicE\u0000t1"); // the same length: the name itself is bound, not only its size
+        refusal(() -> tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).read(token, "page_token"));
         caller.set("");
         String anonymous = tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).mint(new PageTokens.Cursor("", null, 1));
         assertThat(tokens.bind(PageTokens.Kind.LIST_DEVICES, 5).read(anonymous, "page_token").offset()).isEqualTo(1);
