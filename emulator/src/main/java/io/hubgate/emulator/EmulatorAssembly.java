@@ -62,9 +62,8 @@ final class EmulatorAssembly {
         // then add the handlers; the server serves nothing until IotHubEmulator starts it.
         HubHttpServer server = new HubHttpServer(settings.bindAddress(), settings.port(), certificate.serverContext(),
                 Map.of(), settings.workerThreads());
-        String host = settings.bindAddress().contains(":") ? "[" + settings.bindAddress() + "]" : settings.bindAddress();
-        LocalEntra entra = new LocalEntra(directory, "https://" + host + ":" + server.port(), settings.tokenLifetime(),
-                faults, settings.clock(), keyring);
+        String authority = "https://" + EmulatorCoordinates.httpsHost(settings.bindAddress(), server.port());
+        LocalEntra entra = new LocalEntra(directory, authority, settings.tokenLifetime(), faults, settings.clock(), keyring);
 
         ControlSurface control = new ControlSurface();
         new DeviceSideControl(devices).register(control);

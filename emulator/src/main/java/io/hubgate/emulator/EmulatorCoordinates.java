@@ -60,7 +60,17 @@ public record EmulatorCoordinates(String hubName, String hubHostName, String hos
 
     /** The host alone on port 443 (what the Node SDK needs), else {@link #hostWithPort()}. */
     public String connectionStringHost() {
-        return port == DEFAULT_HTTPS_PORT ? (host.contains(":") ? "[" + host + "]" : host) : hostWithPort();
+        return httpsHost(host, port);
+    }
+
+    /**
+     * How an https URL names a host and port: the host alone on 443, else {@code host:port} (an
+     * IPv6 address in brackets). MSAL Node compares the authority it was given with the issuer as
+     * the URL standard writes it, which drops ":443": the local Entra's authority must not carry it.
+     */
+    public static String httpsHost(String host, int port) {
+        String literal = host.contains(":") ? "[" + host + "]" : host;
+        return port == DEFAULT_HTTPS_PORT ? literal : literal + ":" + port;
     }
 
     /** A service SAS token for the hub, signed with the policy's primary key. */
