@@ -316,6 +316,24 @@ class RestProtocolTest {
         assertError(hub.call("GET", "/statistics/devices/x", null), 400, 400003);
     }
 
+    @Test
+    void leafDeviceGivenADeviceScope_getsItAsItsParentScope_asTheServiceCopiesIt() {
+        String edge = TestHub.uniqueId("edge");
+        String scope = hub.call("PUT", "/devices/" + edge, "{\"capabilities\":{\"iotEdge\":true}}").json()
+                .get("deviceScope").textValue();
+        assertThat(scope).startsWith("ms-azure-iot-edge://" + edge + "-");
+        String leaf = TestHub.uniqueId("leaf");
+
+        JsonNode created = hub.call("PUT", "/devices/" + leaf, "{\"deviceScope\":\"" + scope + "\"}").json();
+        JsonNode updated = hub.call("PUT", "/devices/" + leaf, "{\"deviceScope\":\"" + scope + "\",\"parentScopes\":[]}",
+                java.util.Map.of("If-Match", "*")).json();
+
+        assertThat(created.get("parentScopes")).extracting(JsonNode::textValue).containsExactly(scope);
+        assertThat(updated.get("parentScopes")).extracting(JsonNode::textValue).containsExactly(scope);
+        assertThat(hub.call("GET", "/devices/" + edge, null).json().get("parentScopes")).as("an edge device's own scope is not its parent")
+                .isEmpty();
+    }
+
     // ---- twins ----
 
     @Test
