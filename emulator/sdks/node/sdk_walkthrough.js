@@ -16,7 +16,7 @@
 // Optional, each adds a credential: CERTIFICATE_CLIENT_ID + CERTIFICATE_PATH (PEM with key and
 // certificate of an app that holds it), AZURE_FEDERATED_TOKEN_FILE (a token of the emulator's
 // federated issuer for AZURE_CLIENT_ID), READER_CLIENT_ID + READER_CLIENT_SECRET (an app with IoT Hub
-// Data Reader only, to show a refusal).
+// Data Reader only, to show a refusal), REGISTRY_READ_CONNECTION_STRING (the registryRead policy's, likewise).
 //
 // What to know when you point the SDK at the emulator (each is used in this file):
 // - The SDK cannot address a port: it hands HostName (from the connection string, or the host
@@ -133,6 +133,10 @@ class SimulatedDevices {
     return this.call('POST', `${SimulatedDevices.path(deviceId, moduleId)}/connect`);
   }
 
+  report(deviceId, reported) {
+    return this.call('PATCH', `${SimulatedDevices.path(deviceId)}/reported`, reported);
+  }
+
   answer(deviceId, methodName, status, payload, { moduleId, answer = true } = {}) {
     return this.call('PUT', `${SimulatedDevices.path(deviceId, moduleId)}/methods/${methodName}`, { status, payload, answer });
   }
@@ -175,6 +179,23 @@ async function fullTour(registry, client, devices, prefix, credential) {
   check(stats.totalDeviceCount >= 1 && stats.disabledDeviceCount >= 1, `statistics ${JSON.stringify(stats)}`);
   step('statistics', c, { total: stats.totalDeviceCount });
 
+  // X.509, CA-signed and edge devices; a leaf device under an edge device.
+  const thumbprints = { primaryThumbprint: 'A1'.repeat(20), secondaryThumbprint: 'B2'.repeat(20) };
+  const x509 = (await registry.create({ deviceId: `${prefix}-x509`, authentication: { x509Thumbprint: thumbprints } })).responseBody;
+  check(x509.authentication.type === 'selfSigned' && x509.authentication.x509Thumbprint.primaryThumbprint === thumbprints.primaryThumbprint,
+    `x509 ${JSON.stringify(x509.authentication)}`);
+  const ca = (await registry.create({ deviceId: `${prefix}-ca`, authentication: { type: 'certificateAuthority' } })).responseBody;
+  check(ca.authentication.type === 'certificateAuthority', `ca ${JSON.stringify(ca.authentication)}`);
+  const edge = (await registry.create({ deviceId: `${prefix}-edge`, capabilities: { iotEdge: true } })).responseBody;
+  check(edge.capabilities.iotEdge && edge.deviceScope.startsWith('ms-azure-iot-edge://'), `edge ${edge.deviceScope}`);
+  const leaf = (await registry.create({ deviceId: `${prefix}-leaf`, deviceScope: edge.deviceScope })).responseBody;
+  check(JSON.stringify(leaf.parentScopes) === JSON.stringify([edge.deviceScope]), `leaf ${JSON.stringify(leaf.parentScopes)}`);
+  await registry.addModule({ deviceId: x509.deviceId, moduleId: 'camera', authentication: { x509Thumbprint: thumbprints } });
+  check((await registry.getModule(x509.deviceId, 'camera')).responseBody.authentication.type === 'selfSigned', 'x509 module');
+  check((await registry.getTwin(x509.deviceId)).responseBody.authenticationType === 'selfSigned', 'the twin knows');
+  for (const kind of ['-leaf', '-edge', '-ca', '-x509']) await registry.delete(prefix + kind);
+  step('device_kinds', c, { kinds: ['selfSigned', 'certificateAuthority', 'iotEdge', 'leaf'] });
+
   // Modules
   await registry.addModule({ deviceId, moduleId: 'telemetry' });
   await expectError(() => registry.addModule({ deviceId, moduleId: 'telemetry' }), 'DeviceAlreadyExistsError', 409,
@@ -212,6 +233,11 @@ async function fullTour(registry, client, devices, prefix, credential) {
   await expectError(() => registry.getTwin(`${prefix}-missing`), 'DeviceNotFoundError', 404, 'DeviceNotFound');
   await expectError(() => registry.updateTwin(deviceId, { tags: { 'bad.key': 1 } }, '*'), 'ArgumentError', 400, 'ArgumentInvalid');
   step('twin_errors', c, { errors: ['DeviceNotFoundError', 'ArgumentError'] });
+
+  await devices.report(deviceId, { firmware: '1.2.3', battery: { level: 80 } });
+  const refreshed = (await own.get()).result;
+  check(refreshed === own && own.properties.reported.firmware === '1.2.3', `reported ${JSON.stringify(own.properties.reported)}`);
+  step('reported_properties', c, { reported_version: own.properties.reported.$version });
 
   const moduleTwin = (await registry.getModuleTwin(deviceId, 'telemetry')).responseBody;
   check(moduleTwin.moduleId === 'telemetry', `module twin ${JSON.stringify(moduleTwin)}`);
@@ -255,6 +281,8 @@ async function fullTour(registry, client, devices, prefix, credential) {
   check(JSON.stringify(found.sort()) === JSON.stringify(bulkIds.slice(0, 3).sort()) && pages === 2, `${pages} pages: ${found}`);
   const counted = await registry.createQuery(`SELECT COUNT() AS n FROM devices WHERE tags.walkthrough = '${prefix}'`).next();
   check(counted.result[0].n === 3, `count ${JSON.stringify(counted.result)}`);
+  const moduleRows = (await registry.createQuery(`SELECT * FROM devices.modules WHERE deviceId = '${deviceId}'`).nextAsTwin()).result;
+  check(moduleRows.length === 1 && moduleRows[0].moduleId === 'telemetry', `module query ${JSON.stringify(moduleRows)}`);
   await expectError(() => registry.createQuery('SELECT * FROM devices WHERE').next(), 'ArgumentError', 400, 'ArgumentInvalid');
   step('query', c, { pages, devices: found.length });
 
@@ -380,6 +408,14 @@ async function main() {
     check(refused.name === 'AuthenticationRequiredError' && refused.message.includes('AADSTS7000215'), `Entra's refusal: ${refused.stack}`);
   }
   step('wrong_client_secret', 'ClientSecretCredential', { error: 'AuthenticationRequiredError AADSTS7000215' });
+  if (process.env.REGISTRY_READ_CONNECTION_STRING) {
+    const readFields = connectionStringFields(process.env.REGISTRY_READ_CONNECTION_STRING);
+    const readOnly = reachEmulator(Registry.fromConnectionString(
+      `HostName=${host};SharedAccessKeyName=${readFields.SharedAccessKeyName};SharedAccessKey=${readFields.SharedAccessKey}`), port);
+    check((await readOnly.get(onlineId)).responseBody.deviceId === onlineId, 'registryRead reads the registry');
+    await expectError(() => readOnly.create(sasDevice(`${prefix}-denied`)), 'UnauthorizedError', 401, 'IotHubUnauthorizedAccess');
+    step('policy_missing_right', 'connection_string', { error: 'UnauthorizedError' });
+  }
   if (process.env.READER_CLIENT_ID) {
     const reader = reachEmulator(Registry.fromTokenCredential(host, new identity.ClientSecretCredential(tenantId,
       process.env.READER_CLIENT_ID, process.env.READER_CLIENT_SECRET, entra)), port);

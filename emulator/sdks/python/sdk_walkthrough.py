@@ -16,7 +16,7 @@ emulator/sdks runs it in `mvn verify` against a live emulator. To run it yoursel
 Optional, each adds a credential: CERTIFICATE_CLIENT_ID + CERTIFICATE_PATH (PEM with key and
 certificate of an app that holds it), AZURE_FEDERATED_TOKEN_FILE (a token of the emulator's federated
 issuer for AZURE_CLIENT_ID), READER_CLIENT_ID + READER_CLIENT_SECRET (an app with IoT Hub Data
-Reader only, to show a refusal).
+Reader only, to show a refusal), REGISTRY_READ_CONNECTION_STRING (the registryRead policy's, likewise).
 
 What to know when you point the SDK at the emulator (each line below is used in this file):
 - `from_token_credential` takes the host without a scheme: "127.0.0.1:8443".
@@ -120,6 +120,9 @@ class SimulatedDevices:
     def connect(self, device_id, module_id=None):
         self._call("POST", self._path(device_id, module_id) + "/connect")
 
+    def report(self, device_id, reported):
+        self._call("PATCH", self._path(device_id, None) + "/reported", reported)
+
     def answer(self, device_id, method_name, status, payload, module_id=None, answer=True):
         self._call("PUT", self._path(device_id, module_id) + "/methods/" + method_name,
                    {"status": status, "payload": payload, "answer": answer})
@@ -167,6 +170,27 @@ def full_tour(hub, devices, prefix, credential):
     check(service_stats.connected_device_count >= 0, f"{service_stats}")
     step("statistics", c, total=registry_stats.total_device_count, connected=service_stats.connected_device_count)
 
+    # X.509, CA-signed and edge devices; a leaf device under an edge device.
+    thumbprints = ("A1" * 20, "B2" * 20)
+    x509 = hub.create_device_with_x509(prefix + "-x509", *thumbprints, "enabled")
+    check(x509.authentication.type == "selfSigned"
+          and x509.authentication.x509_thumbprint.primary_thumbprint == thumbprints[0], f"x509 {x509.authentication}")
+    ca = hub.create_device_with_certificate_authority(prefix + "-ca", "enabled")
+    check(ca.authentication.type == "certificateAuthority", f"ca {ca.authentication}")
+    edge = hub.create_device_with_sas(prefix + "-edge", new_key(), new_key(), "enabled", iot_edge=True)
+    check(edge.capabilities.iot_edge and edge.device_scope.startswith("ms-azure-iot-edge://"), f"edge {edge.device_scope}")
+    leaf = hub.create_device_with_sas(prefix + "-leaf", new_key(), new_key(), "enabled", device_scope=edge.device_scope)
+    check(leaf.parent_scopes == [edge.device_scope], f"the service copies a leaf's scope to its parents: {leaf.parent_scopes}")
+    x509_module = hub.create_module_with_x509(x509.device_id, "camera", "", *thumbprints)
+    check(x509_module.authentication.type == "selfSigned", f"x509 module {x509_module.authentication}")
+    updated_x509 = hub.update_device_with_x509(x509.device_id, x509.etag, thumbprints[1], thumbprints[0], "disabled")
+    check(updated_x509.authentication.x509_thumbprint.primary_thumbprint == thumbprints[1], "x509 thumbprints swapped")
+    twin_of_x509 = hub.get_twin(x509.device_id)
+    check(twin_of_x509.authentication_type == "selfSigned" and twin_of_x509.status == "disabled", f"{twin_of_x509}")
+    for kind in ("-leaf", "-edge", "-ca", "-x509"):
+        hub.delete_device(prefix + kind)
+    step("device_kinds", c, kinds=["selfSigned", "certificateAuthority", "iotEdge", "leaf"])
+
     # Modules
     module = hub.create_module_with_sas(device_id, "telemetry", "", new_key(), new_key())
     check(module.module_id == "telemetry" and module.etag, f"module {module}")
@@ -206,6 +230,12 @@ def full_tour(hub, devices, prefix, credential):
     expect_error(lambda: hub.update_twin(device_id, Twin(tags={"bad.key": 1})), 400, "ArgumentInvalid")
     step("twin_errors", c, errors=["DeviceNotFound", "ArgumentInvalid"])
 
+    devices.report(device_id, {"firmware": "1.2.3", "battery": {"level": 80}})
+    with_reported = hub.get_twin(device_id)
+    check(with_reported.properties.reported["firmware"] == "1.2.3"
+          and with_reported.properties.reported["$version"] >= 2, f"reported {with_reported.properties.reported}")
+    step("reported_properties", c, reported_version=with_reported.properties.reported["$version"])
+
     module_twin = hub.get_module_twin(device_id, "telemetry")
     check(module_twin.module_id == "telemetry", f"module twin {module_twin}")
     module_patched = hub.update_module_twin(device_id, "telemetry",
@@ -243,6 +273,9 @@ def full_tour(hub, devices, prefix, credential):
         query=f"SELECT COUNT() AS n FROM devices WHERE tags.walkthrough = '{prefix}'"))
     # The SDK reads every row as a Twin, so the aggregate lands in additional_properties.
     check(counted.items[0].additional_properties == {"n": 5}, f"count {counted.items[0]}")
+    module_rows = hub.query_iot_hub(QuerySpecification(
+        query=f"SELECT * FROM devices.modules WHERE deviceId = '{device_id}'"))
+    check([(t.device_id, t.module_id) for t in module_rows.items] == [(device_id, "telemetry")], f"{module_rows.items}")
     expect_error(lambda: hub.query_iot_hub(QuerySpecification(query="SELECT * FROM devices WHERE")), 400, "ArgumentInvalid")
     step("query", c, pages=pages, devices=len(found))
 
@@ -346,6 +379,12 @@ def main():
     except ClientAuthenticationError as refused:
         check("AADSTS7000215" in str(refused), f"Entra's code in {refused}")
     step("wrong_client_secret", "ClientSecretCredential", error="ClientAuthenticationError AADSTS7000215")
+    if os.environ.get("REGISTRY_READ_CONNECTION_STRING"):
+        read_only = IoTHubRegistryManager.from_connection_string(os.environ["REGISTRY_READ_CONNECTION_STRING"])
+        check(read_only.get_device(online_id).device_id == online_id, "registryRead reads the registry")
+        expect_error(lambda: read_only.create_device_with_sas(prefix + "-denied", new_key(), new_key(), "enabled"),
+                     401, "IotHubUnauthorizedAccess")
+        step("policy_missing_right", "connection_string", error="IotHubUnauthorizedAccess")
     if os.environ.get("READER_CLIENT_ID"):
         reader = IoTHubRegistryManager.from_token_credential(host, ClientSecretCredential(
             tenant, os.environ["READER_CLIENT_ID"], os.environ["READER_CLIENT_SECRET"], authority=authority,

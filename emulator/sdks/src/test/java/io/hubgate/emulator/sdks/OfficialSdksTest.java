@@ -126,6 +126,7 @@ class OfficialSdksTest {
                 entra.federatedToken(DefaultDirectory.GATEWAY_WORKLOAD_SUBJECT));
         Map<String, String> environment = new HashMap<>();
         environment.put("EMULATOR_CONNECTION_STRING", connectionString);
+        environment.put("REGISTRY_READ_CONNECTION_STRING", at.connectionString("registryRead"));
         environment.put("AZURE_AUTHORITY_HOST", entra.authorityHost());
         environment.put("AZURE_TENANT_ID", entra.tenantId());
         environment.put("AZURE_CLIENT_ID", gateway.clientId());
@@ -153,7 +154,7 @@ class OfficialSdksTest {
 
         List<String> expected = new ArrayList<>(sdk.tourSteps());
         sdk.tokenCredentials().forEach(credential -> expected.add("every_family"));
-        expected.addAll(List.of("wrong_client_secret", "role_missing", "done"));
+        expected.addAll(List.of("wrong_client_secret", "policy_missing_right", "role_missing", "done"));
         assertThat(steps).as(output.describe()).containsExactlyElementsOf(expected);
         assertThat(lines).filteredOn(line -> line.path("step").asText().equals("every_family"))
                 .extracting(line -> line.path("credential").asText())
