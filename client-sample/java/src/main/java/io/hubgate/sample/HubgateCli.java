@@ -57,11 +57,11 @@ import java.util.concurrent.TimeUnit;
  * description and the rich-status details, and exits with 1 (usage errors exit with 2).
  */
 @Command(name = "hubgate", mixinStandardHelpOptions = true, version = "hubgate sample client 0.1.0",
-        description = "Calls a hubgate gateway: devices, twins, queries, direct methods.",
+        description = "Calls a hubgate gateway: devices, twins, queries, direct methods, fleet jobs.",
         subcommands = {
                 HubgateCli.CreateDevice.class, HubgateCli.GetDevice.class, HubgateCli.ListDevices.class,
                 HubgateCli.DeleteDevice.class, HubgateCli.GetTwin.class, HubgateCli.UpdateTwin.class,
-                HubgateCli.Query.class, HubgateCli.Invoke.class, HubgateCli.Stats.class})
+                HubgateCli.Query.class, HubgateCli.Invoke.class, HubgateCli.Stats.class, JobCommand.class})
 public final class HubgateCli implements Runnable {
 
     /** Exit code of a call the gateway (or the transport) failed. */
