@@ -23,16 +23,15 @@ import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.OperationClass;
 import io.hubgate.emulator.support.EntraClients;
+import io.hubgate.emulator.support.MovableClock;
 import io.hubgate.emulator.support.RawHub;
 import io.hubgate.emulator.support.TestHub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -193,33 +192,5 @@ class ScheduledJobsLimitsTest {
                 .isInstanceOf(IotHubUnauthorizedException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(401003));
         assertThat(new ScheduledJobsClient(at.hostWithPort(), contributor).cancel(jobId).getJobId()).isEqualTo(jobId);
-    }
-
-    /** A clock a test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

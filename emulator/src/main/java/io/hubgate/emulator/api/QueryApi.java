@@ -85,7 +85,11 @@ public final class QueryApi {
         return response;
     }
 
-    private static int pageSize(String header) {
+    /**
+     * The page size an {@code x-ms-max-item-count} header asks for, at most {@link #MAX_PAGE_SIZE};
+     * {@link #DEFAULT_PAGE_SIZE} without one. Listings that page like queries share it.
+     */
+    public static int pageSize(String header) {
         if (header == null || header.isBlank()) {
             return DEFAULT_PAGE_SIZE;
         }

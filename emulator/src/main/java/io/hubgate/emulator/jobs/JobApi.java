@@ -1,6 +1,7 @@
 package io.hubgate.emulator.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.hubgate.emulator.api.QueryApi;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.HubRequest;
@@ -21,15 +22,11 @@ import java.util.function.IntSupplier;
  * listing filtered by type and status. Import/export jobs ({@code /jobs/create}, {@code /jobs},
  * blob storage) are not emulated and are answered with an error that says so.
  *
- * <p>Listing pages like the query API: {@code x-ms-max-item-count} (at most 1000) and an opaque
+ * <p>Listing pages like the query API: {@code x-ms-max-item-count} (at most 1000, default 100) and an opaque
  * {@code x-ms-continuation} token, left out on the last page. A token remembers the filters it
  * was issued for and is refused with other ones.
  */
 public final class JobApi {
-
-    /** Items a listing page holds when the client does not say. */
-    static final int DEFAULT_PAGE_SIZE = 100;
-    static final int MAX_PAGE_SIZE = 1000;
 
     private final JobStore store;
     private final JobScheduler scheduler;
@@ -71,7 +68,7 @@ public final class JobApi {
     public HubResponse list(HubRequest request, PathParameters path) {
         JobType type = typeFilter(request.queryParameter("jobType"));
         JobStatus status = statusFilter(request.queryParameter("jobStatus"));
-        int pageSize = pageSize(request.header("x-ms-max-item-count"));
+        int pageSize = QueryApi.pageSize(request.header("x-ms-max-item-count"));
         String filters = (type == null ? "" : type.wireName()) + "|" + (status == null ? "" : status.wireName());
         String after = decodeToken(request.header("x-ms-continuation"), filters);
 
@@ -127,21 +124,6 @@ public final class JobApi {
                     + "running, completed, failed or cancelled");
         }
         return status;
-    }
-
-    private static int pageSize(String header) {
-        if (header == null || header.isBlank()) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        try {
-            int requested = Integer.parseInt(header.trim());
-            if (requested < 1) {
-                throw HubException.argumentInvalid("x-ms-max-item-count must be at least 1, not " + requested);
-            }
-            return Math.min(requested, MAX_PAGE_SIZE);
-        } catch (NumberFormatException e) {
-            throw HubException.argumentInvalid("x-ms-max-item-count must be a whole number, not '" + header + "'");
-        }
     }
 
     private static String encodeToken(String filters, String lastJobId) {

@@ -1,24 +1,18 @@
 package io.hubgate.emulator.jobs;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.json.Json;
-import io.hubgate.emulator.persist.PrivateFiles;
+import io.hubgate.emulator.persist.JournalFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -146,47 +140,23 @@ public final class JobJournal implements JobStore.Listener, AutoCloseable {
     }
 
     private static void replay(Path file, Map<String, ScheduledJob> jobs, Map<String, DeviceJob> entries) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            boolean torn = false;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (torn) {
-                    throw new IOException(file + " has an unreadable line before its end; refusing to drop the "
-                            + "acknowledged job changes after it");
-                }
-                JsonNode change;
-                try {
-                    change = Json.parse(line.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException unreadable) {
-                    torn = true;
-                    continue;
-                }
-                if (change.has("j")) {
-                    ScheduledJob job = JobCodec.decodeJob(change.get("j"));
-                    jobs.put(job.jobId(), job);
-                } else if (change.has("d")) {
-                    DeviceJob entry = JobCodec.decodeEntry(change.get("d"));
-                    entries.put(entry.key(), entry);
-                } else if (change.has("r")) {
-                    String jobId = change.get("r").textValue();
-                    jobs.remove(jobId);
-                    entries.keySet().removeIf(key -> key.startsWith(jobId + "/"));
-                }
+        JournalFiles.replay(file, change -> {
+            if (change.has("j")) {
+                ScheduledJob job = JobCodec.decodeJob(change.get("j"));
+                jobs.put(job.jobId(), job);
+            } else if (change.has("d")) {
+                DeviceJob entry = JobCodec.decodeEntry(change.get("d"));
+                entries.put(entry.key(), entry);
+            } else if (change.has("r")) {
+                String jobId = change.get("r").textValue();
+                jobs.remove(jobId);
+                entries.keySet().removeIf(key -> key.startsWith(jobId + "/"));
             }
-            if (torn) {
-                LOG.warn("Ignoring an incomplete last line in {} (a write interrupted by a crash)", file);
-            }
-        }
+        });
     }
 
     private void writeSnapshot() throws IOException {
-        Path temporary = directory.resolve(SNAPSHOT + ".tmp");
-        Files.deleteIfExists(temporary);
-        try (OutputStream out = Files.newOutputStream(PrivateFiles.createFile(temporary));
-             JsonGenerator generator = Json.MAPPER.createGenerator(out)) {
+        JournalFiles.replaceSnapshot(directory, SNAPSHOT, JOURNAL, generator -> {
             generator.writeStartObject();
             generator.writeNumberField("formatVersion", FORMAT_VERSION);
             generator.writeArrayFieldStart("jobs");
@@ -200,18 +170,12 @@ public final class JobJournal implements JobStore.Listener, AutoCloseable {
             }
             generator.writeEndArray();
             generator.writeEndObject();
-        }
-        Files.move(temporary, directory.resolve(SNAPSHOT), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        Files.deleteIfExists(directory.resolve(JOURNAL));
+        });
     }
 
     private void openJournal() throws IOException {
         Path file = directory.resolve(JOURNAL);
-        if (!Files.exists(file)) {
-            PrivateFiles.createFile(file);
-        }
-        journal = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        journal = JournalFiles.openForAppend(file);
         journalBytes = Files.size(file);
     }
 }
