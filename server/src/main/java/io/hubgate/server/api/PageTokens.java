@@ -34,7 +34,7 @@ public final class PageTokens {
 
     /** The RPC a token pages through: a token of one is refused by another. */
     enum Kind {
-        QUERY_TWINS, LIST_DEVICES, LIST_MODULES
+        QUERY_TWINS, LIST_DEVICES, LIST_MODULES, LIST_JOB_DEVICES
     }
 
     /** Where a listing goes on: the query or device id, IoT Hub's continuation (or null) and a count to skip. */
