@@ -18,9 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -32,22 +30,15 @@ import java.util.regex.Pattern;
  * answers SERVING; {@link #startupNanos()} is the time from launching the JVM to that answer.
  *
  * <p>Stopping: {@link #close()} sends SIGTERM (Main drains for the short grace the bench gives),
- * waits, then kills. A shutdown hook closes any child still running when the bench exits, and
- * each child watches the bench and exits if it disappears, so none is left behind.
+ * waits, then kills. {@link ChildProcesses} stops any child still running when the bench exits,
+ * and each child watches the bench and exits if it disappears, so none is left behind.
  */
 final class GatewayProcess implements RunningGateway {
 
     /** How long a JVM may take to serve: generous, because a loaded 2-core machine is slow. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern SERVING_LINE = Pattern.compile("hubgate is serving gRPC on (\\S+):(\\d+) ");
     private static final int KEPT_LINES = 60;
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(GatewayProcess::stop), "bench-gateway-reaper"));
-    }
-
     private final Process process;
     private final int port;
     private final long startupNanos;
@@ -85,15 +76,14 @@ final class GatewayProcess implements RunningGateway {
         Deque<String> output = new ArrayDeque<>();
         CompletableFuture<Integer> announcedPort = new CompletableFuture<>();
         long launched = System.nanoTime();
-        Process process = builder.start();
-        LIVE.add(process);
+        Process process = ChildProcesses.register(builder.start());
         try {
             drain(process, output, announcedPort);
             int port = announcedPort.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             awaitServing(process, port, launched);
             return new GatewayProcess(process, port, System.nanoTime() - launched, output);
         } catch (Exception | Error e) {
-            stop(process);
+            ChildProcesses.stop(process);
             String why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause().getMessage()
                     : e instanceof TimeoutException ? "no port announced within " + START_TIMEOUT : e.getMessage();
             throw new IllegalStateException("the gateway JVM (" + setup.label() + ") did not start: " + why
@@ -121,7 +111,7 @@ final class GatewayProcess implements RunningGateway {
                 // the process is gone
             }
             port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
-                    + exitStatus(process) + " before it served"));
+                    + ChildProcesses.exitStatus(process) + " before it served"));
         }, "bench-gateway-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -186,33 +176,7 @@ final class GatewayProcess implements RunningGateway {
     @Override
     public void close() {
         memory.close();
-        stop(process);
-    }
-
-    /** SIGTERM, a wait for Main's graceful stop, then SIGKILL; never returns with the process alive. */
-    private static void stop(Process process) {
-        try {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            LIVE.remove(process);
-        }
-    }
-
-    private static String exitStatus(Process process) {
-        try {
-            return process.waitFor(1, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(unknown)";
-        }
+        ChildProcesses.stop(process);
     }
 
     private static String lastLines(Deque<String> output) {
