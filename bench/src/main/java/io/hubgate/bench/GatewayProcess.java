@@ -8,15 +8,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.hubgate.server.Main;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +36,10 @@ final class GatewayProcess implements RunningGateway {
     private final Process process;
     private final int port;
     private final long startupNanos;
-    private final Deque<String> output;
+    private final ChildOutput.Tail output;
     private final MemoryProbe memory;
 
-    private GatewayProcess(Process process, int port, long startupNanos, Deque<String> output) {
+    private GatewayProcess(Process process, int port, long startupNanos, ChildOutput.Tail output) {
         this.process = process;
         this.port = port;
         this.startupNanos = startupNanos;
@@ -73,7 +67,7 @@ final class GatewayProcess implements RunningGateway {
         builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_"));
         builder.environment().putAll(setup.childEnvironment());
 
-        Deque<String> output = new ArrayDeque<>();
+        ChildOutput.Tail output = new ChildOutput.Tail(KEPT_LINES);
         CompletableFuture<Integer> announcedPort = new CompletableFuture<>();
         long launched = System.nanoTime();
         Process process = ChildProcesses.register(builder.start());
@@ -87,34 +81,20 @@ final class GatewayProcess implements RunningGateway {
             String why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause().getMessage()
                     : e instanceof TimeoutException ? "no port announced within " + START_TIMEOUT : e.getMessage();
             throw new IllegalStateException("the gateway JVM (" + setup.label() + ") did not start: " + why
-                    + "; its last output:\n" + lastLines(output), e);
+                    + "; its last output:\n" + output, e);
         }
     }
 
     /** Reads the child's output on a daemon thread: finds the port line, keeps the last lines for errors. */
-    private static void drain(Process process, Deque<String> kept, CompletableFuture<Integer> port) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (kept) {
-                        kept.addLast(line);
-                        if (kept.size() > KEPT_LINES) {
-                            kept.removeFirst();
-                        }
-                    }
-                    Matcher serving = SERVING_LINE.matcher(line);
-                    if (!port.isDone() && serving.find()) {
-                        port.complete(Integer.parseInt(serving.group(2)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process is gone
+    private static void drain(Process process, ChildOutput.Tail kept, CompletableFuture<Integer> port) {
+        ChildOutput.follow(process.getInputStream(), "bench-gateway-output-" + process.pid(), line -> {
+            kept.accept(line);
+            Matcher serving = SERVING_LINE.matcher(line);
+            if (!port.isDone() && serving.find()) {
+                port.complete(Integer.parseInt(serving.group(2)));
             }
-            port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
-                    + ChildProcesses.exitStatus(process) + " before it served"));
-        }, "bench-gateway-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        }, () -> port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
+                + ChildProcesses.exitStatus(process) + " before it served")));
     }
 
     /** Asks the health service until it says SERVING. */
@@ -170,7 +150,7 @@ final class GatewayProcess implements RunningGateway {
 
     /** The child's last lines of output, for a failure message. */
     String lastOutput() {
-        return lastLines(output);
+        return output.toString();
     }
 
     @Override
@@ -179,9 +159,4 @@ final class GatewayProcess implements RunningGateway {
         ChildProcesses.stop(process);
     }
 
-    private static String lastLines(Deque<String> output) {
-        synchronized (output) {
-            return output.isEmpty() ? "(none)" : String.join("\n", output);
-        }
-    }
 }

@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +41,7 @@ final class PeerProcess implements AutoCloseable {
     private final Process process;
     private final OutputStream commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    private final Deque<String> errorOutput = new ArrayDeque<>();
+    private final ChildOutput.Tail errorOutput = new ChildOutput.Tail(KEPT_LINES);
     private final CpuClock cpu;
     private String description;
     private List<String> paths = List.of();
@@ -91,7 +87,7 @@ final class PeerProcess implements AutoCloseable {
         } catch (RuntimeException | IOException | InterruptedException e) {
             started.close();
             throw new IllegalStateException("the " + peer.label() + " peer did not start: " + e.getMessage()
-                    + "; its error output:\n" + started.errorOutput(), e);
+                    + "; its error output:\n" + started.errorOutput, e);
         }
     }
 
@@ -143,7 +139,7 @@ final class PeerProcess implements AutoCloseable {
                     firstError.isTextual() ? firstError.asText() : null);
         } catch (IOException e) {
             throw new IllegalStateException("the " + peer.label() + " peer is gone (exit " + ChildProcesses.exitStatus(process)
-                    + "): " + e.getMessage() + "; its error output:\n" + errorOutput(), e);
+                    + "): " + e.getMessage() + "; its error output:\n" + errorOutput, e);
         }
     }
 
@@ -162,40 +158,8 @@ final class PeerProcess implements AutoCloseable {
 
     /** Reads its output and its errors on daemon threads: answers to the queue, errors kept for messages. */
     private void drain() {
-        Thread out = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    answers.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process is gone
-            }
-            answers.add(END);
-        }, "bench-peer-" + peer.label() + "-out");
-        Thread err = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (errorOutput) {
-                        errorOutput.addLast(line);
-                        if (errorOutput.size() > KEPT_LINES) {
-                            errorOutput.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process is gone
-            }
-        }, "bench-peer-" + peer.label() + "-err");
-        for (Thread thread : List.of(out, err)) {
-            thread.setDaemon(true);
-            thread.start();
-        }
-    }
-
-    private String errorOutput() {
-        synchronized (errorOutput) {
-            return errorOutput.isEmpty() ? "(none)" : String.join("\n", errorOutput);
-        }
+        ChildOutput.follow(process.getInputStream(), "bench-peer-" + peer.label() + "-out", answers::add, () -> answers.add(END));
+        ChildOutput.follow(process.getErrorStream(), "bench-peer-" + peer.label() + "-err", errorOutput, () -> { });
     }
 
     @Override
