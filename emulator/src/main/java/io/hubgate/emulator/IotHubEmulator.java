@@ -67,6 +67,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private final FaultInjector faults;
     private HubHttpServer server;
     private SimulatedDevices devices;
+    private io.hubgate.emulator.http.RequestCounts requestCounts;
     private StateDirectory state;
     private Path temporaryDirectory;
     private EmulatorCoordinates coordinates;
@@ -99,6 +100,7 @@ public final class IotHubEmulator implements AutoCloseable {
             EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
                     policies, directory, faults, this::reset);
             devices = assembled.devices();
+            requestCounts = assembled.counts();
             server = assembled.server();
             server.start();
             coordinates = new EmulatorCoordinates(settings.hubName(), settings.hubHostName(), settings.bindAddress(),
@@ -129,6 +131,13 @@ public final class IotHubEmulator implements AutoCloseable {
         store.clear();
         devices.reset();
         faults.reset();
+        requestCounts.clear();
+    }
+
+    /** How many requests of each IoT Hub operation the hub has received since start or reset. */
+    public synchronized io.hubgate.emulator.http.RequestCounts requestCounts() {
+        coordinates();
+        return requestCounts;
     }
 
     /** The device side, for tests in the same process. */

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A request first meets the fault rules ({@link FaultRules} says in which order). A latency
  * fault holds the worker thread for its delay and lets the request go on to the quota; a
- * throttle, error or drop fault ends the request there, without spending quota. The control
+ * throttle, error or drop fault ends the request there, without spending quota; a dropAfter
+ * fault lets it go on (quota included) and marks it so that its answer is never sent. The control
  * surface ({@link OperationClass#CONTROL}) is never faulted or metered.
  *
  * <pre>
@@ -71,14 +72,14 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
         if (operationClass == OperationClass.CONTROL) {
             return;
         }
-        rules.fire(operationClass).ifPresent(rule -> apply(rule.spec()));
+        rules.fire(operationClass).ifPresent(rule -> apply(rule.spec(), request));
         TierQuota current = quota.get();
         if (current != null) {
             current.admit(operationClass, request.body().length);
         }
     }
 
-    private static void apply(FaultSpec spec) {
+    private static void apply(FaultSpec spec, HubRequest request) {
         switch (spec.kind()) {
             case LATENCY -> pause(spec.latencyMs());
             case THROTTLE -> throw new HubException(spec.errorCode(),
@@ -88,6 +89,7 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
             case ERROR -> throw new HubException(spec.errorCode(), spec.errorCode() == HubErrorCode.SERVICE_UNAVAILABLE
                     ? "The service is unavailable (injected fault)" : "The server failed (injected fault)");
             case DROP -> throw new DropConnection();
+            case DROP_AFTER -> request.dropResponseAfterHandling();
         }
     }
 

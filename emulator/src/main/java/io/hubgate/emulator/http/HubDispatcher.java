@@ -29,6 +29,7 @@ public final class HubDispatcher implements HttpHandler {
     private final RequestGate gate;
     private final ErrorResponses errors;
     private final Executor lateAnswers;
+    private final RequestCounts counts;
 
     /**
      * @param lateAnswers writes answers that come later (a direct method's), so that the thread
@@ -36,6 +37,13 @@ public final class HubDispatcher implements HttpHandler {
      */
     public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors,
                          Executor lateAnswers) {
+        this(routes, authenticator, gate, errors, lateAnswers, new RequestCounts());
+    }
+
+    /** @param counts where each routed request is counted, by operation */
+    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors,
+                         Executor lateAnswers, RequestCounts counts) {
+        this.counts = counts;
         this.routes = routes;
         this.authenticator = authenticator;
         this.gate = gate;
@@ -46,8 +54,9 @@ public final class HubDispatcher implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         HubResponse response;
+        HubRequest request = null;
         try {
-            HubRequest request = read(exchange);
+            request = read(exchange);
             response = dispatch(request);
         } catch (RequestGate.DropConnection drop) {
             // Closing before any status line: the client reads an empty reply (the JDK clients
@@ -61,8 +70,15 @@ public final class HubDispatcher implements HttpHandler {
             // must still become an answer, never a silently closed connection.
             response = toErrorResponse(exchange, failure);
         }
+        // A dropAfter fault: the handler has run (or its deferred work has started), and the
+        // client must now see the connection close with no answer, as after a network failure.
+        boolean dropAnswer = request != null && request.responseDropped();
         if (response.later() != null) {
             response.later().whenCompleteAsync((answer, failure) -> {
+                if (dropAnswer) {
+                    exchange.close();
+                    return;
+                }
                 try {
                     write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure)));
                 } catch (IOException clientGone) {
@@ -71,12 +87,17 @@ public final class HubDispatcher implements HttpHandler {
             }, lateAnswers);
             return;
         }
+        if (dropAnswer) {
+            exchange.close();
+            return;
+        }
         write(exchange, response);
     }
 
     /** Routes, authenticates, admits and handles an already-read request. */
     public HubResponse dispatch(HubRequest request) {
         RouteTable.Match match = routes.match(request);
+        counts.record(match.operation());
         authenticator.authenticate(request, match.operation());
         gate.admit(request, match.operation().operationClass());
         return match.handler().handle(request, match.path());
