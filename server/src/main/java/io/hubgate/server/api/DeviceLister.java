@@ -35,8 +35,8 @@ final class DeviceLister {
             throw Validation.invalidField("page_token", "the page token belongs to a query, not to ListDevices");
         }
         int size = Validation.effectivePageSize(pageSize);
-        return calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-            QueryPager.Page page = QueryPager.read(clients.within(remaining).query(), position, size);
+        return calls.runHere(Repeatability.REPEATABLE, upstream -> {
+            QueryPager.Page page = QueryPager.read(upstream.sdk().query(), position, size);
             ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
             page.items().forEach(twin -> response.addDevices(fromTwin(twin)));
             if (page.next() != null) {
