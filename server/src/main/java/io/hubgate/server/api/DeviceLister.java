@@ -84,18 +84,11 @@ final class DeviceLister {
         return device.build();
     }
 
-    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
-        return switch (wire.toLowerCase(Locale.ROOT)) {
-            case "sas" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SAS;
-            case "selfsigned" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SELF_SIGNED;
-            case "certificateauthority" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_CERTIFICATE_AUTHORITY;
-            case "none" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_NONE;
-            default -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED;
-        };
+    private static String text(JsonObject object, String field) {
+        return IdentityJson.text(object, field);
     }
 
-    private static String text(JsonObject object, String field) {
-        JsonElement value = object.get(field);
-        return value == null || value.isJsonNull() ? "" : value.getAsString();
+    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
+        return IdentityJson.authenticationType(wire);
     }
 }

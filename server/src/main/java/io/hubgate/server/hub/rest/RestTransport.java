@@ -61,17 +61,20 @@ public final class RestTransport {
     private final HttpPipeline pipeline;
 
     private RestTransport(String hostName, HttpPipelinePolicy credentialPolicy, SSLContext tls) {
+        this(hostName, credentialPolicy, new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .sslContext(tls))
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .build());
+    }
+
+    private RestTransport(String hostName, HttpPipelinePolicy credentialPolicy, HttpClient client) {
         String allMethodRetry = System.getProperty(ALL_METHOD_RETRY_PROPERTY);
         if (allMethodRetry != null && !allMethodRetry.equalsIgnoreCase("false")) {
             throw new IllegalStateException("-D" + ALL_METHOD_RETRY_PROPERTY + " makes the JDK resend creates, deletes "
                     + "and direct methods on its own after a lost answer; start the gateway without it");
         }
         this.baseUrl = "https://" + hostName;
-        HttpClient client = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .sslContext(tls))
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .build();
         this.pipeline = new HttpPipelineBuilder()
                 .httpClient(client)
                 .policies(new com.azure.core.http.policy.AddHeadersPolicy(
@@ -85,6 +88,15 @@ public final class RestTransport {
 
     public static RestTransport withSas(String hostName, AzureSasCredential credential, SSLContext tls) {
         return new RestTransport(hostName, new SasAuthorizationPolicy(credential), tls);
+    }
+
+    /**
+     * The same pipeline on another azure-core HTTP client: for measuring clients against each
+     * other (the benchmark's upstream-path cell), never for serving, since only the JDK client's
+     * resend behaviour is known here.
+     */
+    public static RestTransport withSas(String hostName, AzureSasCredential credential, HttpClient client) {
+        return new RestTransport(hostName, new SasAuthorizationPolicy(credential), client);
     }
 
     /** An answer with a 2xx status: its JSON body (JSON null when there is none). */
