@@ -54,14 +54,8 @@ final class IdentityJson {
         setIfPresent(Timestamps.parse(text(json, "statusUpdatedTime")), proto::setStatusUpdatedTime);
         setIfPresent(Timestamps.parse(text(json, "connectionStateUpdatedTime")), proto::setConnectionStateUpdatedTime);
         setIfPresent(Timestamps.parse(text(json, "lastActivityTime")), proto::setLastActivityTime);
-        X509Thumbprints thumbprints = thumbprints(json);
-        if (thumbprints != null) {
-            proto.setX509Thumbprints(thumbprints);
-        }
-        SymmetricKeys keys = keys(json);
-        if (withKeys && keys != null) {
-            proto.setSymmetricKeys(keys);
-        }
+        setIfPresent(thumbprints(json), proto::setX509Thumbprints);
+        setIfPresent(withKeys ? keys(json) : null, proto::setSymmetricKeys);
         return proto.build();
     }
 
@@ -77,14 +71,8 @@ final class IdentityJson {
                 .setAuthenticationType(authenticationType(text(object(json, "authentication"), "type")));
         setIfPresent(Timestamps.parse(text(json, "connectionStateUpdatedTime")), proto::setConnectionStateUpdatedTime);
         setIfPresent(Timestamps.parse(text(json, "lastActivityTime")), proto::setLastActivityTime);
-        X509Thumbprints thumbprints = thumbprints(json);
-        if (thumbprints != null) {
-            proto.setX509Thumbprints(thumbprints);
-        }
-        SymmetricKeys keys = keys(json);
-        if (withKeys && keys != null) {
-            proto.setSymmetricKeys(keys);
-        }
+        setIfPresent(thumbprints(json), proto::setX509Thumbprints);
+        setIfPresent(withKeys ? keys(json) : null, proto::setSymmetricKeys);
         return proto.build();
     }
 

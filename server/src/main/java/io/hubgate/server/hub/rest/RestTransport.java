@@ -56,6 +56,22 @@ public final class RestTransport {
     /** The JDK property that would make java.net.http resend POST, PUT and DELETE on its own. */
     static final String ALL_METHOD_RETRY_PROPERTY = "jdk.httpclient.enableAllMethodRetry";
     private static final String USER_AGENT = "hubgate-gateway";
+    /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
+    static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
+    /**
+     * Idle connections are dropped after this many seconds: before the hub's side closes them
+     * (the emulator after 30 s, Azure's load balancers after about 4 minutes). A POST or PUT
+     * written to a connection the server has closed fails exactly like one whose answer was lost,
+     * so a stale pooled connection would turn a bulk request or a direct method into
+     * UPSTREAM_OUTCOME_UNKNOWN for nothing. Read once by the JDK, so set before its client loads.
+     */
+    static final String KEEP_ALIVE_SECONDS = "20";
+
+    static {
+        if (System.getProperty(KEEP_ALIVE_PROPERTY) == null) {
+            System.setProperty(KEEP_ALIVE_PROPERTY, KEEP_ALIVE_SECONDS);
+        }
+    }
 
     private final String baseUrl;
     private final HttpPipeline pipeline;
