@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
             GatewayServer server = new GatewayServer(config, services, api, infrastructure).start();
-            String callers = callersDescription(auth, hub);
+            String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
             return new Gateway(config, hub, calls, server, callers);
@@ -135,8 +135,12 @@ public final class Gateway implements AutoCloseable {
                 List.of(DefaultDirectory.API_URI, entra.application(DefaultDirectory.API).clientId()), entra.jwksUri());
     }
 
-    /** How callers authenticate, for the startup line; on the embedded hub, where to get a token (no secret). */
-    private static String callersDescription(AuthSettings auth, HubConnection hub) {
+    /**
+     * How callers authenticate, for the startup line. Where a caller gets a token on the embedded
+     * hub is said by {@link DevelopmentEnvironment#callerHint}, which knows whether the user asked
+     * for the credentials file.
+     */
+    private static String callersDescription(AuthSettings auth) {
         if (auth.disabled()) {
             return "callers: NOT AUTHENTICATED (--insecure-no-auth)";
         }
@@ -150,15 +154,7 @@ public final class Gateway implements AutoCloseable {
         if (auth.clientCa() != null) {
             kinds.add("client certificate" + (auth.requireClientCert() ? " (required)" : ""));
         }
-        String text = "callers: " + String.join(", ", kinds);
-        if (hub.embeddedEmulator() != null && auth.jwtConfigured()) {
-            EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
-            text += "; get a caller token with client credentials at " + entra.tokenEndpoint() + " (client_id "
-                    + entra.application(DefaultDirectory.READER).clientId() + " = " + DefaultDirectory.READER
-                    + ", scope " + DefaultDirectory.API_URI + "/.default; secrets are never printed here: start with "
-                    + "--dev-env-file FILE to have " + DefaultDirectory.SERVICE + "'s credentials written to an owner-only file)";
-        }
-        return text;
+        return "callers: " + String.join(", ", kinds);
     }
 
     /** Who may call and how, as printed at start (no secret in it). */
