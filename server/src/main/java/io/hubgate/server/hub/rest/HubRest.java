@@ -146,6 +146,6 @@ public final class HubRest {
     }
 
     private static Twin twin(RestTransport.Answer answer) {
-        return Twin.fromJson(answer.body().toString());
+        return Twin.fromJson(answer.text());
     }
 }

@@ -115,8 +115,12 @@ public final class RestTransport {
         return new RestTransport(hostName, new SasAuthorizationPolicy(credential), client);
     }
 
-    /** An answer with a 2xx status: its JSON body (JSON null when there is none). */
-    record Answer(int status, JsonElement body) {
+    /** An answer with a 2xx status: its body as text (parsed only by whoever needs it, once). */
+    record Answer(int status, String text) {
+        /** The body as JSON (JSON null when there is none). */
+        JsonElement body() {
+            return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
+        }
     }
 
     /**
@@ -134,7 +138,7 @@ public final class RestTransport {
         if (raw.status() >= 300) {
             throw raw.error();
         }
-        return new Answer(raw.status(), raw.json());
+        return new Answer(raw.status(), raw.text());
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
