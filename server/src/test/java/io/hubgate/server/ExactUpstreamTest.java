@@ -294,6 +294,23 @@ class ExactUpstreamTest {
     }
 
     @Test
+    void aCreateRepeatedWithTheSameKeys_answersTheDeviceItMade_butOtherKeysAreAlreadyExists() {
+        String id = "again-" + unique();
+        CreateDeviceRequest create = CreateDeviceRequest.newBuilder()
+                .setDevice(Device.newBuilder().setDeviceId(id).setSymmetricKeys(counterKeys(42))).build();
+        Device first = gateway.registry().createDevice(create);
+
+        Device again = gateway.registry().createDevice(create);
+        StatusRuntimeException other = failureOf(() -> gateway.registry().createDevice(CreateDeviceRequest.newBuilder()
+                .setDevice(Device.newBuilder().setDeviceId(id).setSymmetricKeys(counterKeys(43))).build()));
+        StatusRuntimeException generated = failureOf(() -> createDevice(id));
+
+        assertThat(again.getEtag()).isEqualTo(first.getEtag());
+        assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(generated.getStatus().getCode()).as("keys the gateway generates are new ones").isEqualTo(Status.Code.ALREADY_EXISTS);
+    }
+
+    @Test
     void aDeleteWhoseAnswerIsLost_answersOk_notNotFound() {
         String id = "lost-delete-" + unique();
         createDevice(id);

@@ -88,10 +88,33 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             boolean withKeys = withKeys(request.getView());
             RequestChecks.newDevice(request.getDevice(), "device").check();
             JsonObject body = IdentityJson.newDevice(request.getDevice());
-            Responses.complete(calls.runHere(upstream -> upstream.rest().createDevice(body),
-                            upstream -> createdOrNot(body, Lost.orNull(() -> upstream.rest().getDevice(request.getDevice().getDeviceId())))),
+            String deviceId = request.getDevice().getDeviceId();
+            Responses.complete(calls.runHere(upstream -> created(body, () -> upstream.rest().createDevice(body),
+                                    () -> upstream.rest().getDevice(deviceId)),
+                            upstream -> createdOrNot(body, Lost.orNull(() -> upstream.rest().getDevice(deviceId)))),
                     json -> IdentityJson.toDevice(json, withKeys), observer);
         });
+    }
+
+    /**
+     * Creates an identity. A 409 for an identity that has exactly the SAS keys this request sent
+     * is this request's own identity (keys are random secrets): a create of ours that landed while
+     * its answer was lost, or the same create repeated. It answers that identity, so a create is
+     * idempotent and never reports ALREADY_EXISTS for what it made itself.
+     */
+    private static JsonObject created(JsonObject sent, Lost.Read create, Lost.Read find) throws Exception {
+        try {
+            return create.get();
+        } catch (HubErrorResponse conflict) {
+            if (conflict.httpStatus() != 409) {
+                throw conflict;
+            }
+            JsonObject found = Lost.orNull(find);
+            if (found != null && IdentityJson.sameKeys(sent, found)) {
+                return found;
+            }
+            throw conflict;
+        }
     }
 
     /**
@@ -197,7 +220,8 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             JsonObject body = IdentityJson.newModule(request.getModule());
             String deviceId = request.getModule().getDeviceId();
             String moduleId = request.getModule().getModuleId();
-            Responses.complete(calls.runHere(upstream -> upstream.rest().createModule(body),
+            Responses.complete(calls.runHere(upstream -> created(body, () -> upstream.rest().createModule(body),
+                                    () -> upstream.rest().getModule(deviceId, moduleId)),
                             upstream -> createdOrNot(body, Lost.orNull(() -> upstream.rest().getModule(deviceId, moduleId)))),
                     json -> IdentityJson.toModule(json, withKeys), observer);
         });

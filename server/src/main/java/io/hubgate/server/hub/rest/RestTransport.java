@@ -81,6 +81,11 @@ public final class RestTransport {
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .sslContext(tls))
                 .connectionTimeout(CONNECT_TIMEOUT)
+                // No separate body-read timeout: azure-core times body reads with its shared
+                // executor, which its own shutdown hook stops, so calls still draining after
+                // SIGTERM failed with IllegalStateException. The per-request response timeout
+                // (the caller's deadline) bounds the wait for the answer; bodies are small JSON.
+                .readTimeout(Duration.ZERO)
                 .build());
     }
 
