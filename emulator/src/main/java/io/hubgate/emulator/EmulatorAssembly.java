@@ -10,6 +10,7 @@ import io.hubgate.emulator.control.ControlSurface;
 import io.hubgate.emulator.devices.DeviceSideControl;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.EntraKeyring;
 import io.hubgate.emulator.entra.LocalEntra;
 import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.http.ErrorResponses;
@@ -49,7 +50,7 @@ final class EmulatorAssembly {
 
     static Assembled assemble(EmulatorSettings settings, EmulatorCertificate certificate, DeviceStore store,
                               EtagSequence etags, List<SharedAccessPolicy> policies, EntraDirectory directory,
-                              FaultInjector faults, Runnable reset) throws IOException {
+                              EntraKeyring keyring, FaultInjector faults, Runnable reset) throws IOException {
         IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock());
         TwinRegistry twins = new TwinRegistry(registry);
         SimulatedDevices devices = new SimulatedDevices(registry);
@@ -62,9 +63,8 @@ final class EmulatorAssembly {
         // then add the handlers; the server serves nothing until IotHubEmulator starts it.
         HubHttpServer server = new HubHttpServer(settings.bindAddress(), settings.port(), certificate.serverContext(),
                 Map.of(), settings.workerThreads());
-        String host = settings.bindAddress().contains(":") ? "[" + settings.bindAddress() + "]" : settings.bindAddress();
-        LocalEntra entra = new LocalEntra(directory, "https://" + host + ":" + server.port(), settings.tokenLifetime(),
-                faults, settings.clock());
+        String authority = "https://" + EmulatorCoordinates.httpsHost(settings.bindAddress(), server.port());
+        LocalEntra entra = new LocalEntra(directory, authority, settings.tokenLifetime(), faults, settings.clock(), keyring);
 
         RequestCounts counts = new RequestCounts();
         ControlSurface control = new ControlSurface();

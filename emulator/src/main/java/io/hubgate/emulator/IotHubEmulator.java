@@ -5,6 +5,7 @@ import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraConfigFile;
 import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.EntraKeyring;
 import io.hubgate.emulator.entra.TokenIssuer;
 import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.faults.HubTier;
@@ -87,18 +88,22 @@ public final class IotHubEmulator implements AutoCloseable {
             throw new IllegalStateException("the emulator is already started");
         }
         try {
-            EntraDirectory directory = entraDirectory();
             List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
+            EntraKeyring keyring;
             if (settings.dataDirectory() != null) {
                 state = StateDirectory.open(settings.dataDirectory(), store, etags, policies);
                 policies = state.policies();
                 store.setListener(state);
+                keyring = EntraKeyring.open(settings.dataDirectory().resolve(EntraKeyring.FILE_NAME), settings.clock());
+            } else {
+                keyring = EntraKeyring.inMemory(settings.clock());
             }
+            EntraDirectory directory = entraDirectory(keyring);
             EmulatorCertificate certificate = certificate();
             Path certificatePath = writeCertificate(certificate);
 
             EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
-                    policies, directory, faults, this::reset);
+                    policies, directory, keyring, faults, this::reset);
             devices = assembled.devices();
             requestCounts = assembled.counts();
             server = assembled.server();
@@ -159,11 +164,13 @@ public final class IotHubEmulator implements AutoCloseable {
         return store;
     }
 
-    private EntraDirectory entraDirectory() {
+    /** The directory given in code, else the config file's, else the default one; made-up secrets come from the keyring. */
+    private EntraDirectory entraDirectory(EntraKeyring keyring) {
         if (settings.entraDirectory() != null) {
             return settings.entraDirectory();
         }
-        return settings.entraConfig() != null ? EntraConfigFile.load(settings.entraConfig()) : DefaultDirectory.create();
+        return settings.entraConfig() != null ? EntraConfigFile.load(settings.entraConfig(), keyring::generatedSecret)
+                : DefaultDirectory.builder(keyring::generatedSecret).build();
     }
 
     /** The configured certificate, else the data directory's (made there once), else a new one. */
@@ -291,7 +298,11 @@ public final class IotHubEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Keeps state (devices, twins, policy keys, certificate) in this directory across restarts. */
+        /**
+         * Keeps state in this directory across restarts: devices, twins, policy keys, the
+         * certificate, and the local Entra's signing keys, generated client secrets and
+         * managed-identity header.
+         */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
             return this;

@@ -54,10 +54,14 @@ public final class HubDispatcher implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         HubResponse response;
+        Operation operation = null;
         HubRequest request = null;
         try {
             request = read(exchange);
-            response = dispatch(request);
+            RouteTable.Match match = routes.match(request);
+            operation = match.operation();
+            counts.record(operation);
+            response = serve(request, match);
         } catch (RequestGate.DropConnection drop) {
             // Closing before any status line: the client reads an empty reply (the JDK clients
             // resend once, then fail with "Unexpected end of file from server"). JDK 17's server
@@ -68,19 +72,20 @@ public final class HubDispatcher implements HttpHandler {
         } catch (Exception failure) {
             // Exception, not RuntimeException: a checked exception thrown sneakily by a library
             // must still become an answer, never a silently closed connection.
-            response = toErrorResponse(exchange, failure);
+            response = toErrorResponse(exchange, failure, ErrorBodyForm.of(operation));
         }
         // A dropAfter fault: the handler has run (or its deferred work has started), and the
         // client must now see the connection close with no answer, as after a network failure.
         boolean dropAnswer = request != null && request.responseDropped();
         if (response.later() != null) {
+            ErrorBodyForm form = ErrorBodyForm.of(operation);
             response.later().whenCompleteAsync((answer, failure) -> {
                 if (dropAnswer) {
                     exchange.close();
                     return;
                 }
                 try {
-                    write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure)));
+                    write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure), form));
                 } catch (IOException clientGone) {
                     LOG.debug("Could not deliver a deferred answer: {}", clientGone.getMessage());
                 }
@@ -94,22 +99,20 @@ public final class HubDispatcher implements HttpHandler {
         write(exchange, response);
     }
 
-    /** Routes, authenticates, admits and handles an already-read request. */
-    public HubResponse dispatch(HubRequest request) {
-        RouteTable.Match match = routes.match(request);
-        counts.record(match.operation());
+    /** Authenticates, admits and handles a routed request. */
+    private HubResponse serve(HubRequest request, RouteTable.Match match) {
         authenticator.authenticate(request, match.operation());
         gate.admit(request, match.operation().operationClass());
         return match.handler().handle(request, match.path());
     }
 
-    private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure) {
+    private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure, ErrorBodyForm form) {
         if (failure instanceof HubException refused) {
-            return errors.of(refused);
+            return errors.of(refused, form);
         }
         LOG.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), failure);
         return errors.of(new HubException(HubErrorCode.SERVER_ERROR,
-                "The emulator failed to process the request: " + failure.getClass().getSimpleName()));
+                "The emulator failed to process the request: " + failure.getClass().getSimpleName()), form);
     }
 
     private static Throwable unwrap(Throwable failure) {

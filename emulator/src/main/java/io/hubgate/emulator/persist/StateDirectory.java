@@ -33,15 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps the hub's state in a directory across restarts: a snapshot ({@code state.json}) plus a
@@ -70,8 +66,6 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     private static final String SNAPSHOT = "state.json";
     private static final String JOURNAL = "journal.jsonl";
     private static final String LOCK = ".lock";
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     /** Reads one value out of a stream that goes on after it (the shared mapper refuses trailing tokens). */
     private static final ObjectReader SUBTREE = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -101,7 +95,7 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
      */
     public static StateDirectory open(Path directory, DeviceStore store, EtagSequence etags,
                                       List<SharedAccessPolicy> defaultPolicies) throws IOException {
-        createPrivateDirectory(directory);
+        PrivateFiles.createDirectory(directory);
         FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -274,8 +268,7 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     private void writeSnapshot() throws IOException {
         Path temporary = directory.resolve(SNAPSHOT + ".tmp");
         Files.deleteIfExists(temporary);
-        try (OutputStream out = Files.newOutputStream(
-                Files.createFile(temporary, ownerOnly(OWNER_ONLY_FILE)));
+        try (OutputStream out = Files.newOutputStream(PrivateFiles.createFile(temporary));
              JsonGenerator generator = Json.MAPPER.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeNumberField("formatVersion", FORMAT_VERSION);
@@ -297,7 +290,7 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     private void openJournal() throws IOException {
         Path file = directory.resolve(JOURNAL);
         if (!Files.exists(file)) {
-            Files.createFile(file, ownerOnly(OWNER_ONLY_FILE));
+            PrivateFiles.createFile(file);
         }
         journal = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         journalBytes = Files.size(file);
@@ -309,18 +302,6 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
         } finally {
             lockChannel.close();
         }
-    }
-
-    private static void createPrivateDirectory(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            Files.createDirectories(directory, ownerOnly(OWNER_ONLY_DIRECTORY));
-        }
-    }
-
-    /** Owner-only permissions where the file system has POSIX permissions; none elsewhere. */
-    private static FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
-        boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        return posix ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
     }
 
     private static ArrayNode encodePolicies(List<SharedAccessPolicy> policies) {

@@ -142,6 +142,11 @@ public final class HubErrorMapper {
         return text.isEmpty() ? reason : text;
     }
 
+    /** IoT Hub's six-digit code for an error name ({@code DeviceNotFound} → 404001), or null. */
+    public static Integer errorCode(String name) {
+        return IotHubErrorNames.code(name);
+    }
+
     /**
      * The status for one item of a bulk answer, which names its error ({@code DeviceAlreadyExists})
      * instead of numbering it; an unknown name is BulkRegistryOperationFailure (400013).

@@ -56,6 +56,8 @@ public final class RestTransport {
     /** The JDK property that would make java.net.http resend POST, PUT and DELETE on its own. */
     static final String ALL_METHOD_RETRY_PROPERTY = "jdk.httpclient.enableAllMethodRetry";
     private static final String USER_AGENT = "hubgate-gateway";
+    /** IoT Hub names the error of a failed request in this header too. */
+    private static final HttpHeaderName ERROR_CODE_HEADER = HttpHeaderName.fromString("iothub-errorcode");
     /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
     static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     /**
@@ -147,13 +149,13 @@ public final class RestTransport {
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
-    record Raw(int status, String text, String retryAfter) {
+    record Raw(int status, String text, String retryAfter, String errorName) {
         JsonElement json() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
         }
 
         HubErrorResponse error() {
-            return RestErrors.of(status, text, retryAfter);
+            return RestErrors.of(status, text, retryAfter, errorName);
         }
     }
 
@@ -171,7 +173,7 @@ public final class RestTransport {
         try (HttpResponse response = pipeline.sendSync(request, context)) {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
-                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER));
+                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER));
         } catch (RuntimeException failed) {
             throw transportFailure(failed);
         }
