@@ -20,6 +20,10 @@ import io.hubgate.emulator.http.HubResponse;
 import io.hubgate.emulator.http.RequestCounts;
 import io.hubgate.emulator.http.RequestGate;
 import io.hubgate.emulator.http.RouteTable;
+import io.hubgate.emulator.jobs.JobApi;
+import io.hubgate.emulator.jobs.JobRows;
+import io.hubgate.emulator.jobs.JobScheduler;
+import io.hubgate.emulator.jobs.JobStore;
 import io.hubgate.emulator.registry.IdentityRegistry;
 import io.hubgate.emulator.registry.TwinRegistry;
 import io.hubgate.emulator.store.DeviceStore;
@@ -35,14 +39,15 @@ import java.util.Set;
 
 /**
  * Puts the emulator's parts together on one HTTPS server: the IoT Hub API (SAS or Entra bearer
- * tokens, through the fault injector), the control surface (owner SAS only: simulated devices,
+ * tokens, through the fault injector) with its job scheduler, the control surface (owner SAS only: simulated devices,
  * faults, the issuer, reset) and the local Entra's endpoints. It binds the port but does not
  * start serving; {@link IotHubEmulator} owns the lifecycle.
  */
 final class EmulatorAssembly {
 
     /** What was assembled: the bound, not yet started server, and the parts tests reach into. */
-    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices, RequestCounts counts) {
+    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices, JobScheduler jobs,
+                     RequestCounts counts) {
     }
 
     private EmulatorAssembly() {
@@ -50,11 +55,16 @@ final class EmulatorAssembly {
 
     static Assembled assemble(EmulatorSettings settings, EmulatorCertificate certificate, DeviceStore store,
                               EtagSequence etags, List<SharedAccessPolicy> policies, EntraDirectory directory,
-                              EntraKeyring keyring, FaultInjector faults, Runnable reset) throws IOException {
+                              EntraKeyring keyring, JobStore jobStore, FaultInjector faults, Runnable reset)
+            throws IOException {
         IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock());
         TwinRegistry twins = new TwinRegistry(registry);
         SimulatedDevices devices = new SimulatedDevices(registry);
-        RouteTable routes = HubRoutes.create(registry, twins, devices, new QueryApi(store));
+        QueryApi query = new QueryApi(store, new JobRows(jobStore));
+        JobScheduler jobs = new JobScheduler(jobStore, new JobDevices(query, registry, twins, devices, faults),
+                settings.clock());
+        JobApi jobApi = new JobApi(jobStore, jobs, settings.clock(), faults::maxActiveJobs);
+        RouteTable routes = HubRoutes.create(registry, twins, devices, query, jobApi);
         Set<String> hubHosts = new LinkedHashSet<>(List.of(settings.hubHostName(), settings.hubName(), "localhost", "127.0.0.1"));
         SasAuthenticator sas = new SasAuthenticator(policies, hubHosts, settings.clock());
         ErrorResponses errors = new ErrorResponses(settings.clock());
@@ -92,6 +102,6 @@ final class EmulatorAssembly {
                 server.workers()));
         contexts.putAll(entra.contexts());
         contexts.forEach(server::addContext);
-        return new Assembled(server, entra, devices, counts);
+        return new Assembled(server, entra, devices, jobs, counts);
     }
 }

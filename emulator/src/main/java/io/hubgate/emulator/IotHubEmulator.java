@@ -11,6 +11,9 @@ import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.emulator.faults.Ticker;
 import io.hubgate.emulator.http.HubHttpServer;
+import io.hubgate.emulator.jobs.JobJournal;
+import io.hubgate.emulator.jobs.JobScheduler;
+import io.hubgate.emulator.jobs.JobStore;
 import io.hubgate.emulator.persist.StateDirectory;
 import io.hubgate.emulator.store.DeviceStore;
 import io.hubgate.emulator.store.EtagSequence;
@@ -42,7 +45,7 @@ import java.util.Set;
  * }</pre>
  *
  * <p>State is in memory unless a data directory is given. Not emulated: the device-facing
- * protocols (MQTT/AMQP), cloud-to-device messaging, configurations, jobs, import/export, Event
+ * protocols (MQTT/AMQP), cloud-to-device messaging, configurations, import/export jobs, Event
  * Hub endpoints and the digital-twin API.
  */
 public final class IotHubEmulator implements AutoCloseable {
@@ -65,11 +68,14 @@ public final class IotHubEmulator implements AutoCloseable {
     private final EmulatorSettings settings;
     private final DeviceStore store = new DeviceStore();
     private final EtagSequence etags = new EtagSequence(0);
+    private final JobStore jobStore = new JobStore();
     private final FaultInjector faults;
     private HubHttpServer server;
     private SimulatedDevices devices;
+    private JobScheduler jobs;
     private io.hubgate.emulator.http.RequestCounts requestCounts;
     private StateDirectory state;
+    private JobJournal jobJournal;
     private Path temporaryDirectory;
     private EmulatorCoordinates coordinates;
 
@@ -94,6 +100,7 @@ public final class IotHubEmulator implements AutoCloseable {
                 state = StateDirectory.open(settings.dataDirectory(), store, etags, policies);
                 policies = state.policies();
                 store.setListener(state);
+                jobJournal = JobJournal.open(settings.dataDirectory(), jobStore);
                 keyring = EntraKeyring.open(settings.dataDirectory().resolve(EntraKeyring.FILE_NAME), settings.clock());
             } else {
                 keyring = EntraKeyring.inMemory(settings.clock());
@@ -103,11 +110,13 @@ public final class IotHubEmulator implements AutoCloseable {
             Path certificatePath = writeCertificate(certificate);
 
             EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
-                    policies, directory, keyring, faults, this::reset);
+                    policies, directory, keyring, jobStore, faults, this::reset);
             devices = assembled.devices();
+            jobs = assembled.jobs();
             requestCounts = assembled.counts();
             server = assembled.server();
             server.start();
+            jobs.start();
             coordinates = new EmulatorCoordinates(settings.hubName(), settings.hubHostName(), settings.bindAddress(),
                     server.port(), certificatePath, certificate, policies, assembled.entra().coordinates(), settings.clock());
             LOG.info("IoT Hub emulator serving {} on {}, Entra tenant {}", settings.hubHostName(), coordinates.baseUrl(),
@@ -133,6 +142,8 @@ public final class IotHubEmulator implements AutoCloseable {
         if (devices == null) {
             throw new IllegalStateException("the emulator is not started");
         }
+        jobs.reset();
+        jobStore.clear();
         store.clear();
         devices.reset();
         faults.reset();
@@ -143,6 +154,15 @@ public final class IotHubEmulator implements AutoCloseable {
     public synchronized io.hubgate.emulator.http.RequestCounts requestCounts() {
         coordinates();
         return requestCounts;
+    }
+
+    /**
+     * The job scheduler, for tests in the same process: {@link JobScheduler#wake()} makes it look
+     * at the clock at once (after a test moved its clock).
+     */
+    public synchronized JobScheduler jobs() {
+        coordinates();
+        return jobs;
     }
 
     /** The device side, for tests in the same process. */
@@ -216,10 +236,14 @@ public final class IotHubEmulator implements AutoCloseable {
         }
         server.close();
         server = null;
+        jobs.close();
         devices.close();
         try {
             if (state != null) {
                 state.checkpoint();
+            }
+            if (jobJournal != null) {
+                jobJournal.checkpoint();
             }
         } catch (IOException e) {
             LOG.warn("Could not write the final snapshot: {}", e.getMessage());
@@ -232,6 +256,10 @@ public final class IotHubEmulator implements AutoCloseable {
             server.close();
             server = null;
         }
+        if (jobs != null) {
+            jobs.close();
+            jobs = null;
+        }
         if (devices != null) {
             devices.close();
             devices = null;
@@ -241,6 +269,10 @@ public final class IotHubEmulator implements AutoCloseable {
 
     private void releaseFiles() {
         try {
+            if (jobJournal != null) {
+                jobJournal.close();
+                jobJournal = null;
+            }
             if (state != null) {
                 state.close();
                 state = null;

@@ -42,11 +42,11 @@ import java.util.concurrent.TimeUnit;
  * rich-status details, and exits with 1 (usage errors exit with 2).
  */
 @Command(name = "hubgate", mixinStandardHelpOptions = true, version = "hubgate sample client 0.1.0",
-        description = "Calls a hubgate gateway: devices, twins, queries, direct methods.",
+        description = "Calls a hubgate gateway: devices, twins, queries, direct methods, fleet jobs.",
         subcommands = {
                 CreateDeviceCommand.class, GetDeviceCommand.class, ListDevicesCommand.class, DeleteDeviceCommand.class,
                 GetTwinCommand.class, UpdateTwinCommand.class, QueryCommand.class, InvokeCommand.class,
-                StatsCommand.class})
+                StatsCommand.class, JobCommand.class})
 public final class HubgateCli implements Runnable {
 
     /** Exit code of a call the gateway (or the transport) failed. */
