@@ -35,8 +35,8 @@ final class DeviceLister {
         QueryPager.Position position = pageToken.isEmpty() ? new QueryPager.Position(QUERY, null, 0)
                 : QueryPager.position(QUERY, binding.read(pageToken, "page_token"));
         int size = Validation.effectivePageSize(pageSize);
-        return calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-            QueryPager.Page page = QueryPager.read(clients.within(remaining).query(), position, size);
+        return calls.runHere(Repeatability.REPEATABLE, upstream -> {
+            QueryPager.Page page = QueryPager.read(upstream.sdk().query(), position, size);
             ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
             page.items().forEach(twin -> response.addDevices(fromTwin(twin)));
             if (page.next() != null) {
@@ -84,18 +84,11 @@ final class DeviceLister {
         return device.build();
     }
 
-    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
-        return switch (wire.toLowerCase(Locale.ROOT)) {
-            case "sas" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SAS;
-            case "selfsigned" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SELF_SIGNED;
-            case "certificateauthority" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_CERTIFICATE_AUTHORITY;
-            case "none" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_NONE;
-            default -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED;
-        };
+    private static String text(JsonObject object, String field) {
+        return IdentityJson.text(object, field);
     }
 
-    private static String text(JsonObject object, String field) {
-        JsonElement value = object.get(field);
-        return value == null || value.isJsonNull() ? "" : value.getAsString();
+    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
+        return IdentityJson.authenticationType(wire);
     }
 }

@@ -51,7 +51,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             JobCreation creation = new JobCreation(jobId, request.getJob());
             // Repeatable: a repeat finds its own job under the id fixed above and returns it.
             Responses.complete(calls.runHere(Repeatability.REPEATABLE,
-                    (clients, remaining) -> creation.run(clients.within(remaining).jobs())), job -> job, observer);
+                    upstream -> creation.run(upstream.sdk().jobs())), job -> job, observer);
         });
     }
 
@@ -60,7 +60,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         Responses.guard(observer, () -> {
             JobChecks.jobId(new Validation(), "job_id", request.getJobId(), false).check();
             Responses.complete(calls.runHere(Repeatability.REPEATABLE,
-                    (clients, remaining) -> clients.within(remaining).jobs().get(request.getJobId())),
+                    upstream -> upstream.sdk().jobs().get(request.getJobId())),
                     JobMapper::toProto, observer);
         });
     }
@@ -70,8 +70,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         Responses.guard(observer, () -> {
             JobChecks.jobId(new Validation(), "job_id", request.getJobId(), false).check();
             JobAccess.Caller caller = access.caller();
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-                var jobs = clients.within(remaining).jobs();
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
+                var jobs = upstream.sdk().jobs();
                 caller.requireFor(JobMapper.type(JobMapper.toProto(jobs.get(request.getJobId()))), CANCEL);
                 return jobs.cancel(request.getJobId());
             }), JobMapper::toProto, observer);
@@ -86,8 +86,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     ? new JobPages.Position(request.getType(), request.getState(), null, 0)
                     : JobPages.decode(request.getPageToken(), "page_token", request.getType(), request.getState());
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                    JobPages.read(clients.within(remaining).jobs(), position, size)), page -> {
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
+                    JobPages.read(upstream.sdk().jobs(), position, size)), page -> {
                 ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
                 page.jobs().forEach(job -> response.addJobs(JobMapper.toProto(job)));
                 if (page.next() != null) {
@@ -119,8 +119,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             }
             boolean first = request.getPageToken().isEmpty();
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-                var set = clients.within(remaining);
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
+                var set = upstream.sdk();
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }

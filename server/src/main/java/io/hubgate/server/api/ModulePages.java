@@ -1,6 +1,7 @@
 package io.hubgate.server.api;
 
-import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import io.hubgate.api.v1.ListModulesResponse;
 
 import java.util.Comparator;
@@ -27,12 +28,19 @@ final class ModulePages {
         return cursor.offset();
     }
 
-    static ListModulesResponse page(List<Module> modules, PageTokens.Binding binding, String deviceId, int offset, int size) {
-        List<Module> sorted = modules.stream().sorted(Comparator.comparing(Module::getId)).toList();
+    /** @param modules the device's modules as IoT Hub lists them (JSON); listings never carry keys */
+    static ListModulesResponse page(JsonArray modules, PageTokens.Binding binding, String deviceId, int offset, int size) {
+        List<io.hubgate.api.v1.Module> sorted = new java.util.ArrayList<>();
+        for (JsonElement module : modules) {
+            if (module.isJsonObject()) {
+                sorted.add(IdentityJson.toModule(module.getAsJsonObject(), false));
+            }
+        }
+        sorted.sort(Comparator.comparing(io.hubgate.api.v1.Module::getModuleId));
         ListModulesResponse.Builder response = ListModulesResponse.newBuilder();
         int end = Math.min(sorted.size(), offset + size);
         for (int i = offset; i < end; i++) {
-            response.addModules(IdentityMapper.toProto(sorted.get(i), false));
+            response.addModules(sorted.get(i));
         }
         if (end < sorted.size()) {
             response.setNextPageToken(binding.mint(new PageTokens.Cursor(deviceId, null, end)));

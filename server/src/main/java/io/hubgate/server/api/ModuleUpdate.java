@@ -1,14 +1,13 @@
 package io.hubgate.server.api;
 
-import com.microsoft.azure.sdk.iot.service.registry.Module;
-import io.hubgate.api.v1.AuthenticationType;
+import com.google.gson.JsonObject;
 import io.hubgate.api.v1.UpdateModuleRequest;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A validated UpdateModule request; the etag is checked as for devices (see {@link DeviceUpdate}). */
+/** A validated UpdateModule request, written back conditionally as devices are (see {@link DeviceUpdate}). */
 record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.api.v1.Module values) {
 
     static final List<String> UPDATABLE = List.of("authentication_type", "symmetric_keys", "x509_thumbprints");
@@ -49,10 +48,9 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
         }
     }
 
-    void applyTo(Module module) {
-        AuthenticationType type = values.getAuthenticationType() == AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED
-                ? IdentityMapper.authenticationType(module.getAuthenticationType()) : values.getAuthenticationType();
-        IdentityMapper.applyCredentials(module, type, values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
-                values.hasX509Thumbprints() ? values.getX509Thumbprints() : null);
+    void applyTo(JsonObject module) {
+        module.add("authentication", UpdatedCredentials.of(module, values.getAuthenticationType(),
+                values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
+                values.hasX509Thumbprints() ? values.getX509Thumbprints() : null));
     }
 }

@@ -14,8 +14,12 @@ import java.util.List;
  */
 final class Validation {
 
-    /** Ids: 1 to 128 ASCII letters, digits and these: IoT Hub's rule, checked before calling it. */
-    static final String ID_PUNCTUATION = "-.%_*?!(),:=@$'";
+    /**
+     * Ids: 1 to 128 ASCII letters, digits and these, the set IoT Hub's REST reference gives for
+     * device and module ids alike; checked before calling it. Ids with {@code % ? #} are carried
+     * percent-encoded by the controlled path (the SDK would misroute them).
+     */
+    static final String ID_PUNCTUATION = "-:.+%_#*?!(),=@;$'";
     static final int MAX_ID_LENGTH = 128;
     static final int MAX_PAGE_SIZE = 1000;
     static final int DEFAULT_PAGE_SIZE = 100;
@@ -45,6 +49,12 @@ final class Validation {
         }
         if (value.length() > MAX_ID_LENGTH) {
             add(field, "the " + what + " is " + value.length() + " characters long; at most " + MAX_ID_LENGTH + " are allowed");
+            return this;
+        }
+        if (value.equals(".") || value.equals("..")) {
+            // Allowed characters, but as a path segment they mean "this" and "parent" to HTTP
+            // stacks that normalise paths, so such a call could reach another resource.
+            add(field, "the " + what + " cannot be '" + value + "': as a URL path segment it names another resource");
             return this;
         }
         for (int i = 0; i < value.length(); i++) {

@@ -104,8 +104,9 @@ class ValidationRulesTest {
         assertThat(fields(new Validation().id("device_id", "a".repeat(128), "device id"))).isEmpty();
         assertThat(fields(new Validation().id("device_id", "a".repeat(129), "device id"))).containsExactly("device_id");
         assertThat(fields(new Validation().id("device_id", "", "device id"))).containsExactly("device_id");
-        assertThat(fields(new Validation().id("device_id", "a#b", "device id"))).containsExactly("device_id");
-        assertThat(fields(new Validation().id("device_id", "zZ09-.%_*?!(),:=@$'", "device id"))).isEmpty();
+        assertThat(fields(new Validation().id("device_id", "a&b", "device id"))).containsExactly("device_id");
+        assertThat(fields(new Validation().id("device_id", "..", "device id"))).containsExactly("device_id");
+        assertThat(fields(new Validation().id("device_id", "zZ09-.%_*?!(),:=@$'+#;", "device id"))).isEmpty();
         assertThat(fields(new Validation().optionalModuleId("module_id", ""))).isEmpty();
         assertThat(fields(new Validation().optionalModuleId("module_id", "a b"))).containsExactly("module_id");
     }
@@ -121,7 +122,7 @@ class ValidationRulesTest {
             assertThat(fields(new Validation().methodName("m", "a" + neighbour))).as(neighbour).containsExactly("m");
         }
         assertThat(descriptionOf(new Validation().id("id", "a\u0001", "device id"))).contains("U+0001").contains("position 1");
-        assertThat(descriptionOf(new Validation().id("id", "a#", "device id"))).contains("'#'");
+        assertThat(descriptionOf(new Validation().id("id", "a&", "device id"))).contains("'&'");
     }
 
     @Test
