@@ -3,6 +3,9 @@ package io.hubgate.server.api;
 import com.google.protobuf.Duration;
 import io.hubgate.api.v1.CreateJobRequest;
 import io.hubgate.api.v1.Job;
+import io.hubgate.api.v1.JobState;
+import io.hubgate.api.v1.JobType;
+import io.hubgate.api.v1.ListJobsRequest;
 import io.hubgate.api.v1.MethodInvocation;
 import io.hubgate.api.v1.TwinUpdate;
 
@@ -42,6 +45,20 @@ final class JobChecks {
                         + (c < 0x20 || c > 0x7E ? String.format("U+%04X", (int) c) : "'" + c + "'") + " at position " + i);
                 return validation;
             }
+        }
+        return validation;
+    }
+
+    /**
+     * Adds a violation for a filter value the API does not define: an unknown type or state is
+     * neither "every type" nor a type, so it is refused rather than read as no filter.
+     */
+    static Validation listFilters(Validation validation, ListJobsRequest request) {
+        if (request.getType() == JobType.UNRECOGNIZED) {
+            validation.add("type", "type is a JobType (0 to " + (JobType.values().length - 2) + "), not " + request.getTypeValue());
+        }
+        if (request.getState() == JobState.UNRECOGNIZED) {
+            validation.add("state", "state is a JobState (0 to " + (JobState.values().length - 2) + "), not " + request.getStateValue());
         }
         return validation;
     }
