@@ -311,6 +311,18 @@ class JobServiceTest {
     }
 
     @Test
+    void aMethodJob_withAMethodNameIoTHubRefuses_isInvalidArgument_notInternal() {
+        for (String name : List.of("../reboot", "a b", "$edgeHub", "x".repeat(129), "\u000f$\u0013", " *\"*\"")) {
+            StatusRuntimeException failure = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                            .setMethodInvocation(MethodInvocation.newBuilder().setMethodName(name))).build()));
+
+            assertThat(failure.getStatus().getCode()).as(name).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(Statuses.violatedFields(failure)).as(name).containsExactly("job.method_invocation.method_name");
+        }
+    }
+
+    @Test
     void unknownJob_isNotFound_forEveryRpcThatNamesOne() {
         String ghost = TestGateway.uniqueId("ghost");
         List<StatusRuntimeException> failures = List.of(

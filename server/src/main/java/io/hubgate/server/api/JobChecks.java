@@ -14,7 +14,7 @@ import io.hubgate.api.v1.TwinUpdate;
  * field is an INVALID_ARGUMENT naming it rather than a hub error: job ids (1 to 64 ASCII
  * letters, digits and '-'), the query condition (required, at most {@link #MAX_CONDITION_LENGTH}
  * characters; its syntax is IoT Hub's to judge when the job starts), the action (twin keys and
- * sizes as for UpdateTwin; method name, timeouts and payload as for InvokeMethod) and the
+ * sizes as for UpdateTwin; method name (IoT Hub's rule), timeouts and payload as for InvokeMethod) and the
  * maximum execution time (whole seconds, at least one).
  */
 final class JobChecks {
@@ -110,9 +110,9 @@ final class JobChecks {
     }
 
     private static void method(Validation validation, MethodInvocation method) {
-        if (method.getMethodName().isBlank()) {
-            validation.add("job.method_invocation.method_name", "the method name is required");
-        }
+        // IoT Hub's rule for method names, as for InvokeMethod (the SDK refuses others with an
+        // IllegalArgumentException, which would be the gateway's fault).
+        validation.methodName("job.method_invocation.method_name", method.getMethodName());
         MethodServiceImpl.seconds(validation, "job.method_invocation.response_timeout",
                 method.hasResponseTimeout() ? method.getResponseTimeout() : null,
                 MethodServiceImpl.DEFAULT_RESPONSE_TIMEOUT_SECONDS, MethodServiceImpl.MIN_RESPONSE_TIMEOUT_SECONDS);
