@@ -118,7 +118,9 @@ final class JobChecks {
                 MethodServiceImpl.DEFAULT_RESPONSE_TIMEOUT_SECONDS, MethodServiceImpl.MIN_RESPONSE_TIMEOUT_SECONDS);
         MethodServiceImpl.seconds(validation, "job.method_invocation.connect_timeout",
                 method.hasConnectTimeout() ? method.getConnectTimeout() : null, 0, 0);
-        if (method.hasPayload() && MethodServiceImpl.payloadBytes(method.getPayload()) > MethodServiceImpl.MAX_PAYLOAD_BYTES) {
+        // Finite numbers first: measuring the size serializes the payload, and JSON has no NaN.
+        if (method.hasPayload() && PayloadChecks.finiteNumbers(validation, "job.method_invocation.payload", method.getPayload())
+                && MethodServiceImpl.payloadBytes(method.getPayload()) > MethodServiceImpl.MAX_PAYLOAD_BYTES) {
             validation.add("job.method_invocation.payload", "the payload is larger than "
                     + MethodServiceImpl.MAX_PAYLOAD_BYTES + " bytes once serialized");
         }
