@@ -26,8 +26,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A gateway sent several times more concurrent calls than its bounded handler pool
@@ -35,20 +38,24 @@ import java.util.concurrent.TimeUnit;
  * ends — OK, or RESOURCE_EXHAUSTED with a RetryInfo saying when to come back — and the JVM's
  * thread count stays within the pool's bound. The assertions are on counts and bounds, never on
  * how long anything took; the generous deadline only turns a hang into a failure.
+ *
+ * <p>What it does not show: that the pool is bounded by construction. A refused call frees its
+ * handler thread at once, so even grpc-java's unbounded default executor stayed within this bound
+ * here (22 threads for 180 calls); {@code ServerSurfaceTest} pins the pool's size.
  */
 class OverloadTest {
 
     private static final int MAX_CONCURRENT_CALLS = 2;
     private static final int MAX_QUEUED_CALLS = 2;
-    /** Three times what the handler pool can hold at once. */
-    private static final int CALLS = 3 * (MAX_CONCURRENT_CALLS + GatewayServer.SPARE_HANDLER_THREADS);
+    /** Ten times what the handler pool can hold at once. */
+    private static final int CALLS = 10 * (MAX_CONCURRENT_CALLS + GatewayServer.SPARE_HANDLER_THREADS);
     /**
      * Threads the JVM may add beyond the handler pool and the upstream workers while the calls
-     * run: transport event loops (two per core for each Netty group), the emulator's connection
-     * threads for the few upstream calls admitted, the HTTP keep-alive cleaner. An unbounded
-     * handler executor adds one thread per call that arrives while all are busy.
+     * run: transport event loops, the emulator's threads for the few upstream calls admitted (4
+     * seen), grpc-java's own helpers (up to 7 seen). An unbounded handler executor adds one
+     * thread per call that arrives while all are busy (over 40 more seen with a cached pool).
      */
-    private static final int TRANSPORT_THREADS = 24;
+    private static final int OTHER_THREADS = 16;
 
     @Test
     void moreCallsThanTheHandlerPool_areServedOrRefusedWithRetryInfo_nothingHangs_andThreadsStayBounded() throws Exception {
@@ -56,14 +63,16 @@ class OverloadTest {
              TestGateway small = hub.sibling(DefaultDirectory.GATEWAY, MAX_CONCURRENT_CALLS, MAX_QUEUED_CALLS)) {
             String deviceId = TestGateway.uniqueId("overload");
             hub.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(deviceId)).build());
+            // Answers are handled on the transport's thread: a client executor would add threads of its own.
             TwinServiceGrpc.TwinServiceStub stub = TwinServiceGrpc.newStub(small.channelWith(TestGateway.bearer(
-                    hub.callerToken("overload", TestGateway.ALL_ROLES))));
+                    hub.callerToken("overload", TestGateway.ALL_ROLES)))).withExecutor(Runnable::run);
             GetTwinRequest request = GetTwinRequest.newBuilder().setDeviceId(deviceId).build();
             // A warm gateway: its token, its upstream connection and its transports exist before the baseline.
             TwinServiceGrpc.newBlockingStub(stub.getChannel()).withDeadlineAfter(30, TimeUnit.SECONDS).getTwin(request);
 
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             int baseline = threads.getThreadCount();
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
             threads.resetPeakThreadCount();
             FaultRule slow = hub.hub().faults().add(new FaultSpec(OperationClass.TWIN_READ, FaultKind.LATENCY, 1_000,
                     null, null, 1.0, null, null));
@@ -77,6 +86,11 @@ class OverloadTest {
                 hub.hub().faults().remove(slow.id());
             }
             int peak = threads.getPeakThreadCount();
+            // Which threads were added (those still alive), for the failure message and the log.
+            Map<String, Long> added = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                    .collect(Collectors.groupingBy(t -> t.getName().replaceAll("[0-9]+", "N"), TreeMap::new, Collectors.counting()));
+            String threadsSeen = String.format("%d calls: %d threads before, %d at the peak; added %s", CALLS, baseline, peak, added);
+            System.out.println("OverloadTest: " + threadsSeen);
 
             Map<Status.Code, Integer> codes = new EnumMap<>(Status.Code.class);
             outcomes.forEach(outcome -> codes.merge(outcome.join().getCode(), 1, Integer::sum));
@@ -84,8 +98,8 @@ class OverloadTest {
             assertThat(codes).as("some served, the excess refused: " + codes)
                     .containsKeys(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
             int pool = MAX_CONCURRENT_CALLS + GatewayServer.SPARE_HANDLER_THREADS;
-            assertThat(peak - baseline).as("threads added under %d concurrent calls (baseline %d, peak %d)", CALLS, baseline, peak)
-                    .isLessThanOrEqualTo(pool + MAX_CONCURRENT_CALLS + TRANSPORT_THREADS);
+            assertThat(peak - baseline).as(threadsSeen)
+                    .isLessThanOrEqualTo(pool + MAX_CONCURRENT_CALLS + OTHER_THREADS);
         }
     }
 
