@@ -18,11 +18,11 @@ import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.RetryPolicy;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,17 +42,8 @@ class ErrorMappingTest {
     /** Long enough that nothing but the injected fault can make a call fail. */
     private static final long GENEROUS_DEADLINE_SECONDS = 60;
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     @AfterEach
     void clearFaults() {

@@ -13,10 +13,10 @@ import io.hubgate.server.support.QueryFetchCounter;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import io.hubgate.server.support.TwinSeeding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,20 +45,16 @@ class StreamQueryTwinsTest {
     /** The count is taken as settled after this long without a new upstream query. */
     private static final Duration QUIET = Duration.ofMillis(1500);
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String batch;
     private static Set<String> ids;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         batch = TestGateway.uniqueId("big");
         ids = Set.copyOf(new TwinSeeding(gateway.hub().coordinates()).createDevices(batch, TWINS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     @AfterEach

@@ -15,9 +15,8 @@ import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,17 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The access log has one line per call whatever its outcome, and no value can forge a line. */
 class AccessLogTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static String requestId() {
         return "log-" + UUID.randomUUID();
