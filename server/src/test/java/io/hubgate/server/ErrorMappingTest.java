@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.hubgate.server.support.Statuses.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * IoT Hub failures as a caller sees them, each produced for real by the emulator (its fault
@@ -264,10 +265,8 @@ class ErrorMappingTest {
     }
 
     /** Waits until the rule has fired once, i.e. a request is being held by it. */
-    private static void awaitFired(FaultRule rule) throws InterruptedException {
-        for (int i = 0; i < 600 && rule.fired() == 0; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(rule.fired()).as("the slow request reached the hub").isEqualTo(1);
+    private static void awaitFired(FaultRule rule) {
+        await("the slow request reached the hub").atMost(Duration.ofSeconds(30)).until(() -> rule.fired() > 0);
+        assertThat(rule.fired()).as("the slow request reached the hub once").isEqualTo(1);
     }
 }

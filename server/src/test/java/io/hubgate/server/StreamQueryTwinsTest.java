@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * StreamQueryTwins end to end over 10,000 twins: completeness, flow control towards a slow reader,
@@ -143,9 +144,7 @@ class StreamQueryTwinsTest {
                     .withInterceptors(TestGateway.bearer(gateway.callerToken("small-window", TestGateway.ALL_ROLES)))
                     .withDeadlineAfter(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)
                     .streamQueryTwins(allTwins(pageSize), reader);
-            while (reader.received.get() < 10 && !reader.done.isDone()) {
-                Thread.sleep(20);
-            }
+            await().atMost(CALL_DEADLINE).until(() -> reader.received.get() >= 10 || reader.done.isDone());
 
             long whilePaused = fetches.awaitSteady(QUIET, Duration.ofSeconds(60));
 
