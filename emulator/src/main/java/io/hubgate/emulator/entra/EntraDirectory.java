@@ -51,27 +51,12 @@ public final class EntraDirectory implements PrincipalDirectory {
         return new Builder(tenantId);
     }
 
-    /** A builder holding everything this directory holds, to add to it. */
-    public Builder toBuilder() {
-        Builder builder = new Builder(tenantId);
-        applications.forEach(builder::application);
-        managedIdentities.forEach(builder::managedIdentity);
-        hubRoles.forEach((oid, roles) -> roles.forEach(role -> builder.assignHubRole(oid, role)));
-        appRoles.forEach((oid, byResource) -> byResource.forEach((resource, values) ->
-                builder.assignAppRoles(oid, resource, List.copyOf(values))));
-        return builder;
-    }
-
     public String tenantId() {
         return tenantId;
     }
 
     public List<EntraApplication> applications() {
         return applications;
-    }
-
-    public List<ManagedIdentity> managedIdentities() {
-        return managedIdentities;
     }
 
     /** The application with this client id, display name or object id. */
