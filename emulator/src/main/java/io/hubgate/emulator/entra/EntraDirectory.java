@@ -70,7 +70,7 @@ public final class EntraDirectory implements PrincipalDirectory {
     }
 
     /** The system-assigned identity for a null reference, else the identity with that client id, name or object id. */
-    public Optional<ManagedIdentity> managedIdentity(String reference) {
+    Optional<ManagedIdentity> managedIdentity(String reference) {
         if (reference == null) {
             return managedIdentities.stream().filter(ManagedIdentity::systemAssigned).findFirst();
         }
@@ -78,7 +78,7 @@ public final class EntraDirectory implements PrincipalDirectory {
     }
 
     /** An application or a managed identity, by client id, display name or object id. */
-    public Optional<EntraPrincipal> principal(String reference) {
+    Optional<EntraPrincipal> principal(String reference) {
         Optional<EntraPrincipal> app = application(reference).map(a -> a);
         return app.isPresent() ? app : managedIdentity(reference).map(m -> m);
     }
@@ -141,7 +141,7 @@ public final class EntraDirectory implements PrincipalDirectory {
             return this;
         }
 
-        public Builder managedIdentity(ManagedIdentity identity) {
+        Builder managedIdentity(ManagedIdentity identity) {
             managedIdentities.add(identity);
             return this;
         }
