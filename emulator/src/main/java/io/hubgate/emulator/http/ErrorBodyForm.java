@@ -7,7 +7,7 @@ package io.hubgate.emulator.http;
  * HTTP status as the code and "ErrorCode:Name;message Tracking ID:…" as the message), C# reads the
  * {@code iothub-errorcode} header, and Python hands the body to the caller.
  */
-public enum ErrorBodyForm {
+enum ErrorBodyForm {
 
     /**
      * {@code {"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:…"}}:
