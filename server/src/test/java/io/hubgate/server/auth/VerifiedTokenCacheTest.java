@@ -163,7 +163,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aFullCache_makesRoomFromExpiredTokens_beforeAnyLiveOne() throws Exception {
-        MutableClock clock = new MutableClock(T0);
+        MovableClock clock = new MovableClock(T0);
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ZERO, clock, 3);
         Instant soon = T0.plusSeconds(10);
         for (String brief : List.of("brief-1", "brief-2")) {
