@@ -17,8 +17,8 @@ import io.hubgate.api.v1.UpdateTwinRequest;
 import io.hubgate.emulator.store.DeviceEntry;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,20 +41,15 @@ import java.util.concurrent.Callable;
  */
 class OddIdsTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
     private static Twin canaryTwin;
     private static final String CANARY = "odd-ids-canary";
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void createTheCanary() {
         gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(CANARY)).build());
         canaryTwin = gateway.twins().updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(CANARY).setTags(tag("canary")).build());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static Struct tag(String value) {

@@ -12,9 +12,8 @@ import io.hubgate.api.v1.TwinServiceGrpc;
 import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,17 +29,8 @@ import java.util.function.Function;
  */
 class RefusedCallLoggingTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private record Refusal(String name, Channel channel, Status.Code code) {
     }
