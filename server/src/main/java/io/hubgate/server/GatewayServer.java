@@ -53,6 +53,9 @@ public final class GatewayServer {
      * @param services     the API services
      * @param interceptors applied to every API call, outermost first
      */
+    /** The largest header block a caller may send: room for a large Entra token and the usual headers. */
+    public static final int MAX_INBOUND_METADATA_BYTES = 64 * 1024;
+
     public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors)
             throws IOException {
         this(config, services, interceptors, List.of());
@@ -84,6 +87,11 @@ public final class GatewayServer {
             }
             builder.sslContext(GrpcSslContexts.configure(ssl).build());
         }
+        // Caller headers up to 64 KiB (grpc-java's default is 8 KiB): an Entra access token with
+        // many group or role claims reaches 7-10 KB, and over the limit the transport answers
+        // HTTP 431 (UNKNOWN to the client) or, far over it, GOAWAY for the whole connection, long
+        // before authentication could say what is wrong.
+        builder.maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES);
         this.executor = handlerExecutor(config.maxConcurrentCalls());
         builder.executor(executor);
         builder.addStreamTracerFactory(new io.hubgate.server.observability.StreamOutcome());
