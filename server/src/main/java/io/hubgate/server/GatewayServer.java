@@ -49,19 +49,12 @@ public final class GatewayServer {
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<String> serviceNames;
 
-    /**
-     * @param services     the API services
-     * @param interceptors applied to every API call, outermost first
-     */
     /** The largest header block a caller may send: room for a large Entra token and the usual headers. */
     public static final int MAX_INBOUND_METADATA_BYTES = 64 * 1024;
 
-    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors)
-            throws IOException {
-        this(config, services, interceptors, List.of());
-    }
-
     /**
+     * @param services                   the API services
+     * @param interceptors               applied to every API call, outermost first
      * @param infrastructureInterceptors applied to health and reflection (empty: they are open,
      *                                   so probes and tooling need no credential)
      */
