@@ -73,7 +73,7 @@ class GatewayBenchmarkTest {
 
         // The markdown tables for the README.
         assertThat(printed).contains("| workload | conc | gateway ops/s |", "| GetTwin | 4 |", "| GetTwin, conc | JWT ops/s |",
-                "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM) |");
+                "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM, default JVM flags) |");
     }
 
     /** Lines that start with {@code row} (a regex; end it with $ to match a whole line). */
