@@ -127,7 +127,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
     boolean smoke;
 
     /** The system property that sets the level of the gateway's access log (logger hubgate.access). */
-    static final String ACCESS_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.hubgate.access";
+    static final String ACCESS_LOG_LEVEL_PROPERTY = "hubgate.log.access.level";
 
     private final PrintStream out;
     private final Report report = new Report();

@@ -2,10 +2,13 @@ package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.GatewayOptions;
+import io.hubgate.server.observability.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,6 +28,7 @@ public final class Main {
         CommandLine cli = new CommandLine(options);
         GatewayConfig config;
         Path envFile;
+        LogFormat logFormat;
         try {
             cli.parseArgs(args);
             if (cli.isUsageHelpRequested()) {
@@ -35,6 +39,7 @@ public final class Main {
                 cli.printVersionHelp(System.out);
                 return;
             }
+            logFormat = options.logFormat();
             config = options.toConfig();
             envFile = options.developmentEnvFile(config);
         } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
@@ -43,16 +48,20 @@ public final class Main {
             System.exit(2);
             return;
         }
+        logFormat.apply();
+        // A JSON log is nothing but JSON lines: the start is in its log lines, so nothing is printed.
+        PrintStream console = logFormat == LogFormat.JSON ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         try {
             Gateway gateway = Gateway.start(config);
             // Printed as well as logged: under "mvn -q exec:java" Maven's quiet logger hides INFO.
-            System.out.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
+            console.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
-            System.out.println(gateway.callers());
+            console.println(gateway.callers());
             if (envFile != null) {
                 DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
-                System.out.println("Caller environment (service-app's client credentials) written to " + envFile
+                LOG.info("Caller environment (service-app's client credentials) written to {}", envFile);
+                console.println("Caller environment (service-app's client credentials) written to " + envFile
                         + ": set -a; . " + envFile + "; set +a");
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,6 +73,8 @@ public final class Main {
                     gateway.close();
                 } catch (Exception e) {
                     LOG.warn("Stopping failed: {}", e.getMessage());
+                } finally {
+                    LogFormat.stopLogging();
                 }
             }, "hubgate-shutdown"));
             gateway.awaitTermination();

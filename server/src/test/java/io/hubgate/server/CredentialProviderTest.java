@@ -259,7 +259,7 @@ class CredentialProviderTest {
     private static Map<String, String> runManagedIdentityProbe(String deviceId, String... clientId) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dhubgate.log.level=warn",
                 CredentialManagedIdentityProbe.class.getName(), hub.hostWithPort(), hub.certificatePath().toString(), deviceId));
         command.addAll(List.of(clientId));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

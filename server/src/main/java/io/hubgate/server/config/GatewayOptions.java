@@ -1,6 +1,7 @@
 package io.hubgate.server.config;
 
 import io.hubgate.server.auth.AccessPolicy;
+import io.hubgate.server.observability.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,6 +147,17 @@ public final class GatewayOptions {
                     + "service-app's client id and secret) to FILE, readable by its owner only, for the sample clients "
                     + "(env HUBGATE_DEV_ENV_FILE).")
     Path developmentEnvFile;
+
+    @Option(names = "--log-format", defaultValue = "${env:HUBGATE_LOG_FORMAT:-text}", paramLabel = "text|json",
+            description = "text: lines for people, on stderr; json: one JSON object per line (time, level, logger, message, "
+                    + "and the access log's requestId, traceId, caller, method, status, durationMs), on stdout "
+                    + "(env HUBGATE_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    /** The log format: not part of {@link GatewayConfig}, because it is applied to the JVM before the gateway starts. */
+    public LogFormat logFormat() {
+        return LogFormat.parse(logFormat);
+    }
 
     /** Where to write the development environment, or null; only for a gateway on the embedded emulator. */
     public Path developmentEnvFile(GatewayConfig resolved) {

@@ -7,8 +7,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.hubgate.server.auth.AuthContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One log line per call when it ends: request id, caller, method, status and duration. It never
@@ -17,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * so it is read when the call closes).
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
-
-    private static final Logger LOG = LoggerFactory.getLogger("hubgate.access");
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -29,12 +25,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
             @Override
             public void close(Status status, Metadata trailers) {
                 long micros = (System.nanoTime() - start) / 1000;
-                String caller = AuthContext.current().describe();
-                if (status.isOk()) {
-                    LOG.info("{} {} {} OK {}us", requestId, caller, method, micros);
-                } else {
-                    LOG.info("{} {} {} {} {}us: {}", requestId, caller, method, status.getCode(), micros, status.getDescription());
-                }
+                AccessLogEntry.write(requestId, AuthContext.current().describe(), method, status, micros);
                 super.close(status, trailers);
             }
         };
