@@ -15,9 +15,11 @@ import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
 import io.hubgate.server.api.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.observability.AccessLogInterceptor;
+import io.hubgate.server.observability.OperatorEndpoints;
 import io.hubgate.server.observability.RequestIdInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,8 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamCalls calls;
     private final GatewayServer server;
     private final String callers;
+    /** The operator's endpoints beside the API (health port …); set once, right after the server starts. */
+    private volatile OperatorEndpoints operator = OperatorEndpoints.none();
 
     private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, GatewayServer server, String callers) {
         this.callers = callers;
@@ -52,6 +56,21 @@ public final class Gateway implements AutoCloseable {
     /** Connects to the hub (or starts the embedded one) and starts serving. */
     public static Gateway start(GatewayConfig config) throws Exception {
         return start(config, com.azure.core.util.Configuration.getGlobalConfiguration());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig)}, and then the operator's endpoints of {@code operations}
+     * (health port …); a failure to start them stops the gateway again.
+     */
+    public static Gateway start(GatewayConfig config, OperationsSettings operations) throws Exception {
+        Gateway gateway = start(config);
+        try {
+            gateway.operator = OperatorEndpoints.start(operations, config.bindAddress(), gateway.server.healthService());
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
     }
 
     /** As {@link #start(GatewayConfig)}, with Azure's variables read from {@code environment}. */
@@ -178,10 +197,16 @@ public final class Gateway implements AutoCloseable {
         return hub;
     }
 
+    /** The operator's endpoints beside the API (none unless started with {@link OperationsSettings}). */
+    public OperatorEndpoints operator() {
+        return operator;
+    }
+
     /** Graceful stop: NOT_SERVING, drain in-flight calls for the configured grace, then release the hub. */
     @Override
     public void close() throws Exception {
         boolean drained = server.shutdown(config.shutdownGrace());
+        operator.close();
         calls.shutdown(GatewayServer.FORCED_STOP_WAIT);
         hub.close();
         LOG.info("hubgate stopped{}", drained ? "" : " (some calls were cancelled after the grace period)");

@@ -88,6 +88,11 @@ public final class GatewayServer {
         this.server = builder.build();
     }
 
+    /** The health service this server answers with: another port may serve the same statuses. */
+    public BindableService healthService() {
+        return health.getHealthService();
+    }
+
     public GatewayServer start() throws IOException {
         server.start();
         health.setStatus("", ServingStatus.SERVING);

@@ -2,6 +2,7 @@ package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.GatewayOptions;
+import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.observability.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class Main {
         GatewayConfig config;
         Path envFile;
         LogFormat logFormat;
+        OperationsSettings operations;
         try {
             cli.parseArgs(args);
             if (cli.isUsageHelpRequested()) {
@@ -41,6 +43,7 @@ public final class Main {
             }
             logFormat = options.logFormat();
             config = options.toConfig();
+            operations = options.operations();
             envFile = options.developmentEnvFile(config);
         } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
             System.err.println("hubgate: " + invalid.getMessage());
@@ -52,7 +55,7 @@ public final class Main {
         // A JSON log is nothing but JSON lines: the start is in its log lines, so nothing is printed.
         PrintStream console = logFormat == LogFormat.JSON ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         try {
-            Gateway gateway = Gateway.start(config);
+            Gateway gateway = Gateway.start(config, operations);
             // Printed as well as logged: under "mvn -q exec:java" Maven's quiet logger hides INFO.
             console.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()

@@ -154,6 +154,16 @@ public final class GatewayOptions {
                     + "(env HUBGATE_LOG_FORMAT; default ${DEFAULT-VALUE}).")
     String logFormat;
 
+    @Option(names = "--health-port", defaultValue = "${env:HUBGATE_HEALTH_PORT}", paramLabel = "PORT",
+            description = "Also serve gRPC health, and only that, in plaintext on this port of --bind, for probes that "
+                    + "cannot speak TLS such as the kubelet's (env HUBGATE_HEALTH_PORT; default: off).")
+    Integer healthPort;
+
+    /** The operator's endpoints beside the API (not part of {@link GatewayConfig}: they do not change how calls are served). */
+    public OperationsSettings operations() {
+        return new OperationsSettings(healthPort);
+    }
+
     /** The log format: not part of {@link GatewayConfig}, because it is applied to the JVM before the gateway starts. */
     public LogFormat logFormat() {
         return LogFormat.parse(logFormat);
