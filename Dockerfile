@@ -20,6 +20,7 @@ RUN groupadd --system --gid 10001 hubgate \
 COPY --from=build /src/server/target/hubgate/lib/ /opt/hubgate/lib/
 COPY --from=build /src/server/target/hubgate/bin/ /opt/hubgate/bin/
 USER 10001:10001
-# 50051: gRPC API (TLS off loopback); 8081: plaintext gRPC health for probes (HUBGATE_HEALTH_PORT).
-EXPOSE 50051 8081
+# 50051: gRPC API (TLS off loopback); 8081: plaintext gRPC health for probes (HUBGATE_HEALTH_PORT);
+# 9464: Prometheus metrics (HUBGATE_METRICS_PORT).
+EXPOSE 50051 8081 9464
 ENTRYPOINT ["/opt/hubgate/bin/hubgate"]

@@ -86,6 +86,13 @@ func TestDeployment_replicasSelectorAndSettings(t *testing.T) {
 		if want := strconv.Itoa(int(g.port(t, "grpc"))); g.setting(t, "HUBGATE_PORT") != want {
 			t.Errorf("HUBGATE_PORT %s, but the container port grpc is %s", g.settings["HUBGATE_PORT"], want)
 		}
+		metrics := strconv.Itoa(int(g.port(t, "metrics")))
+		if g.setting(t, "HUBGATE_METRICS_PORT") != metrics {
+			t.Errorf("HUBGATE_METRICS_PORT %s, but the container port metrics is %s", g.settings["HUBGATE_METRICS_PORT"], metrics)
+		}
+		if annotations := g.deployment.Spec.Template.Annotations; annotations["prometheus.io/port"] != metrics {
+			t.Errorf("the pod's prometheus.io/port annotation %q is not the metrics port %s", annotations["prometheus.io/port"], metrics)
+		}
 		// A deployment that forgot its hub would run the embedded emulator: say so here, not in production.
 		for _, required := range []string{"HUBGATE_HUB_HOST", "HUBGATE_JWT_ISSUERS", "HUBGATE_JWT_AUDIENCES"} {
 			g.setting(t, required)

@@ -42,7 +42,7 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamCalls calls;
     private final GatewayServer server;
     private final String callers;
-    /** The operator's endpoints beside the API (health port …); set once, right after the server starts. */
+    /** The operator's endpoints beside the API (metrics, traces, health port); set once, as it starts. */
     private volatile OperatorEndpoints operator = OperatorEndpoints.none();
 
     private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, GatewayServer server, String callers) {
@@ -63,9 +63,16 @@ public final class Gateway implements AutoCloseable {
      * (health port …); a failure to start them stops the gateway again.
      */
     public static Gateway start(GatewayConfig config, OperationsSettings operations) throws Exception {
-        Gateway gateway = start(config);
+        OperatorEndpoints operator = OperatorEndpoints.open(operations, config.bindAddress());
+        Gateway gateway;
         try {
-            gateway.operator = OperatorEndpoints.start(operations, config.bindAddress(), gateway.server.healthService());
+            gateway = start(config, com.azure.core.util.Configuration.getGlobalConfiguration(), null, operator);
+        } catch (Exception e) {
+            operator.close();
+            throw e;
+        }
+        try {
+            operator.serveHealth(gateway.server.healthService());
         } catch (Exception e) {
             gateway.close();
             throw e;
@@ -85,6 +92,11 @@ public final class Gateway implements AutoCloseable {
      */
     static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
                          ServerInterceptor authenticationOverride) throws Exception {
+        return start(config, environment, authenticationOverride, OperatorEndpoints.none());
+    }
+
+    private static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                                 ServerInterceptor authenticationOverride, OperatorEndpoints operator) throws Exception {
         HubConnection hub = HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         try {
@@ -100,11 +112,13 @@ public final class Gateway implements AutoCloseable {
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
-            GatewayServer server = new GatewayServer(config, services, api, infrastructure).start();
+            GatewayServer server = new GatewayServer(config, services, api, infrastructure, operator::configure).start();
             String callers = callersDescription(auth, hub);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
-            return new Gateway(config, hub, calls, server, callers);
+            Gateway gateway = new Gateway(config, hub, calls, server, callers);
+            gateway.operator = operator;
+            return gateway;
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();

@@ -56,6 +56,16 @@ public final class GatewayServer {
      */
     public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
                          List<ServerInterceptor> infrastructureInterceptors) throws IOException {
+        this(config, services, interceptors, infrastructureInterceptors, builder -> { });
+    }
+
+    /**
+     * @param instrumentation adds to the server before it is built what observes every call
+     *                        (metrics, spans): see {@code OperatorEndpoints#configure}
+     */
+    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
+                         List<ServerInterceptor> infrastructureInterceptors,
+                         java.util.function.Consumer<io.grpc.ServerBuilder<?>> instrumentation) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                 new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()));
         if (config.plaintext()) {
@@ -85,6 +95,7 @@ public final class GatewayServer {
         java.util.Collections.reverse(infrastructure);
         builder.addService(ServerInterceptors.intercept(health.getHealthService(), infrastructure));
         builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), infrastructure));
+        instrumentation.accept(builder);
         this.server = builder.build();
     }
 

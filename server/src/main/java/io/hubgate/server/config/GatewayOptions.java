@@ -159,9 +159,28 @@ public final class GatewayOptions {
                     + "cannot speak TLS such as the kubelet's (env HUBGATE_HEALTH_PORT; default: off).")
     Integer healthPort;
 
+    @Option(names = "--metrics-port", defaultValue = "${env:HUBGATE_METRICS_PORT}", paramLabel = "PORT",
+            description = "Serve Prometheus text metrics over HTTP on this port of --bind, path /metrics (env HUBGATE_METRICS_PORT; "
+                    + "default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--otlp-endpoint", defaultValue = "${env:HUBGATE_OTLP_ENDPOINT}", paramLabel = "URL",
+            description = "Export traces with OTLP over HTTP to this collector, e.g. http://otel-collector:4318 (spans go to "
+                    + "<URL>/v1/traces) (env HUBGATE_OTLP_ENDPOINT; default: no tracing).")
+    String otlpEndpoint;
+
     /** The operator's endpoints beside the API (not part of {@link GatewayConfig}: they do not change how calls are served). */
     public OperationsSettings operations() {
-        return new OperationsSettings(healthPort);
+        java.net.URI endpoint = null;
+        if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
+            try {
+                endpoint = new java.net.URI(otlpEndpoint.trim());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--otlp-endpoint must be a URL such as http://otel-collector:4318, not '"
+                        + otlpEndpoint + "'");
+            }
+        }
+        return new OperationsSettings(healthPort, metricsPort, endpoint);
     }
 
     /** The log format: not part of {@link GatewayConfig}, because it is applied to the JVM before the gateway starts. */

@@ -7,7 +7,7 @@ import org.apache.logging.log4j.message.MapMessage;
 
 /**
  * One access log line: the call's request id, caller, method, status and duration as named,
- * typed fields (JSON: {@code requestId}, {@code caller}, {@code method}, {@code status},
+ * typed fields (JSON: {@code requestId}, {@code traceId} when traced, {@code caller}, {@code method}, {@code status},
  * {@code durationMs} as a number, {@code statusMessage} when not OK), and as text the line the
  * access log has always had. What goes in is what the interceptor passes: it never reads metadata
  * or messages.
@@ -24,8 +24,11 @@ public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
         this.line = line;
     }
 
-    /** Writes the line of a call that ended with {@code status} after {@code micros}. */
-    public static void write(String requestId, String caller, String method, Status status, long micros) {
+    /**
+     * Writes the line of a call that ended with {@code status} after {@code micros}; {@code traceId}
+     * is its trace's id, or null when the call is not traced.
+     */
+    public static void write(String requestId, String traceId, String caller, String method, Status status, long micros) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -38,6 +41,9 @@ public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
                 .with("method", method)
                 .with("status", code)
                 .with("durationMs", micros / 1000.0);
+        if (traceId != null) {
+            entry.with("traceId", traceId);
+        }
         if (!status.isOk() && status.getDescription() != null) {
             entry.with("statusMessage", status.getDescription());
         }

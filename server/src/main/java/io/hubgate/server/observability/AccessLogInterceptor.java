@@ -20,12 +20,13 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         long start = System.nanoTime();
         String requestId = RequestIdInterceptor.current();
+        String traceId = ServerTracing.currentTraceId();
         String method = call.getMethodDescriptor().getFullMethodName();
         ServerCall<Q, R> logging = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 long micros = (System.nanoTime() - start) / 1000;
-                AccessLogEntry.write(requestId, AuthContext.current().describe(), method, status, micros);
+                AccessLogEntry.write(requestId, traceId, AuthContext.current().describe(), method, status, micros);
                 super.close(status, trailers);
             }
         };

@@ -25,7 +25,7 @@ class HealthPortTest {
 
     @Test
     void healthPort_servesHealthOnly_andTurnsNotServingWhenTheGatewayStops() throws Exception {
-        Gateway gateway = Gateway.start(GatewayOptions.parse("--port", "0", "--shutdown-grace", "3s"), new OperationsSettings(0));
+        Gateway gateway = Gateway.start(GatewayOptions.parse("--port", "0", "--shutdown-grace", "3s"), new OperationsSettings(0, null, null));
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.operator().healthPort()).usePlaintext().build();
         try {
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
