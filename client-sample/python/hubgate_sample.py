@@ -36,6 +36,8 @@ if not (GEN_DIR / "hubgate" / "v1").is_dir():
 sys.path.insert(0, str(GEN_DIR))
 
 from hubgate.v1 import (  # noqa: E402  (needs the path above)
+    jobs_pb2,
+    jobs_pb2_grpc,
     registry_pb2,
     registry_pb2_grpc,
     resources_pb2,
@@ -52,6 +54,8 @@ TOKEN_TIMEOUT_SECONDS = 10.0
 # asks again a few times before it gives up.
 QUERY_ATTEMPTS = 10
 QUERY_RETRY_SECONDS = 1.0
+# A fleet job runs in the background; watching it to its end gets a longer deadline than one call.
+JOB_WATCH_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,7 @@ def run_scenario(channel: grpc.Channel, token: str, device_id: str) -> None:
          status=resources_pb2.DeviceStatus.Name(device.status))
     try:
         twin_steps(twins, options, device_id)
+        job_steps(twins, jobs_pb2_grpc.JobServiceStub(channel), options, device_id)
     except BaseException:
         # Leave no sample device behind when a step fails midway (best effort).
         try:
@@ -276,11 +281,11 @@ def run_scenario(channel: grpc.Channel, token: str, device_id: str) -> None:
             note(f"note: could not delete {device_id}")
         raise
 
-    # 8. Delete the device.
+    # 11. Delete the device.
     registry.DeleteDevice(registry_pb2.DeleteDeviceRequest(device_id=device_id), **options)
     emit("delete_device", device_id=device_id)
 
-    # 9. It is gone: NOT_FOUND with reason DeviceNotFound.
+    # 12. It is gone: NOT_FOUND with reason DeviceNotFound.
     gone = expect_failure(
         lambda: registry.GetDevice(registry_pb2.GetDeviceRequest(device_id=device_id), **options),
         grpc.StatusCode.NOT_FOUND, "DeviceNotFound")
@@ -327,6 +332,45 @@ def twin_steps(twins: twin_pb2_grpc.TwinServiceStub, options: dict[str, Any], de
         note(f"note: {device_id} not in the query results yet (the query index lags writes); retrying")
         time.sleep(QUERY_RETRY_SECONDS)
     emit("query", query=query, device_ids=device_ids)
+
+
+def job_steps(twins: twin_pb2_grpc.TwinServiceStub, jobs: jobs_pb2_grpc.JobServiceStub,
+              options: dict[str, Any], device_id: str) -> None:
+    # 8. Tag the device, then let a fleet job update every twin with that tag: IoT Hub runs it in
+    # the background on each device the condition selects (here just ours).
+    tag = f"{device_id}-fleet"
+    tags = struct_pb2.Struct()
+    tags.update({"fleet": tag})
+    twins.UpdateTwin(twin_pb2.UpdateTwinRequest(device_id=device_id, tags=tags), **options)
+    desired = struct_pb2.Struct()
+    desired.update({"firmware": "2.4"})
+    condition = f"tags.fleet = '{tag}'"
+    # A job id of our own makes the create safe to retry: a repeat returns the same job.
+    job_id = f"{device_id}-job"
+    job = jobs.CreateJob(jobs_pb2.CreateJobRequest(
+        job_id=job_id,
+        job=jobs_pb2.Job(query_condition=condition, twin_update=jobs_pb2.TwinUpdate(desired=desired))), **options)
+    emit("job_create", job_id=job.job_id, query_condition=job.query_condition,
+         state=jobs_pb2.JobState.Name(job.state))
+
+    # 9. Watch it: the gateway streams the job each time it changes and ends the stream when the
+    # job has ended.
+    states = []
+    last = job
+    watch_options = {**options, "timeout": JOB_WATCH_SECONDS}
+    for last in jobs.WatchJob(jobs_pb2.WatchJobRequest(job_id=job.job_id), **watch_options):
+        states.append(jobs_pb2.JobState.Name(last.state))
+    if last.state != jobs_pb2.JOB_STATE_COMPLETED:
+        raise SampleError(f"job {job.job_id} ended {jobs_pb2.JobState.Name(last.state)}: {last.failure_reason}")
+    emit("job_watch", job_id=last.job_id, states=states, device_count=last.statistics.device_count,
+         succeeded_count=last.statistics.succeeded_count, failed_count=last.statistics.failed_count)
+
+    # 10. The job's update is in the twin.
+    twin = twins.GetTwin(twin_pb2.GetTwinRequest(device_id=device_id), **options)
+    firmware = desired_properties(twin).get("firmware")
+    if firmware != "2.4":
+        raise SampleError(f"the job completed but the twin's desired firmware is {firmware!r}")
+    emit("job_check_twin", device_id=twin.device_id, firmware=firmware)
 
 
 def main() -> int:

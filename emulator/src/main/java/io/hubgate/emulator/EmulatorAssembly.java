@@ -10,6 +10,7 @@ import io.hubgate.emulator.control.ControlSurface;
 import io.hubgate.emulator.devices.DeviceSideControl;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.EntraKeyring;
 import io.hubgate.emulator.entra.LocalEntra;
 import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.http.ErrorResponses;
@@ -18,6 +19,10 @@ import io.hubgate.emulator.http.HubHttpServer;
 import io.hubgate.emulator.http.HubResponse;
 import io.hubgate.emulator.http.RequestGate;
 import io.hubgate.emulator.http.RouteTable;
+import io.hubgate.emulator.jobs.JobApi;
+import io.hubgate.emulator.jobs.JobRows;
+import io.hubgate.emulator.jobs.JobScheduler;
+import io.hubgate.emulator.jobs.JobStore;
 import io.hubgate.emulator.registry.IdentityRegistry;
 import io.hubgate.emulator.registry.TwinRegistry;
 import io.hubgate.emulator.store.DeviceStore;
@@ -33,14 +38,14 @@ import java.util.Set;
 
 /**
  * Puts the emulator's parts together on one HTTPS server: the IoT Hub API (SAS or Entra bearer
- * tokens, through the fault injector), the control surface (owner SAS only: simulated devices,
+ * tokens, through the fault injector) with its job scheduler, the control surface (owner SAS only: simulated devices,
  * faults, the issuer, reset) and the local Entra's endpoints. It binds the port but does not
  * start serving; {@link IotHubEmulator} owns the lifecycle.
  */
 final class EmulatorAssembly {
 
     /** What was assembled: the bound, not yet started server, and the parts tests reach into. */
-    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices) {
+    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices, JobScheduler jobs) {
     }
 
     private EmulatorAssembly() {
@@ -48,11 +53,16 @@ final class EmulatorAssembly {
 
     static Assembled assemble(EmulatorSettings settings, EmulatorCertificate certificate, DeviceStore store,
                               EtagSequence etags, List<SharedAccessPolicy> policies, EntraDirectory directory,
-                              FaultInjector faults, Runnable reset) throws IOException {
+                              EntraKeyring keyring, JobStore jobStore, FaultInjector faults, Runnable reset)
+            throws IOException {
         IdentityRegistry registry = new IdentityRegistry(store, etags, settings.clock());
         TwinRegistry twins = new TwinRegistry(registry);
         SimulatedDevices devices = new SimulatedDevices(registry);
-        RouteTable routes = HubRoutes.create(registry, twins, devices, new QueryApi(store));
+        QueryApi query = new QueryApi(store, new JobRows(jobStore));
+        JobScheduler jobs = new JobScheduler(jobStore, new JobDevices(query, registry, twins, devices, faults),
+                settings.clock());
+        JobApi jobApi = new JobApi(jobStore, jobs, settings.clock(), faults::maxActiveJobs);
+        RouteTable routes = HubRoutes.create(registry, twins, devices, query, jobApi);
         Set<String> hubHosts = new LinkedHashSet<>(List.of(settings.hubHostName(), settings.hubName(), "localhost", "127.0.0.1"));
         SasAuthenticator sas = new SasAuthenticator(policies, hubHosts, settings.clock());
         ErrorResponses errors = new ErrorResponses(settings.clock());
@@ -61,9 +71,8 @@ final class EmulatorAssembly {
         // then add the handlers; the server serves nothing until IotHubEmulator starts it.
         HubHttpServer server = new HubHttpServer(settings.bindAddress(), settings.port(), certificate.serverContext(),
                 Map.of(), settings.workerThreads());
-        String host = settings.bindAddress().contains(":") ? "[" + settings.bindAddress() + "]" : settings.bindAddress();
-        LocalEntra entra = new LocalEntra(directory, "https://" + host + ":" + server.port(), settings.tokenLifetime(),
-                faults, settings.clock());
+        String authority = "https://" + EmulatorCoordinates.httpsHost(settings.bindAddress(), server.port());
+        LocalEntra entra = new LocalEntra(directory, authority, settings.tokenLifetime(), faults, settings.clock(), keyring);
 
         ControlSurface control = new ControlSurface();
         new DeviceSideControl(devices).register(control);
@@ -85,6 +94,6 @@ final class EmulatorAssembly {
                 server.workers()));
         contexts.putAll(entra.contexts());
         contexts.forEach(server::addContext);
-        return new Assembled(server, entra, devices);
+        return new Assembled(server, entra, devices, jobs);
     }
 }

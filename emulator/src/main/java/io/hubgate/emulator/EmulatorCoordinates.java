@@ -29,6 +29,9 @@ public record EmulatorCoordinates(String hubName, String hubHostName, String hos
                                   EmulatorCertificate certificate, List<SharedAccessPolicy> policies,
                                   EntraCoordinates entra, Clock clock) {
 
+    /** https's own port: a host name alone means it. */
+    public static final int DEFAULT_HTTPS_PORT = 443;
+
     /** Host and port as the SDKs' {@code (hostName, credential)} constructors take them: {@code 127.0.0.1:8443}. */
     public String hostWithPort() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
@@ -44,13 +47,30 @@ public record EmulatorCoordinates(String hubName, String hubHostName, String hos
     }
 
     /**
-     * A connection string whose HostName carries the port. The Node and Python SDKs take it as is;
-     * the Java SDK refuses a port in a connection string, so use {@link #sasToken} with its
-     * {@code (hostName, AzureSasCredential)} constructors there.
+     * A connection string for a policy. Its HostName carries the port unless it is 443, https's own:
+     * the Python SDK takes {@code host:port} as it is; the Node SDK cannot address a port and the Java
+     * SDK refuses one in a connection string, so on any other port use the Java SDK's
+     * {@code (hostName, AzureSasCredential)} constructors with {@link #sasToken}, and for Node see
+     * emulator/sdks/node/sdk_walkthrough.js.
      */
     public String connectionString(String keyName) {
-        return "HostName=" + hostWithPort() + ";SharedAccessKeyName=" + keyName
+        return "HostName=" + connectionStringHost() + ";SharedAccessKeyName=" + keyName
                 + ";SharedAccessKey=" + policy(keyName).keys().primaryKey();
+    }
+
+    /** The host alone on port 443 (what the Node SDK needs), else {@link #hostWithPort()}. */
+    public String connectionStringHost() {
+        return httpsHost(host, port);
+    }
+
+    /**
+     * How an https URL names a host and port: the host alone on 443, else {@code host:port} (an
+     * IPv6 address in brackets). MSAL Node compares the authority it was given with the issuer as
+     * the URL standard writes it, which drops ":443": the local Entra's authority must not carry it.
+     */
+    public static String httpsHost(String host, int port) {
+        String literal = host.contains(":") ? "[" + host + "]" : host;
+        return port == DEFAULT_HTTPS_PORT ? literal : literal + ":" + port;
     }
 
     /** A service SAS token for the hub, signed with the policy's primary key. */

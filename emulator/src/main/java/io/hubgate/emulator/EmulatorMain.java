@@ -122,8 +122,7 @@ public final class EmulatorMain implements Callable<Integer> {
         out.println("  Java SDK:   new RegistryClient(\"" + at.hostWithPort() + "\", new AzureSasCredential(\"<SAS token>\"))");
         out.println("              with -Djavax.net.ssl.trustStore=" + trustStore
                 + " -Djavax.net.ssl.trustStorePassword=" + IotHubEmulator.TRUST_STORE_PASSWORD);
-        out.println("  Node SDK:   NODE_EXTRA_CA_CERTS=" + at.certificatePath() + " and the connection string");
-        out.println("  Python SDK: REQUESTS_CA_BUNDLE=" + at.certificatePath() + " and the connection string");
+        printPythonAndNode(at, out);
         out.println("  curl:       curl --cacert " + at.certificatePath() + " -H \"Authorization: <SAS token>\" "
                 + at.baseUrl() + "/statistics/devices?api-version=2021-04-12");
         out.println();
@@ -132,11 +131,48 @@ public final class EmulatorMain implements Callable<Integer> {
         out.flush();
     }
 
-    private static void printEntra(EmulatorCoordinates at, Path trustStore, PrintStream out) {
+    /**
+     * The set-up lines that work with the official Python and Node SDKs (what emulator/sdks runs):
+     * the CA bundle, the host without a scheme, a custom authority without instance discovery, and
+     * for Node, which cannot address a port, port 443 or an agent.
+     */
+    private static void printPythonAndNode(EmulatorCoordinates at, PrintStream out) {
         EntraCoordinates entra = at.entra();
-        EntraCoordinates.ClientCredentials gateway = entra.applications().stream()
+        EntraCoordinates.ClientCredentials app = bannerApplication(entra);
+        String tenant = entra.tenantId();
+        String clientId = app == null ? "<client id>" : app.clientId();
+        String authority = entra.authorityHost();
+        out.println("  Python SDK: export REQUESTS_CA_BUNDLE=" + at.certificatePath());
+        out.println("              IoTHubRegistryManager.from_connection_string(\"<Connection string>\")");
+        out.println("              IoTHubRegistryManager.from_token_credential(\"" + at.hostWithPort() + "\", ClientSecretCredential(\""
+                + tenant + "\", \"" + clientId + "\",");
+        out.println("                  os.environ[\"AZURE_CLIENT_SECRET\"], authority=\"" + authority
+                + "\", disable_instance_discovery=True))");
+        out.println("  Node SDK:   export NODE_EXTRA_CA_CERTS=" + at.certificatePath());
+        if (at.port() == EmulatorCoordinates.DEFAULT_HTTPS_PORT) {
+            out.println("              Registry.fromConnectionString(\"" + at.connectionString(IotHubEmulator.OWNER_POLICY) + "\")");
+        } else {
+            out.println("              it connects to port 443 only (its HostName cannot carry a port): start the emulator");
+            out.println("              with --port 443, or give it an agent for port " + at.port()
+                    + " as emulator/sdks/node/sdk_walkthrough.js does (reachEmulator)");
+        }
+        out.println("              Registry.fromTokenCredential(\"" + at.host() + "\", new ClientSecretCredential(\"" + tenant + "\", \""
+                + clientId + "\",");
+        out.println("                  process.env.AZURE_CLIENT_SECRET, { authorityHost: \"" + authority
+                + "\", disableInstanceDiscovery: true }))");
+        out.println("              every operation and credential of both SDKs, checked: emulator/sdks/python, emulator/sdks/node");
+    }
+
+    /** The application whose secret the banner's variables carry: the gateway's, else the first. */
+    private static EntraCoordinates.ClientCredentials bannerApplication(EntraCoordinates entra) {
+        return entra.applications().stream()
                 .filter(a -> a.displayName().equals(DefaultDirectory.GATEWAY)).findFirst()
                 .orElse(entra.applications().isEmpty() ? null : entra.applications().get(0));
+    }
+
+    private static void printEntra(EmulatorCoordinates at, Path trustStore, PrintStream out) {
+        EntraCoordinates entra = at.entra();
+        EntraCoordinates.ClientCredentials gateway = bannerApplication(entra);
         out.println();
         out.println("Local Entra ID (bearer tokens for the IoT Hub API; audience " + BearerAuthenticator.IOT_HUB_AUDIENCE + ")");
         out.println("  Authority host     " + entra.authorityHost());

@@ -5,11 +5,15 @@ import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraConfigFile;
 import io.hubgate.emulator.entra.EntraDirectory;
+import io.hubgate.emulator.entra.EntraKeyring;
 import io.hubgate.emulator.entra.TokenIssuer;
 import io.hubgate.emulator.faults.FaultInjector;
 import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.emulator.faults.Ticker;
 import io.hubgate.emulator.http.HubHttpServer;
+import io.hubgate.emulator.jobs.JobJournal;
+import io.hubgate.emulator.jobs.JobScheduler;
+import io.hubgate.emulator.jobs.JobStore;
 import io.hubgate.emulator.persist.StateDirectory;
 import io.hubgate.emulator.store.DeviceStore;
 import io.hubgate.emulator.store.EtagSequence;
@@ -41,7 +45,7 @@ import java.util.Set;
  * }</pre>
  *
  * <p>State is in memory unless a data directory is given. Not emulated: the device-facing
- * protocols (MQTT/AMQP), cloud-to-device messaging, configurations, jobs, import/export, Event
+ * protocols (MQTT/AMQP), cloud-to-device messaging, configurations, import/export jobs, Event
  * Hub endpoints and the digital-twin API.
  */
 public final class IotHubEmulator implements AutoCloseable {
@@ -64,10 +68,13 @@ public final class IotHubEmulator implements AutoCloseable {
     private final EmulatorSettings settings;
     private final DeviceStore store = new DeviceStore();
     private final EtagSequence etags = new EtagSequence(0);
+    private final JobStore jobStore = new JobStore();
     private final FaultInjector faults;
     private HubHttpServer server;
     private SimulatedDevices devices;
+    private JobScheduler jobs;
     private StateDirectory state;
+    private JobJournal jobJournal;
     private Path temporaryDirectory;
     private EmulatorCoordinates coordinates;
 
@@ -86,21 +93,28 @@ public final class IotHubEmulator implements AutoCloseable {
             throw new IllegalStateException("the emulator is already started");
         }
         try {
-            EntraDirectory directory = entraDirectory();
             List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
+            EntraKeyring keyring;
             if (settings.dataDirectory() != null) {
                 state = StateDirectory.open(settings.dataDirectory(), store, etags, policies);
                 policies = state.policies();
                 store.setListener(state);
+                jobJournal = JobJournal.open(settings.dataDirectory(), jobStore);
+                keyring = EntraKeyring.open(settings.dataDirectory().resolve(EntraKeyring.FILE_NAME), settings.clock());
+            } else {
+                keyring = EntraKeyring.inMemory(settings.clock());
             }
+            EntraDirectory directory = entraDirectory(keyring);
             EmulatorCertificate certificate = certificate();
             Path certificatePath = writeCertificate(certificate);
 
             EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
-                    policies, directory, faults, this::reset);
+                    policies, directory, keyring, jobStore, faults, this::reset);
             devices = assembled.devices();
+            jobs = assembled.jobs();
             server = assembled.server();
             server.start();
+            jobs.start();
             coordinates = new EmulatorCoordinates(settings.hubName(), settings.hubHostName(), settings.bindAddress(),
                     server.port(), certificatePath, certificate, policies, assembled.entra().coordinates(), settings.clock());
             LOG.info("IoT Hub emulator serving {} on {}, Entra tenant {}", settings.hubHostName(), coordinates.baseUrl(),
@@ -126,9 +140,20 @@ public final class IotHubEmulator implements AutoCloseable {
         if (devices == null) {
             throw new IllegalStateException("the emulator is not started");
         }
+        jobs.reset();
+        jobStore.clear();
         store.clear();
         devices.reset();
         faults.reset();
+    }
+
+    /**
+     * The job scheduler, for tests in the same process: {@link JobScheduler#wake()} makes it look
+     * at the clock at once (after a test moved its clock).
+     */
+    public synchronized JobScheduler jobs() {
+        coordinates();
+        return jobs;
     }
 
     /** The device side, for tests in the same process. */
@@ -150,11 +175,13 @@ public final class IotHubEmulator implements AutoCloseable {
         return store;
     }
 
-    private EntraDirectory entraDirectory() {
+    /** The directory given in code, else the config file's, else the default one; made-up secrets come from the keyring. */
+    private EntraDirectory entraDirectory(EntraKeyring keyring) {
         if (settings.entraDirectory() != null) {
             return settings.entraDirectory();
         }
-        return settings.entraConfig() != null ? EntraConfigFile.load(settings.entraConfig()) : DefaultDirectory.create();
+        return settings.entraConfig() != null ? EntraConfigFile.load(settings.entraConfig(), keyring::generatedSecret)
+                : DefaultDirectory.builder(keyring::generatedSecret).build();
     }
 
     /** The configured certificate, else the data directory's (made there once), else a new one. */
@@ -200,10 +227,14 @@ public final class IotHubEmulator implements AutoCloseable {
         }
         server.close();
         server = null;
+        jobs.close();
         devices.close();
         try {
             if (state != null) {
                 state.checkpoint();
+            }
+            if (jobJournal != null) {
+                jobJournal.checkpoint();
             }
         } catch (IOException e) {
             LOG.warn("Could not write the final snapshot: {}", e.getMessage());
@@ -216,6 +247,10 @@ public final class IotHubEmulator implements AutoCloseable {
             server.close();
             server = null;
         }
+        if (jobs != null) {
+            jobs.close();
+            jobs = null;
+        }
         if (devices != null) {
             devices.close();
             devices = null;
@@ -225,6 +260,10 @@ public final class IotHubEmulator implements AutoCloseable {
 
     private void releaseFiles() {
         try {
+            if (jobJournal != null) {
+                jobJournal.close();
+                jobJournal = null;
+            }
             if (state != null) {
                 state.close();
                 state = null;
@@ -282,7 +321,11 @@ public final class IotHubEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Keeps state (devices, twins, policy keys, certificate) in this directory across restarts. */
+        /**
+         * Keeps state in this directory across restarts: devices, twins, policy keys, the
+         * certificate, and the local Entra's signing keys, generated client secrets and
+         * managed-identity header.
+         */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
             return this;

@@ -123,6 +123,24 @@ class BulkRegistryTest {
     }
 
     @Test
+    void etagFields_areReadWhateverTheirCase_asTheNodeSdkSendsDevicesFromGet() {
+        // Node's updateDevices(devices, false) sends each device as get() returned it: "etag",
+        // not the documented "eTag". The service reads JSON fields regardless of case.
+        String id = TestHub.uniqueId("bulk-etag-case");
+        assertAllSucceeded(bulk(item(id, "create")));
+        String current = device(id).get("etag").textValue();
+
+        assertAllSucceeded(bulk(item(id, "UpdateIfMatchETag").put("etag", current).put("status", "disabled")));
+        RawHub.Response stale = bulk(item(id, "UpdateIfMatchETag").put("etag", current).put("status", "enabled"));
+        assertThat(stale.status()).isEqualTo(400);
+        assertThat(stale.json().at("/errors/0/errorCode").textValue()).isEqualTo("PreconditionFailed");
+        assertAllSucceeded(bulk(item(id, "updateTwinIfMatchETag").put("TWINETAG", twin(id).get("etag").textValue())
+                .set("tags", Json.object().put("case", "any"))));
+        assertAllSucceeded(bulk(item(id, "DeleteIfMatchETag").put("etag", device(id).get("etag").textValue())));
+        assertThat(exists(id)).isFalse();
+    }
+
+    @Test
     void delete_removesDevices() {
         String[] ids = ids("bulk-delete", 2);
         assertAllSucceeded(bulk(item(ids[0], "create"), item(ids[1], "create")));

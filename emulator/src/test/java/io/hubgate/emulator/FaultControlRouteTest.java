@@ -118,7 +118,7 @@ class FaultControlRouteTest {
             "{\"kind\":\"explode\",\"count\":1}                                  | Unknown kind \"explode\"; use latency, throttle, error or drop",
             "{\"count\":1}                                                      | A fault needs a kind: latency, throttle, error or drop",
             "{\"kind\":7,\"count\":1}                                            | Unknown kind 7",
-            "{\"operationClass\":\"jobs\",\"kind\":\"drop\",\"count\":1}         | Unknown operationClass \"jobs\"; use one of all, methods, query, registry, token, twinRead, twinWrite",
+            "{\"operationClass\":\"configurations\",\"kind\":\"drop\",\"count\":1} | Unknown operationClass \"configurations\"; use one of all, jobDevices, jobs, methods, query, registry, token, twinRead, twinWrite",
             "{\"operationClass\":\"control\",\"kind\":\"drop\",\"count\":1}      | Unknown operationClass \"control\"",
             "{\"kind\":\"drop\",\"rate\":1.5}                                    | rate is a probability from 0 to 1, not 1.5",
             "{\"kind\":\"drop\",\"rate\":-0.1}                                   | rate is a probability from 0 to 1, not -0.1",

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The REST protocol as SDKs other than Java's speak it, over plain HTTPS: quoted and weak
- * If-Match, percent-encoded ids, list and statistics shapes, method override, the error body,
+ * If-Match, percent-encoded ids, list and statistics shapes, method override (error bodies: ErrorBodyFormTest),
  * and query paging headers.
  */
 class RestProtocolTest {
@@ -317,21 +317,21 @@ class RestProtocolTest {
     }
 
     @Test
-    void errorBody_hasNestedMessageEmptyExceptionMessageAndNamedHeader() {
-        RawHub.Response missing = hub.call("GET", "/devices/" + TestHub.uniqueId("missing"), null);
-        assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.headers().get("iothub-errorcode")).isEqualTo("DeviceNotFound");
-        assertThat(missing.headers().get("content-type")).startsWith("application/json");
-        JsonNode outer = missing.json();
-        assertThat(outer.get("Message").isTextual()).isTrue();
-        assertThat(outer.get("ExceptionMessage").isTextual()).isTrue();
-        assertThat(outer.get("ExceptionMessage").textValue()).isEmpty();
-        JsonNode inner = parse(outer.get("Message").textValue());
-        assertThat(inner.get("errorCode").intValue()).isEqualTo(404001);
-        assertThat(inner.get("trackingId").textValue()).isNotBlank();
-        assertThat(inner.get("message").textValue()).isNotBlank();
-        assertThat(inner.get("info").isObject()).isTrue();
-        assertThat(inner.get("timestampUtc").textValue()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+    void leafDeviceGivenADeviceScope_getsItAsItsParentScope_asTheServiceCopiesIt() {
+        String edge = TestHub.uniqueId("edge");
+        String scope = hub.call("PUT", "/devices/" + edge, "{\"capabilities\":{\"iotEdge\":true}}").json()
+                .get("deviceScope").textValue();
+        assertThat(scope).startsWith("ms-azure-iot-edge://" + edge + "-");
+        String leaf = TestHub.uniqueId("leaf");
+
+        JsonNode created = hub.call("PUT", "/devices/" + leaf, "{\"deviceScope\":\"" + scope + "\"}").json();
+        JsonNode updated = hub.call("PUT", "/devices/" + leaf, "{\"deviceScope\":\"" + scope + "\",\"parentScopes\":[]}",
+                java.util.Map.of("If-Match", "*")).json();
+
+        assertThat(created.get("parentScopes")).extracting(JsonNode::textValue).containsExactly(scope);
+        assertThat(updated.get("parentScopes")).extracting(JsonNode::textValue).containsExactly(scope);
+        assertThat(hub.call("GET", "/devices/" + edge, null).json().get("parentScopes")).as("an edge device's own scope is not its parent")
+                .isEmpty();
     }
 
     // ---- twins ----

@@ -231,6 +231,24 @@ class SasAuthenticationTest {
     }
 
     @Test
+    void resourceWithTheExplicitDefaultPort_meansTheSameHost() {
+        // HostName=127.0.0.1:443 in a connection string (the Python SDK signs sr=127.0.0.1:443) or a
+        // gateway started with --hub-host 127.0.0.1:443: https's own port names the same host.
+        for (String resource : List.of(hub.host() + ":443", host + ":443", hub.host() + ":443/devices/" + deviceId,
+                "https://" + host + ":443")) {
+            String token = SasToken.create(resource, "iothubowner", ownerKey, inAnHour());
+            assertThat(as(token).call("GET", "/devices/" + deviceId, null).status()).as(resource).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void resourceWithAnotherPort_isRefused() {
+        assertCreateRefused(SasToken.create(hub.host() + ":444", "iothubowner", ownerKey, inAnHour()));
+        assertCreateRefused(SasToken.create(host + ":4430", "iothubowner", ownerKey, inAnHour()));
+        assertCreateRefused(SasToken.create(host + ":", "iothubowner", ownerKey, inAnHour()));
+    }
+
+    @Test
     void secondaryKey_signsToo() {
         String token = SasToken.create(host, "iothubowner", hub.policy("iothubowner").keys().secondaryKey(), inAnHour());
         assertThat(as(token).call("GET", "/devices/" + deviceId, null).status()).isEqualTo(200);

@@ -57,6 +57,30 @@ public final class DevelopmentEnvironment {
     }
 
     /**
+     * The startup line that tells a user of the embedded emulator how callers get a token, or null
+     * when that is not the gateway's to say (a real hub, or callers not authenticated by the
+     * emulator's issuer). With {@code envFile}: how to load it. Without: the token endpoint, and
+     * that {@code --dev-env-file} hands over {@value DefaultDirectory#SERVICE}'s credentials; no
+     * other application is named, since the embedded mode reveals none of their secrets.
+     */
+    public static String callerHint(Gateway gateway, Path envFile) {
+        if (gateway.hub().embeddedEmulator() == null || gateway.config().auth().disabled()
+                || gateway.config().auth().jwtConfigured()) {
+            return null;
+        }
+        String roles = String.join(", ", DefaultDirectory.SERVICE_ROLES);
+        if (envFile != null) {
+            return "Caller credentials of " + DefaultDirectory.SERVICE + " (" + roles + ") and this gateway's address "
+                    + "are in " + envFile + ", readable by you only; in another shell: set -a; . " + envFile + "; set +a";
+        }
+        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        return "Callers get a token with client credentials at " + entra.tokenEndpoint() + ", scope "
+                + DefaultDirectory.API_URI + "/.default. The embedded emulator's client secrets are never printed: "
+                + "start with --dev-env-file FILE to have " + DefaultDirectory.SERVICE + "'s (" + roles
+                + ") written to an owner-only file.";
+    }
+
+    /**
      * Writes {@code KEY='value'} lines, which {@code set -a; . FILE} reads, to a file only its owner
      * may read: created with those permissions beside the target and then moved over it, so the
      * secret is never readable by others, not even for a moment.

@@ -6,10 +6,14 @@ import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.auth.AuthenticationInterceptor;
 import io.hubgate.server.auth.AuthorizationInterceptor;
+import io.hubgate.server.auth.RoleJobAccess;
 import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
 import io.hubgate.server.auth.CallerAuthenticator;
 import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.api.JobAccess;
+import io.hubgate.server.api.JobServiceImpl;
+import io.hubgate.server.api.JobWatchers;
 import io.hubgate.server.api.KeyAccess;
 import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
@@ -40,16 +44,19 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final HubConnection hub;
     private final UpstreamCalls calls;
+    private final JobWatchers jobWatchers;
     private final GatewayServer server;
     private final String callers;
     /** The operator's endpoints beside the API (metrics, traces, health port); set once, as it starts. */
     private volatile OperatorEndpoints operator = OperatorEndpoints.none();
 
-    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, GatewayServer server, String callers) {
+    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, JobWatchers jobWatchers,
+                    GatewayServer server, String callers) {
         this.callers = callers;
         this.config = config;
         this.hub = hub;
         this.calls = calls;
+        this.jobWatchers = jobWatchers;
         this.server = server;
     }
 
@@ -99,27 +106,34 @@ public final class Gateway implements AutoCloseable {
                                  ServerInterceptor authenticationOverride, OperatorEndpoints operator) throws Exception {
         HubConnection hub = HubConnection.open(config, environment);
         UpstreamCalls calls = null;
+        JobWatchers jobWatchers = null;
         try {
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout());
+            jobWatchers = new JobWatchers(calls, JobWatchers.DEFAULT_INTERVAL);
             List<BindableService> services = List.of(
                     // Keys only for Keys.Read, whenever callers are authenticated (and so authorized).
                     new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess()),
                     new TwinServiceImpl(calls),
-                    new MethodServiceImpl(calls));
+                    new MethodServiceImpl(calls),
+                    // A job takes the role of what it does (Twin.Write or Method.Invoke), whenever callers are authorized.
+                    new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers));
             AuthSettings auth = callerAuth(config, hub);
             List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
             GatewayServer server = new GatewayServer(config, services, api, infrastructure, operator::configure).start();
-            String callers = callersDescription(auth, hub);
+            String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
-            Gateway gateway = new Gateway(config, hub, calls, server, callers);
+            Gateway gateway = new Gateway(config, hub, calls, jobWatchers, server, callers);
             gateway.operator = operator;
             return gateway;
         } catch (Exception e) {
+            if (jobWatchers != null) {
+                jobWatchers.close();
+            }
             if (calls != null) {
                 calls.close();
             }
@@ -168,8 +182,12 @@ public final class Gateway implements AutoCloseable {
                 List.of(DefaultDirectory.API_URI, entra.application(DefaultDirectory.API).clientId()), entra.jwksUri());
     }
 
-    /** How callers authenticate, for the startup line; on the embedded hub, where to get a token (no secret). */
-    private static String callersDescription(AuthSettings auth, HubConnection hub) {
+    /**
+     * How callers authenticate, for the startup line. Where a caller gets a token on the embedded
+     * hub is said by {@link DevelopmentEnvironment#callerHint}, which knows whether the user asked
+     * for the credentials file.
+     */
+    private static String callersDescription(AuthSettings auth) {
         if (auth.disabled()) {
             return "callers: NOT AUTHENTICATED (--insecure-no-auth)";
         }
@@ -183,15 +201,7 @@ public final class Gateway implements AutoCloseable {
         if (auth.clientCa() != null) {
             kinds.add("client certificate" + (auth.requireClientCert() ? " (required)" : ""));
         }
-        String text = "callers: " + String.join(", ", kinds);
-        if (hub.embeddedEmulator() != null && auth.jwtConfigured()) {
-            EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
-            text += "; get a caller token with client credentials at " + entra.tokenEndpoint() + " (client_id "
-                    + entra.application(DefaultDirectory.READER).clientId() + " = " + DefaultDirectory.READER
-                    + ", scope " + DefaultDirectory.API_URI + "/.default; secrets are never printed here: start with "
-                    + "--dev-env-file FILE to have " + DefaultDirectory.SERVICE + "'s credentials written to an owner-only file)";
-        }
-        return text;
+        return "callers: " + String.join(", ", kinds);
     }
 
     /** Who may call and how, as printed at start (no secret in it). */
@@ -219,11 +229,18 @@ public final class Gateway implements AutoCloseable {
     /** Graceful stop: NOT_SERVING, drain in-flight calls for the configured grace, then release the hub. */
     @Override
     public void close() throws Exception {
+        // Watches last as long as their jobs: end them first so they do not hold up the drain.
+        jobWatchers.close();
         boolean drained = server.shutdown(config.shutdownGrace());
         operator.close();
         calls.shutdown(GatewayServer.FORCED_STOP_WAIT);
         hub.close();
         LOG.info("hubgate stopped{}", drained ? "" : " (some calls were cancelled after the grace period)");
+    }
+
+    /** The WatchJob pollers, for tests that check a watch stops reading once its callers left. */
+    public JobWatchers jobWatchers() {
+        return jobWatchers;
     }
 
     public void awaitTermination() throws InterruptedException {

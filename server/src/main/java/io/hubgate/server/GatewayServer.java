@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server and nothing else: binds, serves the API with health and reflection, and stops
- * gracefully — health turns NOT_SERVING, new calls are refused, in-flight calls get the grace
- * period to finish, then whatever remains is cancelled.
+ * gracefully — health turns NOT_SERVING while calls are still served for a short notice (a load
+ * balancer that has not yet seen NOT_SERVING may still route some here), then new calls are
+ * refused, in-flight calls get the grace period to finish, and whatever remains is cancelled.
  */
 public final class GatewayServer {
 
@@ -38,6 +39,8 @@ public final class GatewayServer {
     static final Duration NOT_SERVING_NOTICE = Duration.ofSeconds(1);
 
     private final Server server;
+    /** host:port as configured, for messages. */
+    private final String address;
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<String> serviceNames;
 
@@ -66,6 +69,7 @@ public final class GatewayServer {
     public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
                          List<ServerInterceptor> infrastructureInterceptors,
                          java.util.function.Consumer<io.grpc.ServerBuilder<?>> instrumentation) throws IOException {
+        this.address = config.bindAddress() + ":" + config.port();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                 new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()));
         if (config.plaintext()) {
@@ -104,8 +108,13 @@ public final class GatewayServer {
         return health.getHealthService();
     }
 
+    /** Binds and serves; a port that cannot be bound is a {@link CannotListenException}. */
     public GatewayServer start() throws IOException {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException bindFailure) {
+            throw CannotListenException.of(address, bindFailure);
+        }
         health.setStatus("", ServingStatus.SERVING);
         serviceNames.forEach(name -> health.setStatus(name, ServingStatus.SERVING));
         return this;

@@ -21,6 +21,11 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+    /** Exit code when the gateway could not start (a port in use, an unreachable hub …). */
+    static final int EXIT_COULD_NOT_START = 1;
+    /** Exit code of a usage or configuration error, found before anything starts. */
+    static final int EXIT_USAGE = 2;
+
     private Main() {
     }
 
@@ -48,7 +53,7 @@ public final class Main {
         } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
             System.err.println("hubgate: " + invalid.getMessage());
             System.err.println("Run with --help for the options.");
-            System.exit(2);
+            System.exit(EXIT_USAGE);
             return;
         }
         logFormat.apply();
@@ -63,9 +68,12 @@ public final class Main {
             console.println(gateway.callers());
             if (envFile != null) {
                 DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
-                LOG.info("Caller environment (service-app's client credentials) written to {}", envFile);
-                console.println("Caller environment (service-app's client credentials) written to " + envFile
-                        + ": set -a; . " + envFile + "; set +a");
+            }
+            String callerHint = DevelopmentEnvironment.callerHint(gateway, envFile);
+            if (callerHint != null && logFormat == LogFormat.JSON) {
+                LOG.info(callerHint);
+            } else if (callerHint != null) {
+                console.println(callerHint);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -81,9 +89,13 @@ public final class Main {
                 }
             }, "hubgate-shutdown"));
             gateway.awaitTermination();
+        } catch (CannotListenException portProblem) {
+            // A user's problem with a plain answer: one line, no stack trace.
+            System.err.println("hubgate: " + portProblem.getMessage());
+            System.exit(EXIT_COULD_NOT_START);
         } catch (Exception failed) {
             LOG.error("hubgate could not start: {}", failed.getMessage(), failed);
-            System.exit(1);
+            System.exit(EXIT_COULD_NOT_START);
         }
     }
 }

@@ -11,6 +11,16 @@ import io.grpc.stub.MetadataUtils;
 import io.hubgate.api.v1.BatchCreateDevicesRequest;
 import io.hubgate.api.v1.BatchDeleteDevicesRequest;
 import io.hubgate.api.v1.BatchUpdateDevicesRequest;
+import io.hubgate.api.v1.CancelJobRequest;
+import io.hubgate.api.v1.CreateJobRequest;
+import io.hubgate.api.v1.GetJobRequest;
+import io.hubgate.api.v1.Job;
+import io.hubgate.api.v1.JobServiceGrpc;
+import io.hubgate.api.v1.ListJobDevicesRequest;
+import io.hubgate.api.v1.ListJobsRequest;
+import io.hubgate.api.v1.MethodInvocation;
+import io.hubgate.api.v1.TwinUpdate;
+import io.hubgate.api.v1.WatchJobRequest;
 import io.hubgate.api.v1.CreateDeviceRequest;
 import io.hubgate.api.v1.CreateModuleRequest;
 import io.hubgate.api.v1.DeleteDeviceRequest;
@@ -78,14 +88,18 @@ class RolesTest {
             Roles.REGISTRY_READ, Set.of("GetDevice", "ListDevices", "GetModule", "ListModules", "GetRegistryStatistics"),
             Roles.REGISTRY_WRITE, Set.of("CreateDevice", "UpdateDevice", "DeleteDevice", "CreateModule", "UpdateModule",
                     "DeleteModule", "BatchCreateDevices", "BatchUpdateDevices", "BatchDeleteDevices"),
-            Roles.TWIN_READ, Set.of("GetTwin", "QueryTwins", "StreamQueryTwins"),
-            Roles.TWIN_WRITE, Set.of("UpdateTwin", "ReplaceTwin"),
-            Roles.METHOD_INVOKE, Set.of("InvokeMethod"),
+            Roles.TWIN_READ, Set.of("GetTwin", "QueryTwins", "StreamQueryTwins", "GetJob", "ListJobs", "ListJobDevices",
+                    "WatchJob"),
+            Roles.TWIN_WRITE, Set.of("UpdateTwin", "ReplaceTwin", "CreateJob", "CancelJob"),
+            Roles.METHOD_INVOKE, Set.of("InvokeMethod", "CreateJob", "CancelJob"),
             Roles.KEYS_READ, Set.of(),
             NO_ROLE, Set.of());
 
     private static TestGateway gateway;
     private static String seed;
+    /** A finished job of each type, for the job RPCs that read or cancel one. */
+    private static String twinJob;
+    private static String methodJob;
     private static List<FaultRule> upstreamCounters;
 
     @BeforeAll
@@ -95,9 +109,11 @@ class RolesTest {
         seed = TestGateway.uniqueId("roles-seed");
         as(gateway.registry(), Roles.REGISTRY_WRITE).createDevice(CreateDeviceRequest.newBuilder()
                 .setDevice(Device.newBuilder().setDeviceId(seed)).build());
+        twinJob = as(JobServiceGrpc.newBlockingStub(gateway.channel()), Roles.TWIN_WRITE).createJob(jobRequest(false)).getJobId();
+        methodJob = as(JobServiceGrpc.newBlockingStub(gateway.channel()), Roles.METHOD_INVOKE).createJob(jobRequest(true)).getJobId();
         upstreamCounters = new ArrayList<>();
         for (OperationClass counted : List.of(OperationClass.REGISTRY, OperationClass.TWIN_READ, OperationClass.TWIN_WRITE,
-                OperationClass.QUERY, OperationClass.METHODS)) {
+                OperationClass.QUERY, OperationClass.METHODS, OperationClass.JOBS)) {
             upstreamCounters.add(gateway.hub().faults().add(
                     new FaultSpec(counted, FaultKind.LATENCY, 0, null, null, 1.0, null, null)));
         }
@@ -159,7 +175,39 @@ class RolesTest {
                 .invokeMethod(InvokeMethodRequest.newBuilder().setDeviceId(seed).setMethodName("reboot")
                         .setResponseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5))
                         .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(0)).build()));
+        rpcs.put("CreateJob", r -> jobs(r).createJob(jobRequest(methodCaller(r))));
+        rpcs.put("GetJob", r -> jobs(r).getJob(GetJobRequest.newBuilder().setJobId(twinJob).build()));
+        rpcs.put("CancelJob", r -> jobs(r).cancelJob(CancelJobRequest.newBuilder()
+                .setJobId(methodCaller(r) ? methodJob : twinJob).build()));
+        rpcs.put("ListJobs", r -> jobs(r).listJobs(ListJobsRequest.newBuilder().setPageSize(5).build()));
+        rpcs.put("ListJobDevices", r -> jobs(r).listJobDevices(ListJobDevicesRequest.newBuilder().setJobId(twinJob).build()));
+        rpcs.put("WatchJob", r -> {
+            List<Object> states = new ArrayList<>();
+            jobs(r).watchJob(WatchJobRequest.newBuilder().setJobId(twinJob).build()).forEachRemaining(states::add);
+            return states;
+        });
         return rpcs;
+    }
+
+    /** A job over no device: a method job or a twin-update job. */
+    private static CreateJobRequest jobRequest(boolean method) {
+        Job.Builder job = Job.newBuilder().setQueryCondition("deviceId = 'roles-nobody'");
+        if (method) {
+            job.setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot"));
+        } else {
+            job.setTwinUpdate(TwinUpdate.newBuilder().setDesired(Struct.newBuilder()
+                    .putFields("mode", Value.newBuilder().setStringValue("eco").build())));
+        }
+        return CreateJobRequest.newBuilder().setJob(job).build();
+    }
+
+    /** The job a caller with these roles would create or cancel: a method job for Method.Invoke holders. */
+    private static boolean methodCaller(String[] roles) {
+        return List.of(roles).contains(Roles.METHOD_INVOKE);
+    }
+
+    private static JobServiceGrpc.JobServiceBlockingStub jobs(String[] roles) {
+        return as(JobServiceGrpc.newBlockingStub(gateway.channel()), roles);
     }
 
     private static RegistryServiceGrpc.RegistryServiceBlockingStub registry(String[] roles) {
@@ -171,7 +219,7 @@ class RolesTest {
     }
 
     @Test
-    void theTable_coversEveryRpcOfTheThreeServices() {
+    void theTable_coversEveryRpcOfTheFourServices() {
         Set<String> named = new TreeSet<>();
         named.addAll(everyRpc().keySet());
         Set<String> generated = new TreeSet<>();
@@ -209,13 +257,15 @@ class RolesTest {
                     mismatches.add(cell + ": should be denied, got " + status);
                     continue;
                 }
-                String needed = String.join(", ", AccessPolicy.defaults().rolesFor(fullNames.get(rpc.getKey())));
-                if (!status.getDescription().equals(fullNames.get(rpc.getKey()) + " needs the role " + needed)) {
+                Set<String> required = new TreeSet<>(AccessPolicy.defaults().rolesFor(fullNames.get(rpc.getKey())));
+                String needed = String.join(", ", required);
+                String wording = required.size() == 1 ? " needs the role " : " needs one of the roles ";
+                if (!status.getDescription().equals(fullNames.get(rpc.getKey()) + wording + needed)) {
                     mismatches.add(cell + ": description " + status.getDescription());
                 }
                 ErrorInfo info = Statuses.errorInfo(failure);
                 if (info == null || !info.getReason().equals("MISSING_ROLE") || !info.getDomain().equals("hubgate.io")
-                        || !info.getMetadataOrDefault("requiredRoles", "").equals(needed)) {
+                        || !info.getMetadataOrDefault("requiredRoles", "").equals(String.join(",", required))) {
                     mismatches.add(cell + ": ErrorInfo " + info);
                 }
                 if (upstreamRequests() != before) {

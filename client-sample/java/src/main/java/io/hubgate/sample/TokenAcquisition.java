@@ -10,9 +10,16 @@ import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Acquires a caller token from Entra ID (or the emulator's local Entra) with a client secret. */
+/**
+ * Acquires a caller token from Entra ID (or the emulator's local Entra) with a client secret,
+ * through azure-identity's {@code ClientSecretCredential}. It does not cache: the CLI makes one
+ * call per run.
+ */
 final class TokenAcquisition {
 
     /** The token could not be acquired (bad arguments, unreachable authority, rejected secret). */
@@ -25,11 +32,33 @@ final class TokenAcquisition {
     private TokenAcquisition() {
     }
 
+    /** An Entra v2 token endpoint: {@code https://<authority host>/<tenant>/oauth2/v2.0/token}. */
+    private static final Pattern ENTRA_TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token/?");
+
+    /**
+     * A token from the Entra v2 token endpoint the sample clients' {@code HUBGATE_TOKEN_URL} names:
+     * azure-identity takes it apart again into the authority host and the tenant.
+     *
+     * @throws IllegalArgumentException the URL is not an Entra v2 token endpoint
+     */
+    static String atTokenEndpoint(String tokenUrl, String clientId, String secret, Path caCert, String scope) {
+        URI endpoint;
+        try {
+            endpoint = new URI(tokenUrl);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the token URL is not a URL: " + tokenUrl);
+        }
+        Matcher path = endpoint.getPath() == null ? null : ENTRA_TOKEN_PATH.matcher(endpoint.getPath());
+        if (!"https".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getRawAuthority() == null || path == null
+                || !path.matches() || endpoint.getRawQuery() != null) {
+            throw new IllegalArgumentException("the token URL must be an Entra v2 token endpoint, "
+                    + "https://<authority host>/<tenant>/oauth2/v2.0/token, not " + tokenUrl);
+        }
+        return clientSecret(path.group(1), clientId, secret, "https://" + endpoint.getRawAuthority() + "/", caCert, scope);
+    }
+
     static String clientSecret(String tenant, String clientId, String secret, String authority, Path authorityCaCert,
                                String scope) {
-        if (tenant == null || secret == null) {
-            throw new Failure("--client-id needs --tenant and --client-secret", null);
-        }
         ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
                 .tenantId(tenant).clientId(clientId).clientSecret(secret);
         if (authority != null) {

@@ -15,6 +15,7 @@ import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
+import io.hubgate.server.DevelopmentEnvironment;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -89,17 +92,36 @@ class HubgateCliTest {
                 Arrays.stream(args)).toArray(String[]::new));
     }
 
-    /**
-     * Runs the CLI with exactly these arguments. picocli's own output (usage messages, the stack
-     * trace of an exception the CLI let escape) goes to the same writers, as it does in main.
-     */
+    /** Runs the CLI with exactly these arguments and no HUBGATE_ variables. */
     private static Run raw(String... args) {
+        return withEnvironment(Map.of(), args);
+    }
+
+    /**
+     * Runs the CLI with exactly these arguments and these environment variables. picocli's own
+     * output (usage messages, the stack trace of an exception the CLI let escape) goes to the same
+     * writers, as it does in main.
+     */
+    private static Run withEnvironment(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
-        int code = new CommandLine(new HubgateCli(outWriter, errWriter)).setOut(outWriter).setErr(errWriter).execute(args);
+        int code = new CommandLine(new HubgateCli(outWriter, errWriter, environment)).setOut(outWriter).setErr(errWriter)
+                .execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** What the gateway's --dev-env-file writes for it: the samples' shared variables. */
+    private static Map<String, String> developmentEnvironment() {
+        return DevelopmentEnvironment.of(gateway);
+    }
+
+    /** The development environment with one variable changed or added. */
+    private static Map<String, String> developmentEnvironmentWith(String name, String value) {
+        Map<String, String> changed = new HashMap<>(developmentEnvironment());
+        changed.put(name, value);
+        return changed;
     }
 
     private static Device device(String json) throws Exception {
@@ -182,6 +204,35 @@ class HubgateCliTest {
     }
 
     @Test
+    void printedEtags_areVerbatim_soTheyWorkWhenPassedBackAsPrinted() {
+        String id = uniqueId("cli-etag");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+
+        // Taken from the text as a shell user copies it (by hand or with sed), not through a JSON parser.
+        Run before = cli("get-twin", id);
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        String printed = rawField(before.out(), "etag");
+
+        Run updated = cli("update-twin", id, "--desired", "{\"interval\":30}", "--etag", printed);
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(printed).as("an etag with '=' (base64), which HTML escaping would print as \\u003d").contains("=");
+        assertThat(before.out() + updated.out()).doesNotContain("\\u00");
+        String newEtag = rawField(updated.out(), "etag");
+
+        Run query = cli("query", "SELECT * FROM devices WHERE deviceId = '" + id + "'");
+        assertThat(query.exitCode()).as(query.err()).isZero();
+        assertThat(rawField(query.out(), "etag")).isEqualTo(newEtag);
+        assertThat(cli("delete-device", id, "--etag", rawField(cli("get-device", id).out(), "etag")).exitCode()).isZero();
+    }
+
+    /** The first {@code "name": "value"} in printed JSON, exactly as printed (escapes and all). */
+    private static String rawField(String printed, String name) {
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("\"" + name + "\": ?\"([^\"]*)\"").matcher(printed);
+        assertThat(field.find()).as("a \"" + name + "\" field in:\n" + printed).isTrue();
+        return field.group(1);
+    }
+
+    @Test
     void staleEtagOnDeleteIsAbortedAndKeepsTheDevice() throws Exception {
         String id = uniqueId("cli-del");
         assertThat(cli("create-device", id).exitCode()).isZero();
@@ -239,6 +290,16 @@ class HubgateCliTest {
         RegistryStatistics.Builder counts = RegistryStatistics.newBuilder();
         JsonFormat.parser().merge(stats.out(), counts);
         assertThat(counts.getTotalDeviceCount()).isGreaterThanOrEqualTo(listedIds.size());
+    }
+
+    @Test
+    void stats_printsEveryCount_zeroIncluded() {
+        // The test gateway's devices are all enabled: the disabled count is 0, which proto3 JSON would leave out.
+        assertThat(cli("create-device", uniqueId("cli-stats")).exitCode()).isZero();
+        Run stats = cli("stats");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+        assertThat(stats.out()).contains("\"totalDeviceCount\"").contains("\"enabledDeviceCount\"")
+                .contains("\"disabledDeviceCount\": \"0\"");
     }
 
     @Test
@@ -334,6 +395,57 @@ class HubgateCliTest {
         assertThat(wrongSecret.err()).startsWith("error: could not acquire a token: ");
     }
 
+    @Test
+    void theSamplesVariablesAlone_reachTheGateway_andGetATokenFromTheTokenEndpoint() {
+        // Exactly what "set -a; . FILE; set +a" gives a shell after --dev-env-file FILE: no flags at all.
+        String id = uniqueId("cli-env");
+        Run created = withEnvironment(developmentEnvironment(), "create-device", id);
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("\"deviceId\": \"" + id + "\"");
+
+        Run deleted = withEnvironment(developmentEnvironment(), "delete-device", id);
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    }
+
+    @Test
+    void flagsWinOverTheVariables() {
+        Map<String, String> elsewhere = developmentEnvironmentWith("HUBGATE_TARGET", "127.0.0.1:1");
+        assertThat(withEnvironment(elsewhere, "stats").exitCode()).as("the variable is used").isEqualTo(1);
+        Run flagged = withEnvironment(elsewhere, "--target", "127.0.0.1:" + gateway.port(), "stats");
+        assertThat(flagged.exitCode()).as(flagged.err()).isZero();
+
+        Map<String, String> wrongSecret = developmentEnvironmentWith("HUBGATE_CLIENT_SECRET", "not-the-secret");
+        Run refused = withEnvironment(wrongSecret, "stats");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("error: could not acquire a token: ").doesNotContain("not-the-secret");
+        Run withToken = withEnvironment(wrongSecret, "--token", token, "stats");
+        assertThat(withToken.exitCode()).as("--token wins over the client credentials: " + withToken.err()).isZero();
+    }
+
+    @Test
+    void aGivenTokenVariable_isUsedAsIs_beforeTheClientCredentials() {
+        Map<String, String> environment = developmentEnvironmentWith("HUBGATE_CLIENT_SECRET", "not-the-secret");
+        environment.put("HUBGATE_TOKEN", token);
+        Run stats = withEnvironment(environment, "stats");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+    }
+
+    @Test
+    void aTokenUrlThatIsNotAnEntraTokenEndpoint_isAUsageError() {
+        Run run = withEnvironment(developmentEnvironmentWith("HUBGATE_TOKEN_URL", "https://127.0.0.1:1/token"), "stats");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("error: the token URL must be an Entra v2 token endpoint, ")
+                .doesNotContain(developmentEnvironment().get("HUBGATE_CLIENT_SECRET"));
+    }
+
+    @Test
+    void aClientIdWithoutASecret_isAUsageError() {
+        Run run = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--client-id", "someone", "stats");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --client-id needs --client-secret");
+    }
+
     /** The CLI against a second gateway that serves TLS with a throwaway self-signed certificate for loopback. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -385,6 +497,20 @@ class HubgateCliTest {
             Run got = tls("--ca-cert", certificate.toString(), "get-device", id);
             assertThat(got.exitCode()).as(got.err()).isZero();
             assertThat(device(got.out()).getDeviceId()).isEqualTo(id);
+        }
+
+        @Test
+        void theCaCertVariable_trustsTheGatewaysCertificate_andACaCertFlagWinsOverThePlaintextVariable() {
+            Map<String, String> tlsEnvironment = Map.of("HUBGATE_TARGET", "127.0.0.1:" + tlsGateway.port(),
+                    "HUBGATE_CA_CERT", certificate.toString(), "HUBGATE_TOKEN", tlsToken);
+            Run trusted = withEnvironment(tlsEnvironment, "stats");
+            assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+
+            Map<String, String> plaintextEnvironment = Map.of("HUBGATE_TARGET", "127.0.0.1:" + tlsGateway.port(),
+                    "HUBGATE_PLAINTEXT", "true", "HUBGATE_TOKEN", tlsToken);
+            assertCleanFailure(withEnvironment(plaintextEnvironment, "stats"));
+            Run flagged = withEnvironment(plaintextEnvironment, "--ca-cert", certificate.toString(), "stats");
+            assertThat(flagged.exitCode()).as(flagged.err()).isZero();
         }
 
         @Test

@@ -93,7 +93,7 @@ final class BulkApi {
         if (mode == null) {
             throw HubException.argumentInvalid("importMode is required");
         }
-        IfMatch etag = IfMatch.parse(IdentityJson.optionalText(item, "eTag"));
+        IfMatch etag = IfMatch.parse(etagField(item, "eTag"));
         // Validated before anything is written, so a bad twin never leaves a half-made identity.
         TwinJson.TwinUpdate twin = TwinJson.readUpdate(item);
         switch (mode.toLowerCase(Locale.ROOT)) {
@@ -104,10 +104,24 @@ final class BulkApi {
             case "deleteifmatchetag" -> delete(deviceId, moduleId, requireEtag(etag, "eTag"));
             case "updatetwin" -> updateTwin(twin, deviceId, moduleId, null);
             case "updatetwinifmatchetag" -> updateTwin(twin, deviceId, moduleId,
-                    requireEtag(IfMatch.parse(IdentityJson.optionalText(item, "twinETag")), "twinETag"));
+                    requireEtag(IfMatch.parse(etagField(item, "twinETag")), "twinETag"));
             default -> throw HubException.argumentInvalid("importMode '" + mode + "' is not one of create, update, "
                     + "updateIfMatchETag, delete, deleteIfMatchETag, updateTwin, updateTwinIfMatchETag");
         }
+    }
+
+    /**
+     * An etag field whatever its case: the service reads JSON fields regardless of case, and the
+     * Node SDK's updateDevices/removeDevices send devices as get() returned them, with "etag".
+     */
+    private static String etagField(ObjectNode item, String field) {
+        for (java.util.Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.equalsIgnoreCase(field)) {
+                return IdentityJson.optionalText(item, name);
+            }
+        }
+        return null;
     }
 
     private static IfMatch requireEtag(IfMatch etag, String field) {

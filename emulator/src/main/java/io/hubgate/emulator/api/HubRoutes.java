@@ -2,6 +2,7 @@ package io.hubgate.emulator.api;
 
 import io.hubgate.emulator.http.Operation;
 import io.hubgate.emulator.http.RouteTable;
+import io.hubgate.emulator.jobs.JobApi;
 import io.hubgate.emulator.methods.MethodInvoker;
 import io.hubgate.emulator.registry.IdentityRegistry;
 import io.hubgate.emulator.registry.TwinRegistry;
@@ -17,7 +18,7 @@ public final class HubRoutes {
     }
 
     public static RouteTable create(IdentityRegistry registry, TwinRegistry twins, MethodInvoker methods,
-                                    QueryApi query) {
+                                    QueryApi query, JobApi jobs) {
         RegistryApi devices = new RegistryApi(registry);
         TwinApi twinApi = new TwinApi(registry, twins);
         MethodApi methodApi = new MethodApi(registry, methods);
@@ -43,6 +44,15 @@ public final class HubRoutes {
                 .add("PUT", "/twins/{deviceId}/modules/{moduleId}", Operation.REPLACE_TWIN, twinApi::replaceModuleTwin)
                 .add("POST", "/devices/query", Operation.QUERY_TWINS, query::query)
                 .add("POST", "/twins/{deviceId}/methods", Operation.INVOKE_METHOD, methodApi::invokeOnDevice)
-                .add("POST", "/twins/{deviceId}/modules/{moduleId}/methods", Operation.INVOKE_METHOD, methodApi::invokeOnModule);
+                .add("POST", "/twins/{deviceId}/modules/{moduleId}/methods", Operation.INVOKE_METHOD, methodApi::invokeOnModule)
+                // The listing before the job routes: "query" would otherwise match {jobId}.
+                .add("GET", "/jobs/v2/query", Operation.LIST_JOBS, jobs::list)
+                .add("PUT", "/jobs/v2/{jobId}", Operation.CREATE_JOB, jobs::create)
+                .add("GET", "/jobs/v2/{jobId}", Operation.GET_JOB, jobs::get)
+                .add("POST", "/jobs/v2/{jobId}/cancel", Operation.CANCEL_JOB, jobs::cancel)
+                .add("POST", "/jobs/create", Operation.IMPORT_EXPORT_JOB, jobs::importExportNotEmulated)
+                .add("GET", "/jobs", Operation.IMPORT_EXPORT_JOB, jobs::importExportNotEmulated)
+                .add("GET", "/jobs/{jobId}", Operation.IMPORT_EXPORT_JOB, jobs::importExportNotEmulated)
+                .add("DELETE", "/jobs/{jobId}", Operation.IMPORT_EXPORT_JOB, jobs::importExportNotEmulated);
     }
 }

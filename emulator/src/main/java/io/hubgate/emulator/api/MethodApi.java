@@ -19,9 +19,10 @@ import java.time.Duration;
 
 /**
  * REST handler for direct methods on devices and modules: validates the request the way the
- * service does, checks that the target exists, and hands the call to the device side.
+ * service does, checks that the target exists, and hands the call to the device side. Its
+ * request reader also checks the method part of a scheduled method job.
  */
-final class MethodApi {
+public final class MethodApi {
 
     /** The service accepts response timeouts of 5 to 300 seconds; 30 when absent. */
     static final int MIN_RESPONSE_TIMEOUT_SECONDS = 5;
@@ -63,7 +64,8 @@ final class MethodApi {
         return HubResponse.ok(json);
     }
 
-    static MethodCall readCall(ObjectNode body, String deviceId, String moduleId) {
+    /** Reads and checks a method request body (name, timeouts, payload size) the way the service does. */
+    public static MethodCall readCall(ObjectNode body, String deviceId, String moduleId) {
         JsonNode name = body.get("methodName");
         if (name == null || name.isNull() || (name.isTextual() && name.textValue().isBlank())) {
             throw new HubException(HubErrorCode.ARGUMENT_NULL, "methodName is required");

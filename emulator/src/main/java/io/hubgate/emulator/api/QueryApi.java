@@ -11,6 +11,9 @@ import io.hubgate.emulator.json.Json;
 import io.hubgate.emulator.query.QueryException;
 import io.hubgate.emulator.query.QueryExecutor;
 import io.hubgate.emulator.query.QueryPage;
+import io.hubgate.emulator.query.QueryRow;
+import io.hubgate.emulator.query.QuerySource;
+import io.hubgate.emulator.query.RowSource;
 import io.hubgate.emulator.query.TwinQuery;
 import io.hubgate.emulator.store.DeviceStore;
 
@@ -30,10 +33,25 @@ public final class QueryApi {
     public static final int MAX_QUERY_LENGTH = TwinQuery.MAX_TEXT_LENGTH;
 
     private final QueryExecutor executor = new QueryExecutor();
-    private final TwinRows rows;
+    private final TwinRows twins;
+    private final RowSource rows;
 
-    public QueryApi(DeviceStore store) {
-        this.rows = new TwinRows(store);
+    /** @param jobRows the {@code devices.jobs} collection */
+    public QueryApi(DeviceStore store, RowSource jobRows) {
+        this.twins = new TwinRows(store);
+        this.rows = (source, after) -> source == QuerySource.JOBS ? jobRows.rowsAfter(source, after)
+                : twins.rowsAfter(source, after);
+    }
+
+    /** The ids of the devices whose twins match a query's WHERE clause now, in id order (a job's targets). */
+    public java.util.List<String> deviceIds(TwinQuery condition) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (QueryRow row : twins.rowsAfter(QuerySource.DEVICES, null)) {
+            if (condition.matches(row)) {
+                ids.add(row.key());
+            }
+        }
+        return ids;
     }
 
     HubResponse query(HubRequest request, PathParameters path) {
@@ -67,7 +85,11 @@ public final class QueryApi {
         return response;
     }
 
-    private static int pageSize(String header) {
+    /**
+     * The page size an {@code x-ms-max-item-count} header asks for, at most {@link #MAX_PAGE_SIZE};
+     * {@link #DEFAULT_PAGE_SIZE} without one. Listings that page like queries share it.
+     */
+    public static int pageSize(String header) {
         if (header == null || header.isBlank()) {
             return DEFAULT_PAGE_SIZE;
         }

@@ -102,12 +102,22 @@ public final class SasAuthenticator implements RequestAuthenticator {
         return true;
     }
 
+    /**
+     * Whether a resource's host names this hub. An explicit default port means the same host:
+     * {@code 127.0.0.1:443} is what the Python SDK signs for {@code HostName=127.0.0.1:443}, while
+     * its HTTP client sends {@code Host: 127.0.0.1}.
+     */
     private boolean isOurHost(String host, HubRequest request) {
-        if (acceptedHosts.contains(host)) {
+        String bare = withoutDefaultPort(host);
+        if (acceptedHosts.contains(bare)) {
             return true;
         }
         String requestHost = request.header("Host");
-        return requestHost != null && requestHost.toLowerCase(Locale.ROOT).equals(host);
+        return requestHost != null && withoutDefaultPort(requestHost.toLowerCase(Locale.ROOT)).equals(bare);
+    }
+
+    private static String withoutDefaultPort(String host) {
+        return host.endsWith(":443") ? host.substring(0, host.length() - ":443".length()) : host;
     }
 
     private static HubException unauthorized(String message) {

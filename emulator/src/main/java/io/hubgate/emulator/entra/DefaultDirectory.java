@@ -6,13 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The directory the emulator starts with when no config file is given: one tenant, a gateway
  * identity that may do everything on the hub, caller applications with narrower roles, two
  * managed identities, and the {@code api://hubgate} API whose app roles the gateway's callers
  * hold. Ids are fixed (derived from the names, see {@link #clientIdOf}); secrets are made anew at
- * every start.
+ * every start, unless the emulator keeps them ({@link EntraKeyring}).
  *
  * <table>
  *   <caption>Default identities</caption>
@@ -71,16 +72,25 @@ public final class DefaultDirectory {
 
     /** The default set as a builder, to add identities to (tests add certificate credentials this way). */
     public static EntraDirectory.Builder builder() {
-        EntraApplication gateway = application(GATEWAY)
+        return builder(clientId -> newSecret());
+    }
+
+    /**
+     * The default set with the secrets {@code secretFor} gives each client id (the emulator's
+     * {@link EntraKeyring#generatedSecret}, so that a data directory keeps them).
+     */
+    public static EntraDirectory.Builder builder(Function<String, String> secretFor) {
+        Function<String, EntraApplication> application = name -> application(name, secretFor);
+        EntraApplication gateway = application.apply(GATEWAY)
                 .withFederatedCredential(new FederatedCredential(FederatedIssuer.ISSUER, GATEWAY_WORKLOAD_SUBJECT, null));
         return EntraDirectory.builder(TENANT_ID)
                 .application(gateway)
-                .application(application(READER))
-                .application(application(REGISTRY))
-                .application(application(TWIN))
-                .application(application(NO_ROLE))
-                .application(application(SERVICE))
-                .application(application(API).exposing(API_URI, API_ROLES))
+                .application(application.apply(READER))
+                .application(application.apply(REGISTRY))
+                .application(application.apply(TWIN))
+                .application(application.apply(NO_ROLE))
+                .application(application.apply(SERVICE))
+                .application(application.apply(API).exposing(API_URI, API_ROLES))
                 .managedIdentity(new ManagedIdentity(SYSTEM_IDENTITY, clientIdOf(SYSTEM_IDENTITY), objectIdOf(SYSTEM_IDENTITY), true))
                 .managedIdentity(new ManagedIdentity(USER_IDENTITY, clientIdOf(USER_IDENTITY), objectIdOf(USER_IDENTITY), false))
                 .assignHubRole(GATEWAY, BuiltInRole.DATA_CONTRIBUTOR)
@@ -97,7 +107,12 @@ public final class DefaultDirectory {
 
     /** An application with derived ids and one generated secret. */
     public static EntraApplication application(String displayName) {
-        return EntraApplication.withSecret(displayName, clientIdOf(displayName), objectIdOf(displayName), newSecret());
+        return application(displayName, clientId -> newSecret());
+    }
+
+    private static EntraApplication application(String displayName, Function<String, String> secretFor) {
+        String clientId = clientIdOf(displayName);
+        return EntraApplication.withSecret(displayName, clientId, objectIdOf(displayName), secretFor.apply(clientId));
     }
 
     /** The client id a default (or config-file) identity gets when none is given: stable across starts. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads an {@link EntraDirectory} from a JSON file ({@code --entra-config}). Every field but a
@@ -54,14 +55,24 @@ import java.util.Set;
 public final class EntraConfigFile {
 
     private final Path file;
+    private final Function<String, String> secretFor;
 
-    private EntraConfigFile(Path file) {
+    private EntraConfigFile(Path file, Function<String, String> secretFor) {
         this.file = file;
+        this.secretFor = secretFor;
     }
 
     /** @throws EntraConfigException if the file cannot be read or does not describe a consistent directory */
     public static EntraDirectory load(Path file) {
-        return new EntraConfigFile(file).read();
+        return load(file, clientId -> DefaultDirectory.newSecret());
+    }
+
+    /**
+     * As {@link #load(Path)}, with the secret of an application given none (and of the defaults)
+     * from {@code secretFor}, by client id: the emulator's {@link EntraKeyring#generatedSecret}.
+     */
+    public static EntraDirectory load(Path file, Function<String, String> secretFor) {
+        return new EntraConfigFile(file, secretFor).read();
     }
 
     private EntraDirectory read() {
@@ -81,7 +92,7 @@ public final class EntraConfigFile {
         String tenantId = text(root, "$", "tenantId", DefaultDirectory.TENANT_ID);
         EntraDirectory.Builder builder;
         try {
-            builder = includeDefaults ? DefaultDirectory.builder() : EntraDirectory.builder(tenantId);
+            builder = includeDefaults ? DefaultDirectory.builder(secretFor) : EntraDirectory.builder(tenantId);
             if (includeDefaults && root.has("tenantId")) {
                 throw new EntraConfigException(file + ": $.tenantId cannot be combined with includeDefaults");
             }
@@ -123,7 +134,8 @@ public final class EntraConfigFile {
         object(node, at, Set.of("displayName", "clientId", "objectId", "secrets", "certificates", "federatedCredentials",
                 "identifierUris", "appRoles"));
         String name = required(node, at, "displayName");
-        List<String> secrets = node.has("secrets") ? texts(node, at, "secrets") : List.of(DefaultDirectory.newSecret());
+        String clientId = text(node, at, "clientId", DefaultDirectory.clientIdOf(name));
+        List<String> secrets = node.has("secrets") ? texts(node, at, "secrets") : List.of(secretFor.apply(clientId));
         List<ClientCertificate> certificates = new ArrayList<>();
         int i = 0;
         for (JsonNode certificate : array(node, "certificates")) {
@@ -137,7 +149,7 @@ public final class EntraConfigFile {
             federated.add(new FederatedCredential(required(credential, where, "issuer"), required(credential, where, "subject"),
                     text(credential, where, "audience", FederatedCredential.DEFAULT_AUDIENCE)));
         }
-        return new EntraApplication(name, text(node, at, "clientId", DefaultDirectory.clientIdOf(name)),
+        return new EntraApplication(name, clientId,
                 text(node, at, "objectId", DefaultDirectory.objectIdOf(name)), secrets, certificates, federated,
                 texts(node, at, "identifierUris"), texts(node, at, "appRoles"));
     }

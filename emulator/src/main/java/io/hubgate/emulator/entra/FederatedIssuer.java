@@ -31,8 +31,13 @@ public final class FederatedIssuer {
     private final Clock clock;
 
     public FederatedIssuer(Clock clock) {
+        this(new SigningKeys(clock), clock);
+    }
+
+    /** An issuer signing with these keys (kept across restarts by {@link EntraKeyring}). */
+    public FederatedIssuer(SigningKeys keys, Clock clock) {
         this.clock = clock;
-        this.keys = new SigningKeys(clock);
+        this.keys = keys;
     }
 
     /** A token for {@code subject} (e.g. {@code system:serviceaccount:ns:name}); null audience means {@code api://AzureADTokenExchange}. */

@@ -5,10 +5,8 @@ import io.hubgate.emulator.auth.BearerAuthenticator;
 import io.hubgate.emulator.control.ControlSurface;
 import io.hubgate.emulator.http.RequestGate;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,23 +29,28 @@ public final class LocalEntra {
     private final EntraExchange exchanges;
     private final Clock clock;
 
+    /** A local Entra whose keys, generated secrets and identity header are new and kept in memory. */
+    public LocalEntra(EntraDirectory directory, String authority, Duration tokenLifetime, RequestGate gate, Clock clock) {
+        this(directory, authority, tokenLifetime, gate, clock, EntraKeyring.inMemory(clock));
+    }
+
     /**
      * @param authority     e.g. {@code https://127.0.0.1:8443}, no trailing slash
      * @param tokenLifetime lifetime of issued access tokens
      * @param gate          admits token requests (faults act through it)
+     * @param keyring       the signing keys and managed-identity header, kept or new
      */
-    public LocalEntra(EntraDirectory directory, String authority, Duration tokenLifetime, RequestGate gate, Clock clock) {
+    public LocalEntra(EntraDirectory directory, String authority, Duration tokenLifetime, RequestGate gate, Clock clock,
+                      EntraKeyring keyring) {
         this.directory = directory;
         this.authority = authority;
         this.clock = clock;
-        this.signingKeys = new SigningKeys(clock);
-        this.federatedIssuer = new FederatedIssuer(clock);
+        this.signingKeys = keyring.issuerKeys();
+        this.federatedIssuer = new FederatedIssuer(keyring.federatedKeys(), clock);
         this.tokenIssuer = new TokenIssuer(authority + "/" + directory.tenantId() + "/v2.0", directory, signingKeys,
                 tokenLifetime, clock);
         this.clientAuthenticator = new ClientAuthenticator(directory, federatedIssuer.verificationKeys(), clock);
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        this.identityHeader = HexFormat.of().formatHex(random);
+        this.identityHeader = keyring.identityHeader();
         this.exchanges = new EntraExchange(gate, clock);
     }
 
@@ -102,7 +105,7 @@ public final class LocalEntra {
         return authority + ManagedIdentityEndpoint.PATH;
     }
 
-    /** The value clients must send in {@code X-IDENTITY-HEADER}; made at start, shown only in the banner. */
+    /** The value clients must send in {@code X-IDENTITY-HEADER}; shown only in the banner. */
     String identityHeader() {
         return identityHeader;
     }

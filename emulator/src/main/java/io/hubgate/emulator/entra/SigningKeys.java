@@ -29,7 +29,9 @@ import java.util.UUID;
  * never comes back. It is also the {@link JWKSource} verifiers read, so what is published and
  * what is accepted are the same set.
  *
- * <p>Keys live in memory only: after a restart, earlier tokens no longer verify. Thread-safe.
+ * <p>Keys live in memory unless a {@link Keeper} keeps them (the emulator's data directory does,
+ * through {@link EntraKeyring}): then a restart restores them, and tokens issued before it still
+ * verify. Thread-safe.
  */
 public final class SigningKeys implements JWKSource<SecurityContext> {
 
@@ -38,6 +40,21 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
 
     private final Clock clock;
     private final List<Entry> keys = new ArrayList<>();
+    private final Keeper keeper;
+
+    /** A key with the latest expiry of a token it signed (null: none yet), as kept between runs. */
+    public record KeptKey(RSAKey key, Instant lastExpiry) {
+    }
+
+    /**
+     * Keeps the keys somewhere between runs. Told the whole list, oldest first, whenever it
+     * changed: a new key, or a later expiry of a signed token (so that after a restart an old key
+     * stays published as long as a token it signed lives).
+     */
+    @FunctionalInterface
+    public interface Keeper {
+        void keep(List<KeptKey> keys);
+    }
 
     /** A key and the latest expiry of a token it signed (null: it signed none yet). */
     private static final class Entry {
@@ -49,15 +66,34 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
         }
     }
 
+    /** One new key, kept in memory only. */
     public SigningKeys(Clock clock) {
+        this(clock, List.of(), kept -> { });
+    }
+
+    /**
+     * @param kept   the keys a keeper kept, oldest first (the last one signs); empty for a new key
+     * @param keeper told every change
+     */
+    public SigningKeys(Clock clock, List<KeptKey> kept, Keeper keeper) {
         this.clock = clock;
-        keys.add(new Entry(generate()));
+        this.keeper = keeper;
+        for (KeptKey key : kept) {
+            Entry entry = new Entry(key.key());
+            entry.lastExpiry = key.lastExpiry();
+            keys.add(entry);
+        }
+        if (keys.isEmpty()) {
+            keys.add(new Entry(generate()));
+            keep();
+        }
     }
 
     /** Adds a new signing key; the previous ones only verify from now on. Returns the new key's id. */
     public synchronized String rotate() {
         keys.add(new Entry(generate()));
         retireExpired();
+        keep();
         return currentKeyId();
     }
 
@@ -80,6 +116,7 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
         Instant expiry = claims.getExpirationTime() == null ? Instant.MAX : claims.getExpirationTime().toInstant();
         if (current.lastExpiry == null || expiry.isAfter(current.lastExpiry)) {
             current.lastExpiry = expiry;
+            keep();
         }
         return jwt.serialize();
     }
@@ -93,6 +130,10 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
         return selector.select(published());
+    }
+
+    private void keep() {
+        keeper.keep(keys.stream().map(e -> new KeptKey(e.key, e.lastExpiry)).toList());
     }
 
     private void retireExpired() {

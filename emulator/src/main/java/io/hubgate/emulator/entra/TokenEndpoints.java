@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +19,9 @@ import java.util.Map;
  * ({@code POST oauth2/v2.0/token}, client-credentials grant), the OpenID configuration
  * ({@code GET v2.0/.well-known/openid-configuration}) and the signing keys
  * ({@code GET discovery/v2.0/keys}). No authorization-code, device-code or user flows: the
- * emulator issues app-only tokens. Logs refusals by AADSTS code and client id, never a secret.
+ * emulator issues app-only tokens, and their endpoints (published, because MSAL requires the
+ * metadata to name them) answer with an error that says so. Logs refusals by AADSTS code and
+ * client id, never a secret.
  */
 final class TokenEndpoints implements HttpHandler {
 
@@ -27,6 +30,9 @@ final class TokenEndpoints implements HttpHandler {
     static final String TOKEN_PATH = "/oauth2/v2.0/token";
     static final String OPENID_CONFIGURATION_PATH = "/v2.0/.well-known/openid-configuration";
     static final String KEYS_PATH = "/discovery/v2.0/keys";
+    /** User flows' endpoints: named in the metadata (MSAL Python and Node require authorization_endpoint), never served. */
+    static final List<String> INTERACTIVE_PATHS =
+            List.of("/oauth2/v2.0/authorize", "/oauth2/v2.0/devicecode", "/oauth2/v2.0/logout");
 
     private final LocalEntra entra;
     private final EntraExchange exchanges;
@@ -53,6 +59,10 @@ final class TokenEndpoints implements HttpHandler {
             } else if (path.equals(KEYS_PATH)) {
                 requireMethod(method, "GET");
                 EntraExchange.writeJson(exchange, 200, (ObjectNode) Json.MAPPER.valueToTree(entra.signingKeys().published().toJSONObject(true)));
+            } else if (INTERACTIVE_PATHS.contains(path)) {
+                throw new EntraError(400, "unsupported_response_type", 700054, "The emulator's Entra issuer serves "
+                        + "app-only tokens (client credentials, client assertions, federated tokens, managed identity) "
+                        + "at " + entra.tokenEndpoint() + "; user sign-in at " + request.rawPath() + " is not emulated.");
             } else {
                 throw new EntraError(404, "not_found", 0, "The emulator's Entra issuer serves no endpoint at " + request.rawPath() + ".");
             }
@@ -93,6 +103,10 @@ final class TokenEndpoints implements HttpHandler {
         body.put("issuer", entra.issuer());
         body.put("token_endpoint", entra.tokenEndpoint());
         body.put("jwks_uri", entra.jwksUri());
+        String tenantBase = entra.authority() + "/" + entra.directory().tenantId();
+        body.put("authorization_endpoint", tenantBase + INTERACTIVE_PATHS.get(0));
+        body.put("device_authorization_endpoint", tenantBase + INTERACTIVE_PATHS.get(1));
+        body.put("end_session_endpoint", tenantBase + INTERACTIVE_PATHS.get(2));
         strings(body.putArray("token_endpoint_auth_methods_supported"), "client_secret_post", "private_key_jwt");
         strings(body.putArray("grant_types_supported"), "client_credentials");
         strings(body.putArray("response_types_supported"), "token");

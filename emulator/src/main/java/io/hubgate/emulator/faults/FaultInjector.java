@@ -78,6 +78,29 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
         }
     }
 
+    /**
+     * Applies the fault rules for {@link OperationClass#JOB_DEVICES} to one device operation of a
+     * running job (the quota paces those instead, see {@link #jobDevicePace()}).
+     *
+     * @throws HubException   a throttle or error fault: the device's entry fails with it
+     * @throws DropConnection a drop fault
+     */
+    public void admitJobDeviceOperation() {
+        rules.fire(OperationClass.JOB_DEVICES).ifPresent(rule -> apply(rule.spec()));
+    }
+
+    /** Nanoseconds a running job waits before its next device operation under the tier's quota (0: none). */
+    public long jobDevicePace() {
+        TierQuota current = quota.get();
+        return current == null ? 0 : current.jobDevicePace();
+    }
+
+    /** Scheduled jobs that may be active at once: the tier's limit, unlimited without a quota. */
+    public int maxActiveJobs() {
+        TierQuota current = quota.get();
+        return current == null ? Integer.MAX_VALUE : current.tier().maxConcurrentJobs();
+    }
+
     private static void apply(FaultSpec spec) {
         switch (spec.kind()) {
             case LATENCY -> pause(spec.latencyMs());

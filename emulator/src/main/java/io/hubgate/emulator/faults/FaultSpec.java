@@ -33,6 +33,8 @@ public record FaultSpec(OperationClass operationClass, FaultKind kind, long late
             "twinWrite", OperationClass.TWIN_WRITE,
             "query", OperationClass.QUERY,
             "methods", OperationClass.METHODS,
+            "jobs", OperationClass.JOBS,
+            "jobDevices", OperationClass.JOB_DEVICES,
             "token", OperationClass.TOKEN);
 
     public FaultSpec {

@@ -9,14 +9,15 @@ import java.util.Map;
 
 /**
  * The standard IoT Hub tiers and their documented throttles per unit (IoT Hub quotas and
- * throttling, as of 2024): what {@link TierQuota} enforces. Only the operation classes the
- * emulator serves are listed; jobs and configurations are not served, and the token endpoint
- * is not IoT Hub's, so neither is metered. Free is S1's limits with one unit and is not offered.
+ * throttling, as of 2024): what {@link TierQuota} enforces, and the most scheduled jobs that may
+ * be active at once. Only the operation classes the emulator serves are listed; configurations
+ * are not served, and the token endpoint is not IoT Hub's, so neither is metered. Free is S1's
+ * limits with one unit and is not offered.
  */
 public enum HubTier {
-    S1(200, 100, 20, 100, 0, 50, 0, 160),
-    S2(200, 100, 20, 100, 10, 50, 5, 480),
-    S3(10, 5_000, 1_000, 0, 500, 0, 250, 24 * 1024);
+    S1(200, 100, 20, 100, 0, 50, 0, 160, 100, 10, 0, 1),
+    S2(200, 100, 20, 100, 10, 50, 5, 480, 100, 10, 1, 5),
+    S3(10, 5_000, 1_000, 0, 500, 0, 250, 24 * 1024, 5_000, 0, 50, 10);
 
     /** A direct method's payload is metered in chunks of this many bytes. */
     public static final int METHOD_METER_BYTES = 4 * 1024;
@@ -29,10 +30,16 @@ public enum HubTier {
     private final int twinUpdatesPerSecondFloor;
     private final int twinUpdatesPerSecondPerUnit;
     private final int methodKilobytesPerSecondPerUnit;
+    private final int jobsPerMinutePerUnit;
+    private final int jobDevicesPerSecondFloor;
+    private final int jobDevicesPerSecondPerUnit;
+    private final int maxConcurrentJobs;
 
     HubTier(int maxUnits, int registryPerMinutePerUnit, int queriesPerMinutePerUnit,
             int twinReadsPerSecondFloor, int twinReadsPerSecondPerUnit,
-            int twinUpdatesPerSecondFloor, int twinUpdatesPerSecondPerUnit, int methodKilobytesPerSecondPerUnit) {
+            int twinUpdatesPerSecondFloor, int twinUpdatesPerSecondPerUnit, int methodKilobytesPerSecondPerUnit,
+            int jobsPerMinutePerUnit, int jobDevicesPerSecondFloor, int jobDevicesPerSecondPerUnit,
+            int maxConcurrentJobs) {
         this.maxUnits = maxUnits;
         this.registryPerMinutePerUnit = registryPerMinutePerUnit;
         this.queriesPerMinutePerUnit = queriesPerMinutePerUnit;
@@ -41,6 +48,15 @@ public enum HubTier {
         this.twinUpdatesPerSecondFloor = twinUpdatesPerSecondFloor;
         this.twinUpdatesPerSecondPerUnit = twinUpdatesPerSecondPerUnit;
         this.methodKilobytesPerSecondPerUnit = methodKilobytesPerSecondPerUnit;
+        this.jobsPerMinutePerUnit = jobsPerMinutePerUnit;
+        this.jobDevicesPerSecondFloor = jobDevicesPerSecondFloor;
+        this.jobDevicesPerSecondPerUnit = jobDevicesPerSecondPerUnit;
+        this.maxConcurrentJobs = maxConcurrentJobs;
+    }
+
+    /** Scheduled jobs that may be queued, scheduled or running at once (S1: 1, S2: 5, S3: 10), whatever the units. */
+    public int maxConcurrentJobs() {
+        return maxConcurrentJobs;
     }
 
     /**
@@ -85,6 +101,9 @@ public enum HubTier {
         int kilobytes = methodKilobytesPerSecondPerUnit * units;
         limits.put(OperationClass.METHODS, new Limit(kilobytes * 1024L / METHOD_METER_BYTES, Duration.ofSeconds(1),
                 kilobytes + " KB of direct-method payload per second (metered in 4 KB chunks)"));
+        limits.put(OperationClass.JOBS, perMinute(jobsPerMinutePerUnit * units, "job operations"));
+        limits.put(OperationClass.JOB_DEVICES, perSecond(
+                Math.max(jobDevicesPerSecondFloor, jobDevicesPerSecondPerUnit * units), "job device operations"));
         return limits;
     }
 

@@ -59,7 +59,7 @@ public final class TierQuota {
      */
     public void admit(OperationClass operationClass, int bodyBytes) {
         TokenBucket bucket = buckets.get(operationClass);
-        if (bucket == null) {
+        if (bucket == null || operationClass == OperationClass.JOB_DEVICES) {
             return;
         }
         double cost = operationClass == OperationClass.METHODS
@@ -74,6 +74,17 @@ public final class TierQuota {
                         + " allows " + limits.get(operationClass).description(),
                 Map.of("tier", tier.name(), "units", Integer.toString(units)),
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /**
+     * Paces a running job: takes one job-device operation if the tier allows one now. A job is
+     * the hub's own work, which the service shapes rather than refuses.
+     *
+     * @return 0 when the operation may start; otherwise the nanoseconds to wait before asking again
+     */
+    public long jobDevicePace() {
+        TokenBucket bucket = buckets.get(OperationClass.JOB_DEVICES);
+        return bucket == null ? 0 : bucket.tryTake(1);
     }
 
     /** Started 4 KB chunks of a direct-method request body, at least one. */

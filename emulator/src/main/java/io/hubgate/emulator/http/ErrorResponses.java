@@ -10,10 +10,10 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes error bodies in the form the service uses today: {@code Message} holds a JSON string
- * with the numeric {@code errorCode}, and {@code ExceptionMessage} is empty. This is the form
- * from which the Java SDK recovers the exact code (a non-empty ExceptionMessage would make it
- * fall back to the bare HTTP status). The {@code iothub-errorcode} header carries the name.
+ * Writes error bodies in the form the service uses on the endpoint ({@link ErrorBodyForm}), always
+ * with the {@code iothub-errorcode} header naming the error, so that every official SDK gets its
+ * typed error: Node its error class from the named form, Java the six-digit code from the JSON
+ * form (nested inside the named form, too), C# the header.
  */
 public final class ErrorResponses {
 
@@ -26,23 +26,46 @@ public final class ErrorResponses {
         this.clock = clock;
     }
 
-    public HubResponse of(HubException error) {
+    public HubResponse of(HubException error, ErrorBodyForm form) {
         HubErrorCode code = error.errorCode();
         String trackingId = newTrackingId();
+        String json = Json.text(jsonForm(error, trackingId));
+        ObjectNode body = switch (form) {
+            case JSON -> wrapper(json, "");
+            case NAMED -> wrapper("ErrorCode:" + code.errorName() + ";" + namedField(error.getMessage()) + ";"
+                    + Json.text(wrapper(json, "")), "Tracking ID:" + trackingId);
+        };
+        HubResponse response = HubResponse.json(code.httpStatus(), body).header("iothub-errorcode", code.errorName());
+        error.headers().forEach(response::header);
+        return response;
+    }
+
+    private ObjectNode jsonForm(HubException error, String trackingId) {
         ObjectNode inner = Json.object();
-        inner.put("errorCode", code.code());
+        inner.put("errorCode", error.errorCode().code());
         inner.put("trackingId", trackingId);
         inner.put("message", error.getMessage());
         ObjectNode info = inner.putObject("info");
         error.info().forEach(info::put);
         inner.put("timestampUtc", clock.instant().toString());
+        return inner;
+    }
 
+    private static ObjectNode wrapper(String message, String exceptionMessage) {
         ObjectNode outer = Json.object();
-        outer.put("Message", Json.text(inner));
-        outer.put("ExceptionMessage", "");
-        HubResponse response = HubResponse.json(code.httpStatus(), outer).header("iothub-errorcode", code.errorName());
-        error.headers().forEach(response::header);
-        return response;
+        outer.put("Message", message);
+        outer.put("ExceptionMessage", exceptionMessage);
+        return outer;
+    }
+
+    /**
+     * The message as the named form's second field: readers split the field list on ';', and the
+     * Java SDK looks for the nested JSON from the first '{', so neither may occur in it. The
+     * nested JSON keeps the message as it was.
+     */
+    private static String namedField(String message) {
+        String text = message == null || message.isBlank() ? "The request failed" : message;
+        return text.replace(';', ',').replace('{', '(').replace('}', ')');
     }
 
     private String newTrackingId() {

@@ -46,9 +46,12 @@ public final class HubDispatcher implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         HubResponse response;
+        Operation operation = null;
         try {
             HubRequest request = read(exchange);
-            response = dispatch(request);
+            RouteTable.Match match = routes.match(request);
+            operation = match.operation();
+            response = serve(request, match);
         } catch (RequestGate.DropConnection drop) {
             // Closing before any status line: the client reads an empty reply (the JDK clients
             // resend once, then fail with "Unexpected end of file from server"). JDK 17's server
@@ -59,12 +62,13 @@ public final class HubDispatcher implements HttpHandler {
         } catch (Exception failure) {
             // Exception, not RuntimeException: a checked exception thrown sneakily by a library
             // must still become an answer, never a silently closed connection.
-            response = toErrorResponse(exchange, failure);
+            response = toErrorResponse(exchange, failure, ErrorBodyForm.of(operation));
         }
         if (response.later() != null) {
+            ErrorBodyForm form = ErrorBodyForm.of(operation);
             response.later().whenCompleteAsync((answer, failure) -> {
                 try {
-                    write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure)));
+                    write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure), form));
                 } catch (IOException clientGone) {
                     LOG.debug("Could not deliver a deferred answer: {}", clientGone.getMessage());
                 }
@@ -74,21 +78,20 @@ public final class HubDispatcher implements HttpHandler {
         write(exchange, response);
     }
 
-    /** Routes, authenticates, admits and handles an already-read request. */
-    public HubResponse dispatch(HubRequest request) {
-        RouteTable.Match match = routes.match(request);
+    /** Authenticates, admits and handles a routed request. */
+    private HubResponse serve(HubRequest request, RouteTable.Match match) {
         authenticator.authenticate(request, match.operation());
         gate.admit(request, match.operation().operationClass());
         return match.handler().handle(request, match.path());
     }
 
-    private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure) {
+    private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure, ErrorBodyForm form) {
         if (failure instanceof HubException refused) {
-            return errors.of(refused);
+            return errors.of(refused, form);
         }
         LOG.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), failure);
         return errors.of(new HubException(HubErrorCode.SERVER_ERROR,
-                "The emulator failed to process the request: " + failure.getClass().getSimpleName()));
+                "The emulator failed to process the request: " + failure.getClass().getSimpleName()), form);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -26,6 +26,14 @@ public enum Operation {
     QUERY_TWINS(AccessRight.SERVICE_CONNECT, OperationClass.QUERY, "twins/read"),
     INVOKE_METHOD(AccessRight.SERVICE_CONNECT, OperationClass.METHODS, "directMethods/invoke/action"),
     PURGE_COMMAND_QUEUE(AccessRight.SERVICE_CONNECT, OperationClass.REGISTRY, "cloudToDeviceMessages/queue/purge/action"),
+    // Which shared access right jobs need is not documented; a job writes twins and calls
+    // methods, which ServiceConnect grants.
+    CREATE_JOB(AccessRight.SERVICE_CONNECT, OperationClass.JOBS, "jobs/write"),
+    GET_JOB(AccessRight.SERVICE_CONNECT, OperationClass.JOBS, "jobs/read"),
+    CANCEL_JOB(AccessRight.SERVICE_CONNECT, OperationClass.JOBS, "jobs/write"),
+    LIST_JOBS(AccessRight.SERVICE_CONNECT, OperationClass.JOBS, "jobs/read"),
+    /** Import/export jobs: routed so that they are refused with a clear "not emulated". */
+    IMPORT_EXPORT_JOB(AccessRight.REGISTRY_WRITE, OperationClass.JOBS, "jobs/write"),
     /** The emulator's control surface (simulated devices, faults, reset): not part of IoT Hub. */
     EMULATOR_CONTROL(AccessRight.SERVICE_CONNECT, OperationClass.CONTROL);
 

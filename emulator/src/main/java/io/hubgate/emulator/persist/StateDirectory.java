@@ -1,6 +1,5 @@
 package io.hubgate.emulator.persist;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -21,27 +20,19 @@ import io.hubgate.emulator.store.SymmetricKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps the hub's state in a directory across restarts: a snapshot ({@code state.json}) plus a
@@ -70,8 +61,6 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     private static final String SNAPSHOT = "state.json";
     private static final String JOURNAL = "journal.jsonl";
     private static final String LOCK = ".lock";
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     /** Reads one value out of a stream that goes on after it (the shared mapper refuses trailing tokens). */
     private static final ObjectReader SUBTREE = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -101,7 +90,7 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
      */
     public static StateDirectory open(Path directory, DeviceStore store, EtagSequence etags,
                                       List<SharedAccessPolicy> defaultPolicies) throws IOException {
-        createPrivateDirectory(directory);
+        PrivateFiles.createDirectory(directory);
         FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -236,47 +225,19 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
     }
 
     private void replay(Path journalFile, Map<String, DeviceEntry> devices) throws IOException {
-        int replayed = 0;
-        try (BufferedReader reader = Files.newBufferedReader(journalFile, StandardCharsets.UTF_8)) {
-            String line;
-            String unreadable = null;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (unreadable != null) {
-                    throw new IOException(journalFile + " has an unreadable line before its end; refusing to drop "
-                            + "the acknowledged changes after it");
-                }
-                JsonNode change;
-                try {
-                    change = Json.parse(line.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException torn) {
-                    unreadable = line;
-                    continue;
-                }
-                etags.advanceTo(change.path("s").longValue());
-                JsonNode entry = change.get("e");
-                if (entry == null || entry.isNull()) {
-                    devices.remove(change.get("d").textValue());
-                } else {
-                    devices.put(change.get("d").textValue(), EntryCodec.decode(entry));
-                }
-                replayed++;
+        JournalFiles.replay(journalFile, change -> {
+            etags.advanceTo(change.path("s").longValue());
+            JsonNode entry = change.get("e");
+            if (entry == null || entry.isNull()) {
+                devices.remove(change.get("d").textValue());
+            } else {
+                devices.put(change.get("d").textValue(), EntryCodec.decode(entry));
             }
-            if (unreadable != null) {
-                LOG.warn("Ignoring an incomplete last journal line in {} (a write interrupted by a crash)", journalFile);
-            }
-        }
-        LOG.info("Replayed {} journaled changes from {}", replayed, journalFile);
+        });
     }
 
     private void writeSnapshot() throws IOException {
-        Path temporary = directory.resolve(SNAPSHOT + ".tmp");
-        Files.deleteIfExists(temporary);
-        try (OutputStream out = Files.newOutputStream(
-                Files.createFile(temporary, ownerOnly(OWNER_ONLY_FILE)));
-             JsonGenerator generator = Json.MAPPER.createGenerator(out)) {
+        JournalFiles.replaceSnapshot(directory, SNAPSHOT, JOURNAL, generator -> {
             generator.writeStartObject();
             generator.writeNumberField("formatVersion", FORMAT_VERSION);
             generator.writeNumberField("etagSequence", etags.current());
@@ -288,18 +249,12 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
             }
             generator.writeEndArray();
             generator.writeEndObject();
-        }
-        Files.move(temporary, directory.resolve(SNAPSHOT), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        Files.deleteIfExists(directory.resolve(JOURNAL));
+        });
     }
 
     private void openJournal() throws IOException {
         Path file = directory.resolve(JOURNAL);
-        if (!Files.exists(file)) {
-            Files.createFile(file, ownerOnly(OWNER_ONLY_FILE));
-        }
-        journal = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        journal = JournalFiles.openForAppend(file);
         journalBytes = Files.size(file);
     }
 
@@ -309,18 +264,6 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
         } finally {
             lockChannel.close();
         }
-    }
-
-    private static void createPrivateDirectory(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            Files.createDirectories(directory, ownerOnly(OWNER_ONLY_DIRECTORY));
-        }
-    }
-
-    /** Owner-only permissions where the file system has POSIX permissions; none elsewhere. */
-    private static FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
-        boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        return posix ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
     }
 
     private static ArrayNode encodePolicies(List<SharedAccessPolicy> policies) {

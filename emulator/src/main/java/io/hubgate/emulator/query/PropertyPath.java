@@ -44,15 +44,15 @@ record PropertyPath(List<String> segments) implements Expression {
     }
 
     /**
-     * Removes the optional {@code devices.} / {@code devices.modules.} qualifier, which names the
-     * collection rather than a twin property.
+     * Removes the optional {@code devices.} / {@code devices.modules.} / {@code devices.jobs.}
+     * qualifier, which names the collection rather than a property of its documents.
      */
     PropertyPath withoutQualifier(QuerySource source) {
         int skip = 0;
         if (segments.size() > 1 && segments.get(0).equalsIgnoreCase("devices")) {
             skip = 1;
-            if (source == QuerySource.MODULES && segments.size() > 2
-                    && segments.get(1).equalsIgnoreCase("modules")) {
+            String child = source == QuerySource.MODULES ? "modules" : source == QuerySource.JOBS ? "jobs" : null;
+            if (child != null && segments.size() > 2 && segments.get(1).equalsIgnoreCase(child)) {
                 skip = 2;
             }
         }

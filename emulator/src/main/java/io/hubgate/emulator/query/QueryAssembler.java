@@ -37,6 +37,10 @@ final class QueryAssembler {
     }
 
     TwinQuery assemble() throws QueryException {
+        if (source == QuerySource.JOBS && (!selectAll || !groupBy.isEmpty())) {
+            throw QueryException.invalid("queries over devices.jobs select whole job entries: use SELECT * without "
+                    + "GROUP BY or aggregates");
+        }
         if (where != null && where.containsAggregate()) {
             throw QueryException.invalid("aggregate functions are only allowed in the SELECT list, not in WHERE");
         }

@@ -25,6 +25,7 @@ public final class QueryExecutor {
     public static final int MAX_PAGE_SIZE = 1000;
 
     private static final String TWIN_ITEMS = "twin";
+    private static final String DEVICE_JOB_ITEMS = "deviceJob";
     private static final String RAW_ITEMS = "raw";
 
     /**
@@ -46,7 +47,8 @@ public final class QueryExecutor {
     }
 
     private static QueryPage rowPage(TwinQuery query, RowSource rows, int pageSize, String afterKey, long returned) {
-        String itemType = query.selectsWholeTwins() ? TWIN_ITEMS : RAW_ITEMS;
+        String itemType = query.source() == QuerySource.JOBS ? DEVICE_JOB_ITEMS
+                : query.selectsWholeTwins() ? TWIN_ITEMS : RAW_ITEMS;
         long budget = Math.min(pageSize, query.top() - returned);
         List<JsonNode> items = new ArrayList<>();
         String lastKey = afterKey;

@@ -40,6 +40,33 @@ final class QueryParser {
         return new QueryParser(QueryLexer.tokenize(text)).query(text);
     }
 
+    /**
+     * Parses a scheduled job's query condition: the WHERE part of a query over {@code devices},
+     * or {@code *} for every device. Anything but one expression (a SELECT, a FROM, a GROUP BY)
+     * is a syntax error, so a condition can never widen into another query.
+     */
+    static TwinQuery parseCondition(String condition) throws QueryException {
+        if (condition == null || condition.isBlank()) {
+            throw new QueryException("The query condition is empty");
+        }
+        String text = condition.strip().equals("*") ? "SELECT * FROM devices" : "SELECT * FROM devices WHERE " + condition;
+        if (text.length() > TwinQuery.MAX_TEXT_LENGTH) {
+            throw new QueryException("The query condition is " + condition.length() + " characters long; the query it "
+                    + "makes is limited to " + TwinQuery.MAX_TEXT_LENGTH);
+        }
+        if (condition.strip().equals("*")) {
+            return new QueryAssembler(text, QuerySource.DEVICES, TwinQuery.NO_TOP, true, List.of(), null, List.of())
+                    .assemble();
+        }
+        QueryParser parser = new QueryParser(QueryLexer.tokenize(condition));
+        Expression where = parser.expression();
+        if (parser.peek().type() != TokenType.END) {
+            throw parser.unexpected("end of the query condition (it is only the WHERE part of a query)");
+        }
+        return new QueryAssembler(text, QuerySource.DEVICES, TwinQuery.NO_TOP, true, List.of(), where, List.of())
+                .assemble();
+    }
+
     private TwinQuery query(String text) throws QueryException {
         expectKeyword("SELECT");
         long top = acceptKeyword("TOP") ? topCount() : TwinQuery.NO_TOP;
@@ -96,7 +123,7 @@ final class QueryParser {
         Token collection = peek();
         if (!collection.isKeyword("devices")) {
             throw QueryException.syntax(collection.position(),
-                    "expected devices or devices.modules after FROM but found " + collection.describe());
+                    "expected devices, devices.modules or devices.jobs after FROM but found " + collection.describe());
         }
         index++;
         if (!accept(TokenType.DOT)) {
@@ -108,9 +135,11 @@ final class QueryParser {
             return QuerySource.MODULES;
         }
         if (child.isKeyword("jobs")) {
-            throw new QueryException("Queries over devices.jobs are not supported by the emulator");
+            index++;
+            return QuerySource.JOBS;
         }
-        throw QueryException.syntax(child.position(), "expected modules after 'devices.' but found " + child.describe());
+        throw QueryException.syntax(child.position(), "expected modules or jobs after 'devices.' but found "
+                + child.describe());
     }
 
     private Expression expression() throws QueryException {

@@ -50,6 +50,26 @@ public final class TwinQuery {
         return QueryParser.parse(text);
     }
 
+    /**
+     * Parses a scheduled job's query condition ({@code tags.site = 'x'}, or {@code *} for every
+     * device) into a {@code SELECT * FROM devices} query.
+     *
+     * @throws QueryException if the condition is empty, malformed or more than a condition
+     */
+    public static TwinQuery parseCondition(String condition) throws QueryException {
+        return QueryParser.parseCondition(condition);
+    }
+
+    /** True when the query keeps every row (no WHERE clause). */
+    public boolean matchesEverything() {
+        return where == null;
+    }
+
+    /** Whether a row passes the WHERE clause. */
+    public boolean matches(QueryRow row) {
+        return where == null || Values.isTrue(where.evaluate(row));
+    }
+
     public QuerySource source() {
         return source;
     }

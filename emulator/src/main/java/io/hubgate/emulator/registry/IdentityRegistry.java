@@ -80,7 +80,7 @@ public final class IdentityRegistry {
             }
             DeviceIdentity identity = new DeviceIdentity(deviceId, generationId, etags.nextIdentityEtag(), enabled,
                     changes.statusReason(), null, ConnectionState.Disconnected, null, null, 0,
-                    changes.authentication(), changes.iotEdge(), scope, changes.parentScopes());
+                    changes.authentication(), changes.iotEdge(), scope, parentScopes(changes, scope));
             return DeviceEntry.of(identity, TwinState.created(now, etags.nextTwinEtag()));
         });
     }
@@ -99,9 +99,19 @@ public final class IdentityRegistry {
             DeviceIdentity identity = new DeviceIdentity(deviceId, old.generationId(), etags.nextIdentityEtag(), enabled,
                     changes.statusReason(), statusUpdated, old.connectionState(), old.connectionStateUpdatedTime(),
                     old.lastActivityTime(), old.cloudToDeviceMessageCount(), changes.authentication(),
-                    changes.iotEdge(), scope, changes.parentScopes());
+                    changes.iotEdge(), scope, parentScopes(changes, scope));
             return current.withIdentity(identity);
         });
+    }
+
+    /**
+     * A leaf device given its parent's scope and no parent scopes gets that scope as its parent
+     * scope: the service copies it over (the Python SDK documents it so). An edge device's own
+     * scope is never its parent.
+     */
+    private static java.util.List<String> parentScopes(DeviceChanges changes, String scope) {
+        boolean none = changes.parentScopes() == null || changes.parentScopes().isEmpty();
+        return !changes.iotEdge() && none && scope != null && !scope.isEmpty() ? java.util.List.of(scope) : changes.parentScopes();
     }
 
     public void deleteDevice(String deviceId, IfMatch ifMatch) {

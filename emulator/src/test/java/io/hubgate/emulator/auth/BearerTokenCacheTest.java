@@ -14,12 +14,10 @@ import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.HubRequest;
 import io.hubgate.emulator.http.Operation;
+import io.hubgate.emulator.support.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -120,32 +118,5 @@ class BearerTokenCacheTest {
     private static HubRequest request(String token) {
         return new HubRequest("GET", "/twins/dev1", "api-version=2021-04-12",
                 Map.of("Authorization", List.of("Bearer " + token)), null, "127.0.0.1");
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -82,6 +82,25 @@ class SigningKeysTest {
     }
 
     @Test
+    void keptKeys_restoreTheSigningKeyAndItsTokensExpiry_soARotationAfterARestartRetiresItOnTime() {
+        java.util.concurrent.atomic.AtomicReference<java.util.List<SigningKeys.KeptKey>> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        SigningKeys beforeRestart = new SigningKeys(clock, java.util.List.of(), kept::set);
+        String first = beforeRestart.currentKeyId();
+        beforeRestart.sign(new JWTClaimsSet.Builder().subject("s")
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(75)))).build());
+
+        SigningKeys afterRestart = new SigningKeys(clock, kept.get(), kept::set);
+        String second = afterRestart.rotate();
+
+        assertThat(afterRestart.currentKeyId()).isEqualTo(second).isNotEqualTo(first);
+        assertThat(kept.get()).extracting(k -> k.key().getKeyID()).containsExactly(first, second);
+        clock.advance(Duration.ofMinutes(74));
+        assertThat(afterRestart.published().getKeys()).extracting(JWK::getKeyID).containsExactly(first, second);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(afterRestart.published().getKeys()).extracting(JWK::getKeyID).containsExactly(second);
+    }
+
+    @Test
     void publishedKeysHoldNoPrivateParts() {
         assertThat(keys.published().getKeys()).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
     }

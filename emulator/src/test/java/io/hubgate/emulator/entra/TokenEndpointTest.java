@@ -217,6 +217,28 @@ class TokenEndpointTest {
     }
 
     @Test
+    void openIdMetadata_hasTheEndpointsMsalPythonAndNodeRequire_andTheInteractiveOnesExplainThemselves() throws Exception {
+        JsonNode metadata = get(hub.entra().openIdConfigurationUrl(), Map.of()).json();
+        String tenantBase = hub.entra().authorityHost() + "/" + hub.entra().tenantId();
+
+        // MSAL Python reads authorization_endpoint and token_endpoint (a KeyError fails every
+        // confidential client); MSAL Node wants authorization_endpoint, token_endpoint, issuer and jwks_uri.
+        assertThat(metadata.get("authorization_endpoint").asText()).isEqualTo(tenantBase + "/oauth2/v2.0/authorize");
+        assertThat(metadata.get("device_authorization_endpoint").asText()).isEqualTo(tenantBase + "/oauth2/v2.0/devicecode");
+        assertThat(metadata.get("end_session_endpoint").asText()).isEqualTo(tenantBase + "/oauth2/v2.0/logout");
+        for (String required : List.of("issuer", "token_endpoint", "jwks_uri", "response_types_supported",
+                "subject_types_supported", "id_token_signing_alg_values_supported")) {
+            assertThat(metadata.has(required)).as(required).isTrue();
+        }
+        for (String interactive : List.of("authorization_endpoint", "device_authorization_endpoint", "end_session_endpoint")) {
+            Answer answer = get(metadata.get(interactive).asText(), Map.of());
+            assertThat(answer.status()).as(interactive).isEqualTo(400);
+            assertThat(answer.json().get("error").asText()).isEqualTo("unsupported_response_type");
+            assertThat(answer.json().get("error_description").asText()).contains("client credentials");
+        }
+    }
+
+    @Test
     void afterRotation_newTokensCarryTheNewKid_andOldTokensStillWork() throws Exception {
         try (IotHubEmulator emulator = TestHub.privateEmulator().build().start()) {
             EmulatorCoordinates privateHub = emulator.coordinates();

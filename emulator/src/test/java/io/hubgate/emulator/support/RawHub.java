@@ -52,20 +52,28 @@ public final class RawHub {
             }
         }
 
-        /** The numeric IoT Hub error code from the nested error body. */
+        /** The six-digit IoT Hub error code, from either form of the error body. */
         public int errorCode() {
-            try {
-                JsonNode inner = Json.parse(json().get("Message").textValue().getBytes(StandardCharsets.UTF_8));
-                return inner.get("errorCode").intValue();
-            } catch (IOException | NullPointerException e) {
-                throw new AssertionError("not an IoT Hub error body: " + body, e);
-            }
+            return jsonErrorForm().get("errorCode").intValue();
         }
 
         public String errorMessage() {
+            return jsonErrorForm().get("message").textValue();
+        }
+
+        /**
+         * The JSON form {@code {"errorCode":…,"message":…}}: the body's Message itself (direct
+         * methods), or the nested object after the named form's "ErrorCode:Name;message;" fields.
+         */
+        private JsonNode jsonErrorForm() {
             try {
-                return Json.parse(json().get("Message").textValue().getBytes(StandardCharsets.UTF_8)).get("message").textValue();
-            } catch (IOException e) {
+                String message = json().get("Message").textValue();
+                if (message.startsWith("ErrorCode:")) {
+                    JsonNode nested = Json.parse(message.substring(message.indexOf('{')).getBytes(StandardCharsets.UTF_8));
+                    message = nested.get("Message").textValue();
+                }
+                return Json.parse(message.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
                 throw new AssertionError("not an IoT Hub error body: " + body, e);
             }
         }

@@ -81,7 +81,8 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
         return (int) Math.max(MIN_RESPONSE_TIMEOUT_SECONDS, Math.min(responseTimeout, remaining));
     }
 
-    private static int seconds(Validation validation, String field, Duration duration, int defaultSeconds, int min) {
+    /** Whole seconds from {@code min} to 300, or a violation on {@code field}; the default when unset. */
+    static int seconds(Validation validation, String field, Duration duration, int defaultSeconds, int min) {
         if (duration == null) {
             return defaultSeconds;
         }
@@ -93,6 +94,11 @@ public final class MethodServiceImpl extends MethodServiceGrpc.MethodServiceImpl
     }
 
     private static int payloadBytes(InvokeMethodRequest request) {
-        return StructConverter.toGson(request.getPayload()).toString().getBytes(StandardCharsets.UTF_8).length;
+        return payloadBytes(request.getPayload());
+    }
+
+    /** A method payload's size as IoT Hub meters it: its JSON text in UTF-8. */
+    static int payloadBytes(com.google.protobuf.Value payload) {
+        return StructConverter.toGson(payload).toString().getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
+import io.hubgate.api.v1.JobServiceGrpc;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.TwinServiceGrpc;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  * Which roles may call which API method: a declarative map from the gRPC full method name to the
  * roles that may call it, any one of them sufficing. A method the policy does not name is denied
  * to everyone (fail closed), and every policy, built in or loaded, must name every RPC of
- * RegistryService, TwinService and MethodService, so a new RPC cannot ship open by accident.
+ * RegistryService, TwinService, MethodService and JobService, so a new RPC cannot ship open by accident.
  *
  * <p>The policy file is JSON, one object with one member, {@code methods}:
  * <pre>{@code
@@ -42,15 +43,17 @@ import java.util.TreeSet;
  *   }
  * }
  * }</pre>
- * Every RPC of the three services must appear exactly once; an empty list means no one may call
+ * Every RPC of the four services must appear exactly once; an empty list means no one may call
  * it. Role names are matched exactly against the caller's roles (the token's app roles); they
  * need not be {@link Roles built-in} ones. Unknown members, unknown method names, duplicates and
  * anything that is not a list of non-blank strings are refused with a message naming the entry.
  *
  * <p>The {@link #defaults() built-in policy} ({@code default-access-policy.json} beside this
  * class) is least-privilege: reads need the {@code *.Read} role of their area, writes the
- * {@code *.Write} role, InvokeMethod {@code Method.Invoke}; {@code Keys.Read} grants no RPC (it
- * only unlocks keys, see {@link RoleKeyAccess}). Health and reflection are not API methods and
+ * {@code *.Write} role, InvokeMethod {@code Method.Invoke}; jobs are read with {@code Twin.Read}
+ * and created or cancelled with {@code Twin.Write} or {@code Method.Invoke}, the one the job's
+ * action needs (see {@link RoleJobAccess}); {@code Keys.Read} grants no RPC (it only unlocks
+ * keys, see {@link RoleKeyAccess}). Health and reflection are not API methods and
  * are not governed by the policy.
  *
  * <p>Immutable and thread-safe.
@@ -59,7 +62,8 @@ public final class AccessPolicy {
 
     private static final String DEFAULT_RESOURCE = "default-access-policy.json";
     private static final List<ServiceDescriptor> SERVICES = List.of(RegistryServiceGrpc.getServiceDescriptor(),
-            TwinServiceGrpc.getServiceDescriptor(), MethodServiceGrpc.getServiceDescriptor());
+            TwinServiceGrpc.getServiceDescriptor(), MethodServiceGrpc.getServiceDescriptor(),
+            JobServiceGrpc.getServiceDescriptor());
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final AccessPolicy DEFAULTS = readDefaults();
 
@@ -83,7 +87,7 @@ public final class AccessPolicy {
         }
     }
 
-    /** The full method names this policy governs: every RPC of the gateway's three API services. */
+    /** The full method names this policy governs: every RPC of the gateway's API services. */
     public static Set<String> apiMethods() {
         Set<String> names = new TreeSet<>();
         for (ServiceDescriptor service : SERVICES) {

@@ -2,6 +2,8 @@ package io.hubgate.server.hub;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClient;
+import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClientOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClientOptions;
 import com.microsoft.azure.sdk.iot.service.query.QueryClient;
@@ -40,7 +42,8 @@ public final class HubClients {
     private final Map<Integer, Set> sets = new ConcurrentHashMap<>();
 
     /** One client of each kind, with one read timeout. */
-    public record Set(RegistryClient registry, TwinClient twins, QueryClient query, DirectMethodsClient methods) {
+    public record Set(RegistryClient registry, TwinClient twins, QueryClient query, DirectMethodsClient methods,
+                      ScheduledJobsClient jobs) {
     }
 
     private HubClients(String hostName, TokenCredential tokenCredential, AzureSasCredential sasCredential) {
@@ -95,6 +98,8 @@ public final class HubClients {
                     new QueryClient(hostName, tokenCredential, QueryClientOptions.builder()
                             .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
                     new DirectMethodsClient(hostName, tokenCredential, DirectMethodsClientOptions.builder()
+                            .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
+                    new ScheduledJobsClient(hostName, tokenCredential, ScheduledJobsClientOptions.builder()
                             .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()));
         }
         return new Set(
@@ -105,6 +110,8 @@ public final class HubClients {
                 new QueryClient(hostName, sasCredential, QueryClientOptions.builder()
                         .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
                 new DirectMethodsClient(hostName, sasCredential, DirectMethodsClientOptions.builder()
+                        .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
+                new ScheduledJobsClient(hostName, sasCredential, ScheduledJobsClientOptions.builder()
                         .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()));
     }
 }

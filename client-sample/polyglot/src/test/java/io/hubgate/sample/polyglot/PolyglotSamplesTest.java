@@ -40,6 +40,9 @@ class PolyglotSamplesTest {
 
     private static final List<String> STEPS = List.of("token", "create_device", "get_twin", "update_twin",
             "read_back", "stale_etag", "query", "delete_device", "get_deleted");
+    /** The Python sample also runs a fleet job over a tag, watches it finish and checks the twin. */
+    private static final List<String> PYTHON_STEPS = List.of("token", "create_device", "get_twin", "update_twin",
+            "read_back", "stale_etag", "query", "job_create", "job_watch", "job_check_twin", "delete_device", "get_deleted");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -71,7 +74,7 @@ class PolyglotSamplesTest {
         Sample.Output output = sample.run(with("HUBGATE_SAMPLE_DEVICE_ID", deviceId));
 
         assertThat(output.exitCode()).as(output.describe()).isZero();
-        Map<String, JsonNode> steps = steps(output);
+        Map<String, JsonNode> steps = steps(output, sample.language().equals("python") ? PYTHON_STEPS : STEPS);
         assertThat(steps.get("token").path("source").asText()).as("token source").isEqualTo("client_credentials");
 
         JsonNode created = steps.get("create_device");
@@ -99,6 +102,9 @@ class PolyglotSamplesTest {
         assertThat(query.path("device_ids")).as("the query finds the device").hasSize(1);
         assertThat(query.path("device_ids").get(0).asText()).isEqualTo(deviceId);
 
+        if (steps.containsKey("job_create")) {
+            assertFleetJob(steps, deviceId);
+        }
         assertThat(steps.get("delete_device").path("device_id").asText()).isEqualTo(deviceId);
         assertError(steps.get("get_deleted"), "NOT_FOUND", "DeviceNotFound");
         assertDeviceIsGone(deviceId);
@@ -125,8 +131,22 @@ class PolyglotSamplesTest {
         return changed;
     }
 
+    /** The job the sample created ran on its tagged device, which the watch saw to completion. */
+    private static void assertFleetJob(Map<String, JsonNode> steps, String deviceId) {
+        JsonNode created = steps.get("job_create");
+        assertThat(created.path("job_id").asText()).isEqualTo(deviceId + "-job");
+        assertThat(created.path("query_condition").asText()).isEqualTo("tags.fleet = '" + deviceId + "-fleet'");
+        JsonNode watched = steps.get("job_watch");
+        List<String> states = new ArrayList<>();
+        watched.path("states").forEach(state -> states.add(state.asText()));
+        assertThat(states).as(watched.toString()).isNotEmpty().endsWith("JOB_STATE_COMPLETED");
+        assertThat(watched.path("device_count").asInt()).as(watched.toString()).isEqualTo(1);
+        assertThat(watched.path("succeeded_count").asInt()).as(watched.toString()).isEqualTo(1);
+        assertThat(steps.get("job_check_twin").path("firmware").asText()).isEqualTo("2.4");
+    }
+
     /** Every stdout line is one JSON object; the steps come in the contract's order, each once. */
-    private static Map<String, JsonNode> steps(Sample.Output output) throws IOException {
+    private static Map<String, JsonNode> steps(Sample.Output output, List<String> expected) throws IOException {
         Map<String, JsonNode> steps = new HashMap<>();
         List<String> order = new ArrayList<>();
         for (String line : output.stdout().strip().split("\n")) {
@@ -139,7 +159,7 @@ class PolyglotSamplesTest {
             order.add(step.path("step").asText());
             steps.put(step.path("step").asText(), step);
         }
-        assertThat(order).as(output.describe()).containsExactlyElementsOf(STEPS);
+        assertThat(order).as(output.describe()).containsExactlyElementsOf(expected);
         return steps;
     }
 

@@ -1,0 +1,380 @@
+package io.hubgate.server;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.hubgate.api.v1.CancelJobRequest;
+import io.hubgate.api.v1.CreateDeviceRequest;
+import io.hubgate.api.v1.CreateJobRequest;
+import io.hubgate.api.v1.Device;
+import io.hubgate.api.v1.GetJobRequest;
+import io.hubgate.api.v1.GetTwinRequest;
+import io.hubgate.api.v1.Job;
+import io.hubgate.api.v1.JobDevice;
+import io.hubgate.api.v1.JobDeviceState;
+import io.hubgate.api.v1.JobServiceGrpc;
+import io.hubgate.api.v1.JobState;
+import io.hubgate.api.v1.JobType;
+import io.hubgate.api.v1.ListJobDevicesRequest;
+import io.hubgate.api.v1.ListJobDevicesResponse;
+import io.hubgate.api.v1.ListJobsRequest;
+import io.hubgate.api.v1.ListJobsResponse;
+import io.hubgate.api.v1.MethodInvocation;
+import io.hubgate.api.v1.TwinUpdate;
+import io.hubgate.api.v1.UpdateTwinRequest;
+import io.hubgate.api.v1.WatchJobRequest;
+import io.hubgate.emulator.devices.MethodBehaviour;
+import io.hubgate.emulator.devices.SimulatedDevices;
+import io.hubgate.emulator.faults.HubTier;
+import io.hubgate.server.support.Statuses;
+import io.hubgate.server.support.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * JobService end to end: a real gateway on a socket, the official SDK's ScheduledJobsClient
+ * behind it, the embedded emulator running the jobs. Every RPC, WatchJob to a job's end, a watch
+ * cancelled mid-stream or ended by its deadline, and one poller per job however many watch it.
+ */
+class JobServiceTest {
+
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(30);
+
+    private static TestGateway gateway;
+    private static JobServiceGrpc.JobServiceBlockingStub jobs;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start();
+        jobs = JobServiceGrpc.newBlockingStub(gateway.channel());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    private static Struct struct(String key, String value) {
+        return Struct.newBuilder().putFields(key, Value.newBuilder().setStringValue(value).build()).build();
+    }
+
+    /** Devices tagged {@code site = <site>}. */
+    private static List<String> devicesAtSite(String site, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = TestGateway.uniqueId("jobdev");
+            gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(id)).build());
+            gateway.twins().updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setTags(struct("site", site)).build());
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static Job twinJob(String condition, Struct desired) {
+        return Job.newBuilder().setQueryCondition(condition)
+                .setTwinUpdate(TwinUpdate.newBuilder().setDesired(desired)).build();
+    }
+
+    private static Job later(Job job) {
+        Instant inAnHour = Instant.now().plusSeconds(3600);
+        return job.toBuilder().setStartTime(Timestamp.newBuilder().setSeconds(inAnHour.getEpochSecond())).build();
+    }
+
+    private static Job awaitState(String jobId, JobState state) {
+        return await().atMost(WAIT).until(() -> jobs.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()),
+                job -> job.getState() == state);
+    }
+
+    @Test
+    void twinJob_watchedToItsEnd_updatesEveryDeviceTheConditionSelects() {
+        String site = TestGateway.uniqueId("site");
+        List<String> devices = devicesAtSite(site, 2);
+        String jobId = TestGateway.uniqueId("watched");
+
+        Job created = jobs.createJob(CreateJobRequest.newBuilder().setJobId(jobId)
+                .setJob(twinJob("tags.site = '" + site + "'", struct("firmware", "2.4"))).build());
+        List<Job> states = new ArrayList<>();
+        jobs.withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).forEachRemaining(states::add);
+
+        assertThat(created.getJobId()).isEqualTo(jobId);
+        assertThat(created.getTwinUpdate().getDesired()).isEqualTo(struct("firmware", "2.4"));
+        assertThat(created.getMaxExecutionTime().getSeconds()).isEqualTo(3600);
+        Job last = states.get(states.size() - 1);
+        assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_COMPLETED);
+        assertThat(last.getStatistics().getDeviceCount()).isEqualTo(2);
+        assertThat(last.getStatistics().getSucceededCount()).isEqualTo(2);
+        assertThat(last.hasEndTime()).isTrue();
+        assertThat(states.stream().map(Job::getState).distinct()).as("each state sent once it changed")
+                .hasSize(states.size());
+        for (String device : devices) {
+            assertThat(gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(device).build())
+                    .getDesired().getProperties()).isEqualTo(struct("firmware", "2.4"));
+        }
+    }
+
+    @Test
+    void createJob_retriedWithItsJobId_returnsTheSameJob_butAnotherJobUnderThatIdIsAlreadyExists() {
+        String jobId = TestGateway.uniqueId("retried");
+        CreateJobRequest request = CreateJobRequest.newBuilder().setJobId(jobId)
+                .setJob(later(twinJob("deviceId = 'nobody'", struct("a", "1")))).build();
+
+        Job first = jobs.createJob(request);
+        Job again = jobs.createJob(request);
+        StatusRuntimeException other = Statuses.failureOf(() -> jobs.createJob(request.toBuilder()
+                .setJob(later(twinJob("deviceId = 'nobody'", struct("a", "2")))).build()));
+
+        assertThat(again.getJobId()).isEqualTo(first.getJobId());
+        assertThat(again.getCreateTime()).isEqualTo(first.getCreateTime());
+        assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(Statuses.errorInfo(other).getReason()).isEqualTo("JobAlreadyExists");
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build());
+    }
+
+    @Test
+    void methodJob_listJobDevices_pagesThroughEachDevicesOutcome() {
+        String site = TestGateway.uniqueId("site");
+        List<String> devices = devicesAtSite(site, 2);
+        SimulatedDevices simulated = gateway.hub().devices();
+        SimulatedDevices.Target online = new SimulatedDevices.Target(devices.get(0), null);
+        simulated.setConnected(online, true);
+        simulated.onMethod(online, "reboot", new MethodBehaviour(200, null, java.time.Duration.ZERO, true, true));
+
+        Job created = jobs.createJob(CreateJobRequest.newBuilder().setJob(Job.newBuilder()
+                .setQueryCondition("tags.site = '" + site + "'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")
+                        .setPayload(Value.newBuilder().setStringValue("now"))
+                        .setResponseTimeout(Duration.newBuilder().setSeconds(10)))).build());
+        Job done = awaitState(created.getJobId(), JobState.JOB_STATE_COMPLETED);
+
+        assertThat(created.getJobId()).as("a job id the gateway made").isNotEmpty();
+        assertThat(done.getMethodInvocation().getMethodName()).isEqualTo("reboot");
+        assertThat(done.getStatistics().getSucceededCount()).isEqualTo(1);
+        assertThat(done.getStatistics().getFailedCount()).isEqualTo(1);
+        List<JobDevice> listed = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            ListJobDevicesResponse page = jobs.listJobDevices(ListJobDevicesRequest.newBuilder()
+                    .setJobId(created.getJobId()).setPageSize(1).setPageToken(token).build());
+            listed.addAll(page.getDevicesList());
+            token = page.getNextPageToken();
+            pages++;
+        } while (!token.isEmpty());
+        assertThat(pages).isEqualTo(2);
+        JobDevice answered = listed.stream().filter(d -> d.getDeviceId().equals(devices.get(0))).findFirst().orElseThrow();
+        JobDevice offline = listed.stream().filter(d -> d.getDeviceId().equals(devices.get(1))).findFirst().orElseThrow();
+        assertThat(answered.getState()).isEqualTo(JobDeviceState.JOB_DEVICE_STATE_COMPLETED);
+        assertThat(answered.getMethodResult().getStatus()).isEqualTo(200);
+        assertThat(answered.getMethodResult().getPayload().getStringValue()).as("echoed").isEqualTo("now");
+        assertThat(offline.getState()).isEqualTo(JobDeviceState.JOB_DEVICE_STATE_FAILED);
+        assertThat(offline.getError().getCode()).isEqualTo("DeviceNotOnline");
+        assertThat(offline.hasEndTime()).isTrue();
+    }
+
+    @Test
+    void cancelJob_endsAScheduledJob_andListJobsFindsItByTypeAndState() {
+        Set<String> cancelled = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Job job = jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(later(twinJob("deviceId = 'nobody'", struct("n", "" + i)))).build());
+            Job after = jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+            assertThat(after.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+            cancelled.add(job.getJobId());
+        }
+
+        Set<String> listed = new HashSet<>();
+        ListJobsRequest.Builder request = ListJobsRequest.newBuilder().setPageSize(1)
+                .setType(JobType.JOB_TYPE_TWIN_UPDATE).setState(JobState.JOB_STATE_CANCELLED);
+        String token = "";
+        do {
+            ListJobsResponse page = jobs.listJobs(request.setPageToken(token).build());
+            assertThat(page.getJobsCount()).isLessThanOrEqualTo(1);
+            page.getJobsList().forEach(job -> {
+                assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+                assertThat(job.hasTwinUpdate()).isTrue();
+                listed.add(job.getJobId());
+            });
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        assertThat(listed).containsAll(cancelled);
+
+        String firstToken = jobs.listJobs(request.setPageToken("").build()).getNextPageToken();
+        StatusRuntimeException mixed = Statuses.failureOf(() -> jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(1)
+                .setState(JobState.JOB_STATE_COMPLETED).setPageToken(firstToken).build()));
+        assertThat(mixed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(mixed)).containsExactly("page_token");
+    }
+
+    @Test
+    void watchJob_cancelledMidStream_stopsItsPoller() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "1")))).build());
+        List<Job> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        Context.CancellableContext watching = Context.current().withCancellation();
+
+        watching.run(() -> JobServiceGrpc.newStub(gateway.channel()).watchJob(
+                WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), collect(received, ended)));
+        await().atMost(WAIT).until(() -> !received.isEmpty());
+        assertThat(gateway.gateway().jobWatchers().pollerCount()).isEqualTo(1);
+        watching.cancel(null);
+
+        assertThat(ended.join().getCode()).isEqualTo(Status.Code.CANCELLED);
+        await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
+        assertThat(received.get(0).getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+    }
+
+    @Test
+    void twoWatchersOfOneJob_shareOnePoller_andBothSeeItEnd() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "2")))).build());
+        List<Job> first = new CopyOnWriteArrayList<>();
+        List<Job> second = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> firstEnded = new CompletableFuture<>();
+        CompletableFuture<Status> secondEnded = new CompletableFuture<>();
+        WatchJobRequest watch = WatchJobRequest.newBuilder().setJobId(job.getJobId()).build();
+
+        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, collect(first, firstEnded));
+        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, collect(second, secondEnded));
+        await().atMost(WAIT).until(() -> !first.isEmpty() && !second.isEmpty());
+        assertThat(gateway.gateway().jobWatchers().pollerCount()).isEqualTo(1);
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+        assertThat(firstEnded.join().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(secondEnded.join().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(first.get(first.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(second.get(second.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
+    }
+
+    @Test
+    void watchJob_endsWithTheCallersDeadline() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "3")))).build());
+        Iterator<Job> stream = jobs.withDeadlineAfter(3, TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+        assertThat(stream.next().getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
+        StatusRuntimeException expired = Statuses.failureOf(() -> stream.hasNext());
+        assertThat(expired.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+    }
+
+    @Test
+    void invalidQueryCondition_failsTheJob_andTheWatchSaysWhy() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(twinJob("tags.site = ", struct("x", "1"))).build());
+        List<Job> states = new ArrayList<>();
+        jobs.withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build()).forEachRemaining(states::add);
+
+        Job last = states.get(states.size() - 1);
+        assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(last.getFailureReason()).contains("query condition is invalid");
+    }
+
+    @Test
+    void badRequests_areInvalidArgument_namingEachField() {
+        StatusRuntimeException create = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                .setJobId("no_underscores").setJob(Job.newBuilder().setMaxExecutionTime(Duration.newBuilder().setNanos(5))
+                        .setMethodInvocation(MethodInvocation.newBuilder()
+                                .setResponseTimeout(Duration.newBuilder().setSeconds(1)))).build()));
+        StatusRuntimeException get = Statuses.failureOf(() -> jobs.getJob(GetJobRequest.newBuilder().setJobId("x".repeat(65)).build()));
+        StatusRuntimeException pageSize = Statuses.failureOf(() -> jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(5000).build()));
+        StatusRuntimeException token = Statuses.failureOf(() -> jobs.listJobDevices(ListJobDevicesRequest.newBuilder()
+                .setJobId("some-job").setPageToken("garbage!").build()));
+
+        assertThat(create.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(create)).containsExactlyInAnyOrder("job_id", "job.query_condition",
+                "job.max_execution_time", "job.method_invocation.method_name", "job.method_invocation.response_timeout");
+        assertThat(Statuses.violatedFields(get)).containsExactly("job_id");
+        assertThat(Statuses.violatedFields(pageSize)).containsExactly("page_size");
+        assertThat(Statuses.violatedFields(token)).containsExactly("page_token");
+    }
+
+    @Test
+    void unknownJob_isNotFound_forEveryRpcThatNamesOne() {
+        String ghost = TestGateway.uniqueId("ghost");
+        List<StatusRuntimeException> failures = List.of(
+                Statuses.failureOf(() -> jobs.getJob(GetJobRequest.newBuilder().setJobId(ghost).build())),
+                Statuses.failureOf(() -> jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(ghost).build())),
+                Statuses.failureOf(() -> jobs.listJobDevices(ListJobDevicesRequest.newBuilder().setJobId(ghost).build())),
+                Statuses.failureOf(() -> jobs.withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
+                        .watchJob(WatchJobRequest.newBuilder().setJobId(ghost).build()).hasNext()));
+
+        assertThat(failures).allSatisfy(failure -> {
+            assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo("JobNotFound");
+        });
+    }
+
+    @Test
+    void aMethodJob_needsMethodInvoke_evenWhenTwinWriteAdmitsTheCaller() {
+        JobServiceGrpc.JobServiceBlockingStub twinWriter = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                TestGateway.bearer(gateway.callerToken("twin-writer", Set.of("Twin.Write")))));
+
+        StatusRuntimeException denied = Statuses.failureOf(() -> twinWriter.createJob(CreateJobRequest.newBuilder()
+                .setJob(Job.newBuilder().setQueryCondition("*")
+                        .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot"))).build()));
+
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Statuses.errorInfo(denied).getMetadataMap()).containsEntry("requiredRoles", "Method.Invoke");
+    }
+
+    @Test
+    void aHubOfTierS1_refusesASecondActiveJob_withResourceExhausted() {
+        gateway.hub().faults().enforceQuota(HubTier.S1, 1);
+        String first = null;
+        try {
+            first = jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(later(twinJob("deviceId = 'nobody'", struct("q", "1")))).build()).getJobId();
+            StatusRuntimeException second = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(later(twinJob("deviceId = 'nobody'", struct("q", "2")))).build()));
+
+            assertThat(second.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(Statuses.errorInfo(second).getReason()).isEqualTo("JobQuotaExceeded");
+        } finally {
+            gateway.hub().faults().stopQuota();
+            if (first != null) {
+                jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(first).build());
+            }
+        }
+    }
+
+    private static StreamObserver<Job> collect(List<Job> received, CompletableFuture<Status> ended) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(Job job) {
+                received.add(job);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                ended.complete(Status.fromThrowable(failure));
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(Status.OK);
+            }
+        };
+    }
+}
