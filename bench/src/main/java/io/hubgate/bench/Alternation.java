@@ -46,4 +46,20 @@ final class Alternation {
         }
         return new Pair(a, b);
     }
+
+    /**
+     * One side alone, measured as a side of {@link #run} is (a warm-up, then the measured time in
+     * {@code rounds} slices), for what has nothing to be compared with: Go through the gateway
+     * (there is no Go SDK), a bare gRPC round trip.
+     */
+    static Load.Result single(int concurrency, Duration warmup, Duration duration, int rounds, Side side)
+            throws InterruptedException {
+        side.run(concurrency, warmup.toNanos());
+        Load.Result result = Load.Result.empty();
+        long slice = duration.toNanos() / rounds;
+        for (int round = 0; round < rounds; round++) {
+            result = result.plus(side.run(concurrency, slice));
+        }
+        return result;
+    }
 }

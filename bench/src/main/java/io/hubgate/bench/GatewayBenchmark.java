@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -22,8 +24,10 @@ import java.util.concurrent.Callable;
  * The gateway against direct use of the official SDK on one emulator that runs in the bench's
  * JVM, with the gateway in a JVM of its own (or, with --gateway in-process, in the bench's).
  * A run: seed twins; start the gateway; time fresh gateway JVMs to SERVING; measure the cost of
- * caller auth; compare each workload with direct SDK calls; hold many calls in flight for the
- * gateway's peak memory. Every comparison alternates its two sides and prints ratios. It
+ * caller auth; measure a bare gRPC round trip; compare each workload with direct SDK calls, from
+ * Java and, with --peers, from Python, Node and Go load drivers ({@link PeerProcess}); hold many
+ * calls in flight for the gateway's peak memory. Every comparison alternates its two sides, charges
+ * each side the CPU it cost the gateway, the emulator and the client, and prints ratios. It
  * measures and asserts nothing: absolute figures from a shared machine mean little, the ratios
  * within one run mean more.
  */
@@ -116,6 +120,18 @@ public final class GatewayBenchmark implements Callable<Integer> {
             + "e.g. --gateway-arg=--max-concurrent-calls --gateway-arg=128.")
     List<String> gatewayArgs = List.of();
 
+    @Option(names = "--peers", split = ",", description = "Also run each workload from these languages' load drivers "
+            + "(bench/peers, set up by bench/peers/setup-peers.sh): ${COMPLETION-CANDIDATES}. Python and Node through the gateway "
+            + "against their official SDK direct, Go through the gateway (default none).")
+    List<Peer> peers = List.of();
+
+    @Option(names = "--peer-concurrency", split = ",",
+            description = "Concurrency levels of the peers (Python threads, Node calls in flight, Go goroutines; default: --concurrency).")
+    List<Integer> peerConcurrency;
+
+    @Option(names = "--peers-dir", description = "Where the peers are (default: bench/peers, or peers when run from bench/).")
+    Path peersDirectory;
+
     @Option(names = "--access-log", description = "Keep the gateway's per-call access log (default: set to WARN, i.e. off).")
     boolean accessLog;
 
@@ -189,7 +205,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
                         gateway.where(), Report.millis(System.nanoTime() - launched), EMULATOR_WORKERS, stubs.channelCount());
                 report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM, " + launch().describe() : "the whole bench JVM";
                 memory(gateway, "idle, just started");
-                Comparisons comparisons = new Comparisons(out, report, twins, warmup, jitWarmup, duration, rounds);
+                CpuClock gatewayCpu = gateway instanceof GatewayProcess process
+                        ? CpuClock.process(process.pid(), "the gateway's JVM, every thread (GC and JIT included), pid " + process.pid())
+                        : null;
+                Comparisons comparisons = new Comparisons(out, report, twins, warmup, jitWarmup, duration, rounds,
+                        new CostMeter(gatewayCpu));
                 if (!skip.contains(Section.STARTUP) && startLaunches > 0) {
                     startToServing(at);
                 }
@@ -203,14 +223,26 @@ public final class GatewayBenchmark implements Callable<Integer> {
                     }
                 }
                 if (!skip.contains(Section.WORKLOADS)) {
-                    comparisons.warmUp(jitWarmup, 16, stubs, direct);
-                    boolean first = true;
-                    for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
-                        comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);
-                        if (first) {
-                            memory(gateway, "after warm-up (" + workload.title + " done)");
-                            first = false;
+                    List<PeerProcess> drivers = new ArrayList<>();
+                    try {
+                        startPeers(drivers, at, gateway.port(), token);
+                        comparisons.warmUp(jitWarmup, 16, stubs, direct);
+                        TextRows.costLegend(out, gatewayCpu == null ? "not measured (the gateway runs in the bench's JVM)"
+                                : gatewayCpu.description());
+                        comparisons.bareGrpc(concurrency, stubs);
+                        boolean first = true;
+                        for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
+                            comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);
+                            if (first) {
+                                memory(gateway, "after warm-up (" + workload.title + " done)");
+                                first = false;
+                            }
+                            if (!drivers.isEmpty()) {
+                                comparisons.peers(workload, peerConcurrency == null ? concurrency : peerConcurrency, drivers);
+                            }
                         }
+                    } finally {
+                        drivers.forEach(PeerProcess::close);
                     }
                 }
                 if (!skip.contains(Section.PEAK) && peakCalls > 0) {
@@ -218,6 +250,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                 }
                 memory(gateway, "at the end");
                 report.memoryTable(out, gateway.where());
+                TargetReading.print(out, report);
             }
         }
         if (markdown) {
@@ -236,6 +269,31 @@ public final class GatewayBenchmark implements Callable<Integer> {
 
     private GatewayLaunch launch() {
         return new GatewayLaunch(gatewayJvmArgs, launcher, accessLog);
+    }
+
+    /**
+     * The peers' load drivers, each told where the gateway is (plaintext, loopback) with the
+     * caller's token, and, where it has an SDK, the emulator's owner connection string and
+     * certificate.
+     */
+    private void startPeers(List<PeerProcess> started, EmulatorCoordinates at, int gatewayPort, String token) throws Exception {
+        if (peers.isEmpty()) {
+            return;
+        }
+        Path directory = Peer.directory(peersDirectory);
+        String certificate = at.certificatePath().toString();
+        for (Peer peer : peers.stream().distinct().toList()) {
+            Map<String, String> environment = new java.util.HashMap<>(Map.of("HUBGATE_BENCH_GATEWAY", "127.0.0.1:" + gatewayPort,
+                    "HUBGATE_BENCH_TOKEN", token, "HUBGATE_BENCH_TWINS", Integer.toString(twins)));
+            if (peer.hasSdk()) {
+                environment.putAll(Map.of("HUBGATE_BENCH_HUB_CONNECTION_STRING", at.connectionString(IotHubEmulator.OWNER_POLICY),
+                        "REQUESTS_CA_BUNDLE", certificate, "NODE_EXTRA_CA_CERTS", certificate));
+            }
+            PeerProcess driver = PeerProcess.start(peer, directory, environment);
+            started.add(driver);
+            out.printf(Locale.ROOT, "peer %s, pid %d: one gRPC channel to the gateway%s%n", driver.description(),
+                    driver.pid(), peer.hasSdk() ? "; one " + peer.sdk() + " client with default options" : "");
+        }
     }
 
     /** Fresh gateway JVMs, always in processes of their own: that is what starting one costs. */

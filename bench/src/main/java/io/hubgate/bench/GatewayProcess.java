@@ -7,18 +7,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -31,29 +23,22 @@ import java.util.regex.Pattern;
  * answers SERVING; {@link #startupNanos()} is the time from launching the JVM to that answer.
  *
  * <p>Stopping: {@link #close()} sends SIGTERM (Main drains for the short grace the bench gives),
- * waits, then kills. A shutdown hook closes any child still running when the bench exits, and
- * each child watches the bench and exits if it disappears, so none is left behind.
+ * waits, then kills. {@link ChildProcesses} stops any child still running when the bench exits,
+ * and each child watches the bench and exits if it disappears, so none is left behind.
  */
 final class GatewayProcess implements RunningGateway {
 
     /** How long a JVM may take to serve: generous, because a loaded 2-core machine is slow. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern SERVING_LINE = Pattern.compile("hubgate is serving gRPC on (\\S+):(\\d+) ");
     private static final int KEPT_LINES = 60;
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(GatewayProcess::stop), "bench-gateway-reaper"));
-    }
-
     private final Process process;
     private final int port;
     private final long startupNanos;
-    private final Deque<String> output;
+    private final ChildOutput.Tail output;
     private final MemoryProbe memory;
 
-    private GatewayProcess(Process process, int port, long startupNanos, Deque<String> output) {
+    private GatewayProcess(Process process, int port, long startupNanos, ChildOutput.Tail output) {
         this.process = process;
         this.port = port;
         this.startupNanos = startupNanos;
@@ -68,49 +53,34 @@ final class GatewayProcess implements RunningGateway {
         builder.environment().putAll(setup.childEnvironment());
         launch.environment(builder.environment());
 
-        Deque<String> output = new ArrayDeque<>();
+        ChildOutput.Tail output = new ChildOutput.Tail(KEPT_LINES);
         CompletableFuture<Integer> announcedPort = new CompletableFuture<>();
         long launched = System.nanoTime();
-        Process process = builder.start();
-        LIVE.add(process);
+        Process process = ChildProcesses.register(builder.start());
         try {
             drain(process, output, announcedPort);
             int port = announcedPort.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             awaitServing(process, port, launched);
             return new GatewayProcess(process, port, System.nanoTime() - launched, output);
         } catch (Exception | Error e) {
-            stop(process);
+            ChildProcesses.stop(process);
             String why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause().getMessage()
                     : e instanceof TimeoutException ? "no port announced within " + START_TIMEOUT : e.getMessage();
             throw new IllegalStateException("the gateway JVM (" + setup.label() + ") did not start: " + why
-                    + "; its last output:\n" + lastLines(output), e);
+                    + "; its last output:\n" + output, e);
         }
     }
 
     /** Reads the child's output on a daemon thread: finds the port line, keeps the last lines for errors. */
-    private static void drain(Process process, Deque<String> kept, CompletableFuture<Integer> port) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (kept) {
-                        kept.addLast(line);
-                        if (kept.size() > KEPT_LINES) {
-                            kept.removeFirst();
-                        }
-                    }
-                    Matcher serving = SERVING_LINE.matcher(line);
-                    if (!port.isDone() && serving.find()) {
-                        port.complete(Integer.parseInt(serving.group(2)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process is gone
+    private static void drain(Process process, ChildOutput.Tail kept, CompletableFuture<Integer> port) {
+        ChildOutput.follow(process.getInputStream(), "bench-gateway-output-" + process.pid(), line -> {
+            kept.accept(line);
+            Matcher serving = SERVING_LINE.matcher(line);
+            if (!port.isDone() && serving.find()) {
+                port.complete(Integer.parseInt(serving.group(2)));
             }
-            port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
-                    + exitStatus(process) + " before it served"));
-        }, "bench-gateway-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        }, () -> port.completeExceptionally(new IllegalStateException("the gateway JVM exited with status "
+                + ChildProcesses.exitStatus(process) + " before it served")));
     }
 
     /** Asks the health service until it says SERVING. */
@@ -166,44 +136,13 @@ final class GatewayProcess implements RunningGateway {
 
     /** The child's last lines of output, for a failure message. */
     String lastOutput() {
-        return lastLines(output);
+        return output.toString();
     }
 
     @Override
     public void close() {
         memory.close();
-        stop(process);
+        ChildProcesses.stop(process);
     }
 
-    /** SIGTERM, a wait for Main's graceful stop, then SIGKILL; never returns with the process alive. */
-    private static void stop(Process process) {
-        try {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            LIVE.remove(process);
-        }
-    }
-
-    private static String exitStatus(Process process) {
-        try {
-            return process.waitFor(1, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(unknown)";
-        }
-    }
-
-    private static String lastLines(Deque<String> output) {
-        synchronized (output) {
-            return output.isEmpty() ? "(none)" : String.join("\n", output);
-        }
-    }
 }

@@ -30,22 +30,57 @@ final class Report {
     record AuthRow(int concurrency, Load.Result jwt, Load.Result none) {
     }
 
+    /** One workload at one concurrency from a peer: through the gateway, and with its SDK direct (null: it has none). */
+    record PeerRow(String workload, int concurrency, Peer peer, Load.Result gateway, Load.Result sdk) {
+    }
+
+    /** The gateway's health check at one concurrency: a bare gRPC round trip. */
+    record BareRow(int concurrency, Load.Result result) {
+    }
+
     final List<WorkloadRow> workloads = new ArrayList<>();
     final List<StartRow> starts = new ArrayList<>();
     final List<MemoryRow> memory = new ArrayList<>();
     final List<AuthRow> auth = new ArrayList<>();
+    final List<PeerRow> peers = new ArrayList<>();
+    final List<BareRow> bare = new ArrayList<>();
     PeakInFlight.Outcome peak;
     String memoryWhere;
 
     void markdown(PrintStream out, String heading) {
         out.printf(Locale.ROOT, "%n<!-- markdown for the README, ready to paste -->%n%s%n", heading);
         if (!workloads.isEmpty()) {
-            out.printf("%n| workload | conc | gateway ops/s | direct ops/s | g/d throughput | gateway p50 / p99 ms | direct p50 / p99 ms |%n");
-            out.println("|---|---|---|---|---|---|---|");
+            out.printf("%n| workload | conc | gateway ops/s | direct ops/s | g/d throughput | gateway p50 / p99 ms | direct p50 / p99 ms "
+                    + "| gateway CPU µs/op | emulator CPU µs/op, gateway / direct | Java client CPU µs/op, gateway / direct |%n");
+            out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (WorkloadRow row : workloads) {
-                out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %s | %s | %s |%n", row.workload(), row.concurrency(),
+                out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s |%n", row.workload(), row.concurrency(),
                         row.gateway().throughput(), row.direct().throughput(),
-                        ratio(row.gateway().throughput(), row.direct().throughput()), p50p99(row.gateway()), p50p99(row.direct()));
+                        ratio(row.gateway().throughput(), row.direct().throughput()), p50p99(row.gateway()), p50p99(row.direct()),
+                        gatewayCpu(row.gateway()), emulatorCpu(row.gateway(), row.direct()), clientCpu(row.gateway(), row.direct()));
+            }
+        }
+        if (!bare.isEmpty()) {
+            out.printf("%n| bare gRPC round trip (Health/Check), conc | ops/s | p50 / p99 ms | gateway CPU µs/call | Java client CPU µs/call |%n");
+            out.println("|---|---|---|---|---|");
+            for (BareRow row : bare) {
+                out.printf(Locale.ROOT, "| %d | %,.0f | %s | %s | %s |%n", row.concurrency(), row.result().throughput(),
+                        p50p99(row.result()), gatewayCpu(row.result()),
+                        CpuUse.perOp(row.result().cpu().clientNanos(), row.result().operations()));
+            }
+        }
+        if (!peers.isEmpty()) {
+            out.printf("%n| workload | conc | client | through hubgate ops/s | its SDK direct ops/s | hubgate / SDK | hubgate p50 / p99 ms "
+                    + "| SDK p50 / p99 ms | gateway CPU µs/op | emulator CPU µs/op, hubgate / SDK | client CPU µs/op, hubgate / SDK |%n");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            for (PeerRow row : peers) {
+                Load.Result sdk = row.sdk();
+                out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s |%n", row.workload(), row.concurrency(),
+                        row.peer().hasSdk() ? row.peer().label() + " vs " + row.peer().sdk() : row.peer().label() + " (no SDK)",
+                        row.gateway().throughput(), sdk == null ? "-" : String.format(Locale.ROOT, "%,.0f", sdk.throughput()),
+                        sdk == null ? "-" : ratio(row.gateway().throughput(), sdk.throughput()), p50p99(row.gateway()),
+                        sdk == null ? "-" : p50p99(sdk), gatewayCpu(row.gateway()), emulatorCpu(row.gateway(), sdk),
+                        clientCpu(row.gateway(), sdk));
             }
         }
         if (!auth.isEmpty()) {
@@ -75,6 +110,7 @@ final class Report {
         if (peak != null) {
             out.printf(Locale.ROOT, "%n%s%n", peak.summary());
         }
+        TargetReading.markdown(out, this);
     }
 
     /** The memory readings as a text table. */
@@ -87,6 +123,23 @@ final class Report {
         }
         out.println("(heap used: as found, garbage included; heap live: after a full GC asked of that JVM; "
                 + "the peak row holds the highest of each figure sampled while the calls were in flight)");
+    }
+
+    /** The gateway JVM's CPU per operation on the gateway path. */
+    static String gatewayCpu(Load.Result viaGateway) {
+        return CpuUse.perOp(viaGateway.cpu().gatewayNanos(), viaGateway.operations());
+    }
+
+    /** "260 / 141": the emulator's CPU per operation on both paths ("-" for a path not run). */
+    static String emulatorCpu(Load.Result viaGateway, Load.Result direct) {
+        return CpuUse.perOp(viaGateway.cpu().emulatorNanos(), viaGateway.operations()) + " / "
+                + (direct == null ? "-" : CpuUse.perOp(direct.cpu().emulatorNanos(), direct.operations()));
+    }
+
+    /** "90 / 105": the client's CPU per operation on both paths ("-" for a path not run). */
+    static String clientCpu(Load.Result viaGateway, Load.Result direct) {
+        return CpuUse.perOp(viaGateway.cpu().clientNanos(), viaGateway.operations()) + " / "
+                + (direct == null ? "-" : CpuUse.perOp(direct.cpu().clientNanos(), direct.operations()));
     }
 
     static String ratio(double a, double b) {

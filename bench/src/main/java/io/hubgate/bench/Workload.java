@@ -106,7 +106,8 @@ enum Workload {
         clients.twins().patch(patch);
     }
 
-    private static <T> CompletableFuture<T> unary(java.util.function.Consumer<StreamObserver<T>> call) {
+    /** A unary gRPC call on an async stub as a future. */
+    static <T> CompletableFuture<T> unary(java.util.function.Consumer<StreamObserver<T>> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
         call.accept(new StreamObserver<>() {
             @Override

@@ -31,7 +31,12 @@ import java.util.UUID;
  *
  * <p>Keys live in memory unless a {@link Keeper} keeps them (the emulator's data directory does,
  * through {@link EntraKeyring}): then a restart restores them, and tokens issued before it still
- * verify. Thread-safe.
+ * verify.
+ *
+ * <p>With no kept key, the first key is generated when first needed (to sign, publish or name
+ * it), not when the set is made: a 2048-bit RSA key costs 60–400 ms of CPU, and an emulator that
+ * never sees a federated token (the gateway's embedded one) should not pay for its issuer's key
+ * before it serves. Thread-safe.
  */
 public final class SigningKeys implements JWKSource<SecurityContext> {
 
@@ -83,10 +88,6 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
             entry.lastExpiry = key.lastExpiry();
             keys.add(entry);
         }
-        if (keys.isEmpty()) {
-            keys.add(new Entry(generate()));
-            keep();
-        }
     }
 
     /** Adds a new signing key; the previous ones only verify from now on. Returns the new key's id. */
@@ -99,12 +100,12 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
 
     /** The id ({@code kid}) of the key that signs. */
     public synchronized String currentKeyId() {
-        return keys.get(keys.size() - 1).key.getKeyID();
+        return current().key.getKeyID();
     }
 
     /** Signs the claims with the current key: RS256, header {@code kid} and {@code typ: JWT}. */
     public synchronized String sign(JWTClaimsSet claims) {
-        Entry current = keys.get(keys.size() - 1);
+        Entry current = current();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(current.key.getKeyID())
                 .type(JOSEObjectType.JWT).build();
         SignedJWT jwt = new SignedJWT(header, claims);
@@ -136,9 +137,18 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
         keeper.keep(keys.stream().map(e -> new KeptKey(e.key, e.lastExpiry)).toList());
     }
 
+    /** The signing key: the newest, generated now if there is none yet. Callers hold the lock. */
+    private Entry current() {
+        if (keys.isEmpty()) {
+            keys.add(new Entry(generate()));
+            keep();
+        }
+        return keys.get(keys.size() - 1);
+    }
+
     private void retireExpired() {
         Instant now = clock.instant();
-        Entry current = keys.get(keys.size() - 1);
+        Entry current = current();
         keys.removeIf(e -> e != current && (e.lastExpiry == null || !now.isBefore(e.lastExpiry)));
     }
 

@@ -51,6 +51,21 @@ class SigningKeysTest {
     }
 
     @Test
+    void aNewSet_generatesItsFirstKeyWhenFirstNeeded_andKeepsIt() {
+        // What the keeper is told, as key ids only: a failure message never shows key material.
+        java.util.List<java.util.List<String>> told = new java.util.ArrayList<>();
+        SigningKeys lazy = new SigningKeys(clock, java.util.List.of(),
+                kept -> told.add(kept.stream().map(key -> key.key().getKeyID()).toList()));
+        assertThat(told).as("no key generated or kept before one is needed").isEmpty();
+
+        String kid = lazy.published().getKeys().get(0).getKeyID();
+
+        assertThat(told).containsExactly(java.util.List.of(kid));
+        assertThat(lazy.currentKeyId()).isEqualTo(kid);
+        assertThat(told).as("the same key from then on").hasSize(1);
+    }
+
+    @Test
     void anOldKeyStaysPublishedUntilItsLastTokenExpires_thenRetires() {
         String first = keys.currentKeyId();
         signExpiringIn(Duration.ofMinutes(75));

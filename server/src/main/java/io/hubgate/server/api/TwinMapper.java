@@ -1,6 +1,7 @@
 package io.hubgate.server.api;
 
 import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.twin.TwinMetadata;
@@ -10,8 +11,6 @@ import io.hubgate.api.v1.DeviceStatus;
 import io.hubgate.api.v1.TwinProperties;
 
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** Maps SDK twins to proto twins: values as Structs, $version and $metadata kept apart. */
@@ -36,7 +35,7 @@ final class TwinMapper {
                     : DeviceStatus.DEVICE_STATUS_ENABLED);
         }
         if (twin.getConnectionState() != null) {
-            proto.setConnectionState("connected".equals(twin.getConnectionState().toLowerCase(Locale.ROOT))
+            proto.setConnectionState("connected".equalsIgnoreCase(twin.getConnectionState())
                     ? ConnectionState.CONNECTION_STATE_CONNECTED : ConnectionState.CONNECTION_STATE_DISCONNECTED);
         }
         com.google.protobuf.Timestamp lastActivity = Timestamps.parse(twin.getLastActivityTime());
@@ -49,37 +48,45 @@ final class TwinMapper {
     private static TwinProperties properties(TwinCollection collection) {
         TwinProperties.Builder properties = TwinProperties.newBuilder()
                 .setProperties(StructConverter.toStruct(collection))
-                .setMetadata(StructConverter.toStruct(metadata(collection)));
+                .setMetadata(metadata(collection));
         if (collection.getVersion() != null) {
             properties.setVersion(collection.getVersion());
         }
         return properties.build();
     }
 
-    /** The $metadata tree of a collection, rebuilt from the SDK's per-key metadata. */
-    private static Map<String, Object> metadata(TwinCollection collection) {
-        Map<String, Object> tree = new LinkedHashMap<>();
+    /**
+     * The $metadata tree of a collection, rebuilt from the SDK's per-key metadata straight into a
+     * Struct (building Java maps first and converting them cost twice the allocation).
+     */
+    private static Struct metadata(TwinCollection collection) {
+        Struct.Builder tree = Struct.newBuilder();
         stamp(tree, collection.getTwinMetadata());
         for (Map.Entry<String, Object> entry : collection.entrySet()) {
-            Map<String, Object> child = entry.getValue() instanceof TwinCollection nested
-                    ? metadata(nested) : new LinkedHashMap<>();
-            if (!(entry.getValue() instanceof TwinCollection)) {
-                stamp(child, collection.getTwinMetadata(entry.getKey()));
+            Struct child;
+            if (entry.getValue() instanceof TwinCollection nested) {
+                child = metadata(nested);
+            } else {
+                Struct.Builder leaf = Struct.newBuilder();
+                stamp(leaf, collection.getTwinMetadata(entry.getKey()));
+                child = leaf.build();
             }
-            tree.put(entry.getKey(), child);
+            tree.putFields(entry.getKey(), Value.newBuilder().setStructValue(child).build());
         }
-        return tree;
+        return tree.build();
     }
 
-    private static void stamp(Map<String, Object> node, TwinMetadata metadata) {
+    private static void stamp(Struct.Builder node, TwinMetadata metadata) {
         if (metadata == null) {
             return;
         }
         if (metadata.getLastUpdated() != null) {
-            node.put(TwinMetadata.LAST_UPDATE_TAG, DateTimeFormatter.ISO_INSTANT.format(metadata.getLastUpdated().toInstant()));
+            node.putFields(TwinMetadata.LAST_UPDATE_TAG, Value.newBuilder()
+                    .setStringValue(DateTimeFormatter.ISO_INSTANT.format(metadata.getLastUpdated().toInstant())).build());
         }
         if (metadata.getLastUpdatedVersion() != null) {
-            node.put(TwinMetadata.LAST_UPDATE_VERSION_TAG, metadata.getLastUpdatedVersion());
+            node.putFields(TwinMetadata.LAST_UPDATE_VERSION_TAG, Value.newBuilder()
+                    .setNumberValue(metadata.getLastUpdatedVersion()).build());
         }
     }
 
