@@ -26,7 +26,7 @@ public class JfrShares {
             {"io.hubgate.server.auth.AccessPolicy", "authorization"},
             {"io.hubgate.server.auth", "authentication (other)"},
             {"io.hubgate.server.api.TwinMapper", "mapping SDK->proto"},
-            {"io.hubgate.server.api.IdentityMapper", "mapping SDK->proto"},
+            {"io.hubgate.server.api.IdentityJson", "mapping REST JSON->proto"},
             {"io.hubgate.server.api.StructConverter", "mapping SDK->proto"},
             {"io.hubgate.server.api.Timestamps", "mapping SDK->proto"},
             {"io.hubgate.server.api.Validation", "validation"},

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class GatewayBenchmark implements Callable<Integer> {
 
     /** Parts of a run that --skip leaves out. */
-    enum Section { STARTUP, AUTH, WORKLOADS, PEAK }
+    enum Section { STARTUP, AUTH, PATHS, WORKLOADS, PEAK }
 
     /** How the gateway under test runs. */
     enum GatewayMode {
@@ -105,6 +105,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
             description = "Fresh gateway JVMs launched per kind of hub for start to SERVING; the median is printed (default ${DEFAULT-VALUE}).")
     int startLaunches;
 
+    @Option(names = "--paths-concurrency", defaultValue = "1,16", split = ",",
+            description = "Concurrency levels of the upstream-path comparison (GetTwin via SDK and via pipeline; default ${DEFAULT-VALUE}).")
+    List<Integer> pathsConcurrency;
+
     @Option(names = "--skip", split = ",", description = "Leave out parts of the run: ${COMPLETION-CANDIDATES}.")
     Set<Section> skip = EnumSet.noneOf(Section.class);
 
@@ -171,6 +175,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
             twins = 200;
             concurrency = List.of(1, 4);
             authConcurrency = List.of(1, 4);
+            pathsConcurrency = List.of(1, 4);
             duration = Duration.ofMillis(300);
             warmup = Duration.ofMillis(100);
             jitWarmup = Duration.ofMillis(100);
@@ -193,8 +198,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), Instant.now());
             HubTrust.withPem(at.certificatePath()).installForHttpsUrlConnection();
             out.printf(Locale.ROOT, "seeded %,d twins in %,d ms%n", twins, Report.millis(BenchFixtures.seed(at, twins)));
-            DirectClients direct = DirectClients.withSas(at.hostWithPort(),
-                    new AzureSasCredential(at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(6))));
+            AzureSasCredential sas = new AzureSasCredential(at.sasToken(IotHubEmulator.OWNER_POLICY, Duration.ofHours(6)));
+            DirectClients direct = DirectClients.withSas(at.hostWithPort(), sas);
             String token = BenchFixtures.callerToken(at.entra());
             long launched = System.nanoTime();
             try (RunningGateway gateway = start(GatewaySetup.runningEmulator(at, true, gatewayArgs));
@@ -221,6 +226,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
                          GatewayStubs openStubs = GatewayStubs.open(open.port(), channels, null)) {
                         comparisons.callerAuth(authConcurrency, jwtStubs, openStubs);
                     }
+                }
+                if (!skip.contains(Section.PATHS) && !pathsConcurrency.isEmpty()) {
+                    UpstreamPaths.compare(out, report, comparisons, pathsConcurrency, at, direct, sas);
                 }
                 if (!skip.contains(Section.WORKLOADS)) {
                     List<PeerProcess> drivers = new ArrayList<>();

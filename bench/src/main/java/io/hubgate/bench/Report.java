@@ -27,6 +27,11 @@ final class Report {
     }
 
     /** GetTwin at one concurrency through a gateway with JWT caller auth and one without. */
+    /** GetTwin through each upstream path at one concurrency, with the bench JVM's CPU per call on each. */
+    record PathRow(int concurrency, Load.Result sdk, Load.Result pipeline, Load.Result pipelineNetty,
+                   double sdkCpuMicros, double pipelineCpuMicros, double nettyCpuMicros) {
+    }
+
     record AuthRow(int concurrency, Load.Result jwt, Load.Result none) {
     }
 
@@ -42,6 +47,7 @@ final class Report {
     final List<StartRow> starts = new ArrayList<>();
     final List<MemoryRow> memory = new ArrayList<>();
     final List<AuthRow> auth = new ArrayList<>();
+    final List<PathRow> paths = new ArrayList<>();
     final List<PeerRow> peers = new ArrayList<>();
     final List<BareRow> bare = new ArrayList<>();
     PeakInFlight.Outcome peak;
@@ -90,6 +96,16 @@ final class Report {
                 out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %s | %s | %s | %s |%n", row.concurrency(), row.jwt().throughput(),
                         row.none().throughput(), ratio(row.jwt().throughput(), row.none().throughput()), p50p99(row.jwt()),
                         p50p99(row.none()), deltaP50(row.jwt(), row.none()));
+            }
+        }
+        if (!paths.isEmpty()) {
+            out.printf("%n| GetTwin, conc | SDK ops/s | pipeline (JDK client) ops/s | pipeline (Netty) ops/s | SDK p50 / p99 ms | pipeline p50 / p99 ms | Netty p50 / p99 ms | CPU per call SDK / pipeline / Netty µs |%n");
+            out.println("|---|---|---|---|---|---|---|---|");
+            for (PathRow row : paths) {
+                out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %s | %s | %s | %.0f / %.0f / %.0f |%n", row.concurrency(),
+                        row.sdk().throughput(), row.pipeline().throughput(), row.pipelineNetty().throughput(), p50p99(row.sdk()),
+                        p50p99(row.pipeline()), p50p99(row.pipelineNetty()), row.sdkCpuMicros(), row.pipelineCpuMicros(),
+                        row.nettyCpuMicros());
             }
         }
         if (!starts.isEmpty()) {

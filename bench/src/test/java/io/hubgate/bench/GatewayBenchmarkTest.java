@@ -57,6 +57,12 @@ class GatewayBenchmarkTest {
             assertThat(rows(printed, level + " +jwt +\\d+ .* 0$")).as(level + " jwt").isOne();
             assertThat(rows(printed, level + " +no-auth +\\d+ .* 0$")).as(level + " no-auth").isOne();
             assertThat(rows(printed, level + " +delta +p50 [+-]\\d+\\.\\d+ ms, throughput jwt/no-auth \\d+\\.\\d+")).isOne();
+            // Upstream paths: GetTwin through the pipeline (JDK and Netty clients) and the SDK, every call answered.
+            for (String path : new String[] {"pipeline", "p-netty"}) {
+                assertThat(rows(printed, level + " +" + path + " +\\d+ .* 0$")).as(level + " " + path).isOne();
+            }
+            assertThat(rows(printed, level + " +sdk +\\d+ .* 0$")).as(level + " sdk").isEqualTo(2);
+            assertThat(rows(printed, level + " +cpu +CPU per call")).isOne();
             // A bare gRPC round trip, with the gateway's CPU per call measured.
             assertThat(rows(printed, level + " +health +\\d+ .* \\d+ +(\\d+|-) +\\d+ +0$")).as(level + " health").isOne();
         }
@@ -106,6 +112,7 @@ class GatewayBenchmarkTest {
 
         // The markdown tables for the README.
         assertThat(printed).contains("| workload | conc | gateway ops/s |", "| GetTwin | 4 |", "| GetTwin, conc | JWT ops/s |",
+                "| GetTwin, conc | SDK ops/s | pipeline (JDK client) ops/s |",
                 "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM, default JVM flags) |",
                 "| bare gRPC round trip (Health/Check), conc |");
         for (String peer : PEERS) {

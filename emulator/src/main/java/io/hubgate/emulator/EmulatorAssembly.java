@@ -17,6 +17,7 @@ import io.hubgate.emulator.http.ErrorResponses;
 import io.hubgate.emulator.http.HubDispatcher;
 import io.hubgate.emulator.http.HubHttpServer;
 import io.hubgate.emulator.http.HubResponse;
+import io.hubgate.emulator.http.RequestCounts;
 import io.hubgate.emulator.http.RequestGate;
 import io.hubgate.emulator.http.RouteTable;
 import io.hubgate.emulator.jobs.JobApi;
@@ -45,7 +46,8 @@ import java.util.Set;
 final class EmulatorAssembly {
 
     /** What was assembled: the bound, not yet started server, and the parts tests reach into. */
-    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices, JobScheduler jobs) {
+    record Assembled(HubHttpServer server, LocalEntra entra, SimulatedDevices devices, JobScheduler jobs,
+                     RequestCounts counts) {
     }
 
     private EmulatorAssembly() {
@@ -74,10 +76,16 @@ final class EmulatorAssembly {
         String authority = "https://" + EmulatorCoordinates.httpsHost(settings.bindAddress(), server.port());
         LocalEntra entra = new LocalEntra(directory, authority, settings.tokenLifetime(), faults, settings.clock(), keyring);
 
+        RequestCounts counts = new RequestCounts();
         ControlSurface control = new ControlSurface();
         new DeviceSideControl(devices).register(control);
         faults.register(control);
         entra.controlRoutes().register(control);
+        control.add("GET", "/requests", (request, path) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode body = io.hubgate.emulator.json.Json.object();
+            body.set("counts", io.hubgate.emulator.json.Json.MAPPER.valueToTree(counts.snapshot()));
+            return HubResponse.ok(body);
+        });
         control.add("POST", "/reset", (request, path) -> {
             reset.run();
             return HubResponse.noContent();
@@ -89,11 +97,11 @@ final class EmulatorAssembly {
 
         Map<String, HttpHandler> contexts = new LinkedHashMap<>();
         contexts.put("/", new HubDispatcher(routes, new CompositeAuthenticator(sas, entra.bearerAuthenticator()),
-                faults, errors, server.workers()));
+                faults, errors, server.workers(), counts));
         contexts.put(ControlSurface.PREFIX, new HubDispatcher(control.routes(), ownerOnly, RequestGate.OPEN, errors,
                 server.workers()));
         contexts.putAll(entra.contexts());
         contexts.forEach(server::addContext);
-        return new Assembled(server, entra, devices, jobs);
+        return new Assembled(server, entra, devices, jobs, counts);
     }
 }

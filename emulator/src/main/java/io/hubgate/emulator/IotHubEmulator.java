@@ -73,6 +73,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private HubHttpServer server;
     private SimulatedDevices devices;
     private JobScheduler jobs;
+    private io.hubgate.emulator.http.RequestCounts requestCounts;
     private StateDirectory state;
     private JobJournal jobJournal;
     private Path temporaryDirectory;
@@ -112,6 +113,7 @@ public final class IotHubEmulator implements AutoCloseable {
                     policies, directory, keyring, jobStore, faults, this::reset);
             devices = assembled.devices();
             jobs = assembled.jobs();
+            requestCounts = assembled.counts();
             server = assembled.server();
             server.start();
             jobs.start();
@@ -145,6 +147,13 @@ public final class IotHubEmulator implements AutoCloseable {
         store.clear();
         devices.reset();
         faults.reset();
+        requestCounts.clear();
+    }
+
+    /** How many requests of each IoT Hub operation the hub has received since start or reset. */
+    public synchronized io.hubgate.emulator.http.RequestCounts requestCounts() {
+        coordinates();
+        return requestCounts;
     }
 
     /**

@@ -120,8 +120,8 @@ class DeviceRegistrySdkTest {
     }
 
     @Test
-    void addDevice_withPlusInId_isRefused400004() {
-        assertThatThrownBy(() -> registry.addDevice(new Device("bad+id")))
+    void addDevice_withAmpersandInId_isRefused400004() {
+        assertThatThrownBy(() -> registry.addDevice(new Device("bad&id")))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
     }

@@ -50,6 +50,7 @@ class FaultControlRouteTest {
         JsonNode first = post("{\"operationClass\":\"twinRead\",\"kind\":\"throttle\",\"retryAfterSeconds\":2,\"count\":3}").json();
         JsonNode second = post("{\"operationClass\":\"registry\",\"kind\":\"latency\",\"latencyMs\":500,\"rate\":0.5,\"seed\":7}").json();
         JsonNode third = post("{\"kind\":\"drop\",\"count\":1}").json();
+        JsonNode fourth = post("{\"operationClass\":\"methods\",\"kind\":\"dropAfter\",\"count\":2}").json();
 
         assertThat(first.get("id").textValue()).isNotBlank();
         assertThat(first.get("kind").textValue()).isEqualTo("throttle");
@@ -62,8 +63,11 @@ class FaultControlRouteTest {
         assertThat(second.get("seed").longValue()).isEqualTo(7);
         assertThat(second.has("remaining")).isFalse();
         assertThat(third.get("operationClass").textValue()).isEqualTo("all");
+        assertThat(fourth.get("kind").textValue()).isEqualTo("dropAfter");
+        assertThat(fourth.get("remaining").intValue()).isEqualTo(2);
         assertThat(list()).extracting(rule -> rule.get("id").textValue())
-                .containsExactly(first.get("id").textValue(), second.get("id").textValue(), third.get("id").textValue());
+                .containsExactly(first.get("id").textValue(), second.get("id").textValue(), third.get("id").textValue(),
+                        fourth.get("id").textValue());
     }
 
     @Test
@@ -115,8 +119,8 @@ class FaultControlRouteTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', value = {
-            "{\"kind\":\"explode\",\"count\":1}                                  | Unknown kind \"explode\"; use latency, throttle, error or drop",
-            "{\"count\":1}                                                      | A fault needs a kind: latency, throttle, error or drop",
+            "{\"kind\":\"explode\",\"count\":1}                                  | Unknown kind \"explode\"; use latency, throttle, error, drop or dropAfter",
+            "{\"count\":1}                                                      | A fault needs a kind: latency, throttle, error, drop or dropAfter",
             "{\"kind\":7,\"count\":1}                                            | Unknown kind 7",
             "{\"operationClass\":\"configurations\",\"kind\":\"drop\",\"count\":1} | Unknown operationClass \"configurations\"; use one of all, jobDevices, jobs, methods, query, registry, token, twinRead, twinWrite",
             "{\"operationClass\":\"control\",\"kind\":\"drop\",\"count\":1}      | Unknown operationClass \"control\"",

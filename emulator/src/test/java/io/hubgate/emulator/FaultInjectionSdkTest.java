@@ -177,6 +177,32 @@ class FaultInjectionSdkTest {
     }
 
     @Test
+    void dropAfter_runsTheHandlerThenDropsTheAnswer_soTheSdksSilentResendOfACreateMeetsItsOwnDevice() {
+        // This is the SDK defect the gateway's controlled path exists for: HttpURLConnection
+        // resends a PUT whose answer was lost, so a create that succeeded is reported as a conflict.
+        String id = TestHub.uniqueId("dropafter");
+        String rule = inject("{\"operationClass\":\"registry\",\"kind\":\"dropAfter\",\"count\":1}");
+
+        assertThatThrownBy(() -> registry.addDevice(new Device(id)))
+                .isInstanceOf(com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException.class);
+        assertThat(fired(rule)).as("only the first request was dropped").isEqualTo(-1);
+        assertThat(hub.store().get(id)).as("the first request created the device").isNotNull();
+        assertThat(hub.requestCounts().count(io.hubgate.emulator.http.Operation.CREATE_OR_UPDATE_DEVICE))
+                .as("the device was PUT twice").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void requestCounts_countEveryRoutedRequestByOperation_andAreServedOnTheControlSurface() throws Exception {
+        long before = hub.requestCounts().count(io.hubgate.emulator.http.Operation.GET_DEVICE);
+        registry.getDevice(deviceId);
+        registry.getDevice(deviceId);
+
+        assertThat(hub.requestCounts().count(io.hubgate.emulator.http.Operation.GET_DEVICE)).isEqualTo(before + 2);
+        assertThat(raw.send("GET", "/_emulator/requests", null, Map.of()).json().at("/counts/GET_DEVICE").longValue())
+                .isEqualTo(before + 2);
+    }
+
+    @Test
     void nextN_failsExactlyNCalls_thenTheOperationSucceeds() throws Exception {
         inject("{\"operationClass\":\"registry\",\"kind\":\"throttle\",\"count\":3}");
 

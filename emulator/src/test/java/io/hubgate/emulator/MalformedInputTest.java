@@ -164,8 +164,8 @@ class MalformedInputTest {
                 c("twin PUT: not JSON", "PUT", TWIN, "tags", ANY, 400, 400006),
                 // ids
                 c("id: 129 chars", "PUT", "/devices/" + "d".repeat(129), "{}", 400, 400004),
-                c("id: plus sign", "PUT", "/devices/dev+x", "{}", 400, 400004),
-                c("id: hash percent-encoded", "PUT", "/devices/dev%23x", "{}", 400, 400004),
+                c("id: ampersand", "PUT", "/devices/dev&x", "{}", 400, 400004),
+                c("id: quotation mark percent-encoded", "PUT", "/devices/dev%22x", "{}", 400, 400004),
                 c("id: space percent-encoded", "PUT", "/devices/dev%20x", "{}", 400, 400004),
                 c("id: only a space", "PUT", "/devices/%20", "{}", 400, 400004),
                 c("id: slash percent-encoded", "PUT", "/devices/dev%2Fx", "{}", 400, 400004),
@@ -174,7 +174,7 @@ class MalformedInputTest {
                 c("id: non-ASCII", "PUT", "/devices/d%C3%A9v", "{}", 400, 400004),
                 c("id: empty device segment", "GET", "/devices//modules", null, 400, 400004),
                 c("module id: 129 chars", "PUT", DEVICE + "/modules/" + "m".repeat(129), "{}", 400, 400004),
-                c("module id: hash", "PUT", DEVICE + "/modules/m%23", "{}", 400, 400004),
+                c("module id: quotation mark", "PUT", DEVICE + "/modules/m%22", "{}", 400, 400004),
                 // direct methods
                 method("method: no methodName", "{\"payload\":{}}", 400005),
                 method("method: empty methodName", "{\"methodName\":\"\"}", 400005),

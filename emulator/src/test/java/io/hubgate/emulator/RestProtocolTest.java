@@ -156,6 +156,32 @@ class RestProtocolTest {
     }
 
     @Test
+    void pathSegments_arePercentDecodedExactlyOnce_plusIsLiteral_andOnlyTheFirstQuestionMarkStartsTheQuery() {
+        String suffix = TestHub.uniqueId("");
+        // raw path segment as sent → the id the hub must store
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("%2572x" + suffix, "%72x" + suffix);   // "%25" decodes to "%" once, never again to "r"
+        cases.put("a+b" + suffix, "a+b" + suffix);       // '+' in a path is a plus sign, not a space
+        cases.put("a%2Bc" + suffix, "a+c" + suffix);
+        cases.put("x%3Fy" + suffix, "x?y" + suffix);
+        cases.put("h%23i" + suffix, "h#i" + suffix);
+        cases.put("s;t" + suffix, "s;t" + suffix);
+        cases.put("q%27%24" + suffix, "q'$" + suffix);
+        cases.forEach((raw, id) -> {
+            RawHub.Response created = hub.call("PUT", "/devices/" + raw, "{}");
+            assertThat(created.status()).as(raw + ": " + created.body()).isEqualTo(200);
+            assertThat(created.json().get("deviceId").textValue()).as(raw).isEqualTo(id);
+            assertThat(TestHub.emulator().store().get(id)).as(raw + " stored as " + id).isNotNull();
+        });
+        assertThat(TestHub.emulator().store().get("r" + suffix)).as("%72 was not decoded a second time").isNull();
+
+        String plain = createDevice("qm");
+        RawHub.Response get = hub.send("GET", "/devices/" + plain + "?x=1&api-version=2021-04-12", null, Map.of());
+        assertThat(get.status()).as("'?' ends the path: the device is " + plain).isEqualTo(200);
+        assertThat(get.json().get("deviceId").textValue()).isEqualTo(plain);
+    }
+
+    @Test
     void encodedSlashInId_isRefusedAsInvalidId() {
         assertError(hub.call("PUT", "/devices/a%2Fb", "{}"), 400, 400004);
         assertThat(hub.call("GET", "/devices/a", null).status()).isEqualTo(404);

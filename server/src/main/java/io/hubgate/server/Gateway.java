@@ -15,6 +15,9 @@ import io.hubgate.server.api.JobAccess;
 import io.hubgate.server.api.JobServiceImpl;
 import io.hubgate.server.api.JobWatchers;
 import io.hubgate.server.api.KeyAccess;
+import io.hubgate.server.api.PageTokens;
+import io.hubgate.server.auth.AuthContext;
+import io.hubgate.server.config.PageTokenKey;
 import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
 import io.hubgate.server.api.TwinServiceImpl;
@@ -110,14 +113,17 @@ public final class Gateway implements AutoCloseable {
         try {
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout());
+            PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
+                    : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
             jobWatchers = new JobWatchers(calls, JobWatchers.DEFAULT_INTERVAL);
             List<BindableService> services = List.of(
                     // Keys only for Keys.Read, whenever callers are authenticated (and so authorized).
-                    new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess()),
-                    new TwinServiceImpl(calls),
+                    new RegistryServiceImpl(calls, config.auth().disabled() ? KeyAccess.ANYONE : new RoleKeyAccess(), tokens),
+                    new TwinServiceImpl(calls, tokens),
                     new MethodServiceImpl(calls),
                     // A job takes the role of what it does (Twin.Write or Method.Invoke), whenever callers are authorized.
-                    new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers));
+                    new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers,
+                            tokens));
             AuthSettings auth = callerAuth(config, hub);
             List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).

@@ -24,10 +24,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC server and nothing else: binds, serves the API with health and reflection, and stops
- * gracefully — health turns NOT_SERVING while calls are still served for a short notice (a load
- * balancer that has not yet seen NOT_SERVING may still route some here), then new calls are
- * refused, in-flight calls get the grace period to finish, and whatever remains is cancelled.
+ * The gRPC server and nothing else: binds, serves the API with health and reflection (v1 and
+ * v1alpha) on a bounded pool of handler threads, every service behind the {@link RequestGuard},
+ * and stops gracefully — health turns NOT_SERVING while calls are still served for a short notice
+ * (a load balancer that has not yet seen NOT_SERVING may still route some here), then new calls
+ * are refused, in-flight calls get the grace period to finish, and whatever remains is cancelled.
  */
 public final class GatewayServer {
 
@@ -38,7 +39,11 @@ public final class GatewayServer {
     /** How long health answers NOT_SERVING before new calls are refused (bounded by a quarter of the grace). */
     static final Duration NOT_SERVING_NOTICE = Duration.ofSeconds(1);
 
+    /** Handler threads beyond one per upstream slot: for the work that never waits for IoT Hub. */
+    static final int SPARE_HANDLER_THREADS = 16;
+
     private final Server server;
+    private final java.util.concurrent.ExecutorService executor;
     /** host:port as configured, for messages. */
     private final String address;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -89,16 +94,24 @@ public final class GatewayServer {
             }
             builder.sslContext(GrpcSslContexts.configure(ssl).build());
         }
+        this.executor = handlerExecutor(config.maxConcurrentCalls());
+        builder.executor(executor);
+        builder.addStreamTracerFactory(new io.hubgate.server.observability.StreamOutcome());
         List<ServerInterceptor> reversed = new java.util.ArrayList<>(interceptors);
         java.util.Collections.reverse(reversed); // intercept() wraps the last one outermost
         this.serviceNames = services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
         for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, reversed));
+            builder.addService(ServerInterceptors.intercept(
+                    RequestGuard.wrap(ErrorDetailsSchema.declaredIn(service.bindService())), reversed));
         }
         List<ServerInterceptor> infrastructure = new java.util.ArrayList<>(infrastructureInterceptors);
         java.util.Collections.reverse(infrastructure);
-        builder.addService(ServerInterceptors.intercept(health.getHealthService(), infrastructure));
-        builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), infrastructure));
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(health.getHealthService().bindService()), infrastructure));
+        // Reflection in both versions: grpc.reflection.v1, and v1alpha for the many tools (ghz,
+        // older grpcurl and Postman) that still speak only that one.
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(ProtoReflectionServiceV1.newInstance().bindService()),
+                infrastructure));
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(v1alphaReflection()), infrastructure));
         instrumentation.accept(builder);
         this.server = builder.build();
     }
@@ -106,6 +119,38 @@ public final class GatewayServer {
     /** The health service this server answers with: another port may serve the same statuses. */
     public BindableService healthService() {
         return health.getHealthService();
+    }
+
+    @SuppressWarnings("deprecation") // the v1alpha service is deprecated upstream, not gone: tools still need it
+    private static io.grpc.ServerServiceDefinition v1alphaReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
+    }
+
+    /**
+     * The threads that run every call's handlers and interceptors. Bounded, because grpc-java's
+     * default is a cached pool that adds a thread whenever all are busy: under overload it grew
+     * from about 80 to over 200 threads, each with its stack, for no more throughput. The size:
+     * a unary call blocks its handler thread for as long as its upstream call runs when it gets
+     * an upstream slot ({@code UpstreamCalls.runHere}), and there are {@code maxConcurrentCalls}
+     * such slots; everything else a handler thread does (authentication, validation, refusals,
+     * health, reflection, streaming callbacks) is short and never waits for IoT Hub, so
+     * {@value #SPARE_HANDLER_THREADS} more threads keep that work flowing while every slot is
+     * busy. The queue is unbounded on purpose: what a call can leave waiting is bounded
+     * elsewhere (upstream work by --max-queued-calls, refused fast beyond it; a call's own
+     * tasks are a few small runnables), and a task refused here would leave a call half-started
+     * inside grpc-java.
+     */
+    static java.util.concurrent.ThreadPoolExecutor handlerExecutor(int maxConcurrentCalls) {
+        int threads = maxConcurrentCalls + SPARE_HANDLER_THREADS;
+        java.util.concurrent.atomic.AtomicInteger number = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+                60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "grpc-handler-" + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true); // idle gateways keep no threads
+        return executor;
     }
 
     /** Binds and serves; a port that cannot be bound is a {@link CannotListenException}. */
@@ -142,6 +187,7 @@ public final class GatewayServer {
             server.shutdownNow();
             server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+        executor.shutdown();
         return drained;
     }
 

@@ -93,7 +93,7 @@ class RegistryServiceTest {
 
     @Test
     void badId_isInvalidArgument_namingTheField_withoutCallingTheHub() {
-        assertThatThrownBy(() -> create("bad#id")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+        assertThatThrownBy(() -> create("bad&id")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(Statuses.violatedFields(e)).containsExactly("device.device_id");
         });

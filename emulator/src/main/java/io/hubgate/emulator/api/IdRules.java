@@ -4,14 +4,15 @@ import io.hubgate.emulator.http.HubException;
 
 /**
  * IoT Hub's rules for device and module ids: 1 to 128 characters, 7-bit alphanumerics and
- * {@code - . % _ * ? ! ( ) , : = @ $ '}. {@code +} and {@code #} are refused, as the current
- * service documents (older documents still listed them).
+ * {@code - : . + % _ # * ? ! ( ) , = @ ; $ '}, the set the service's REST API reference gives
+ * for both (newer prose pages leave out {@code +}, {@code #} and {@code ;}; the API reference is
+ * what clients are built against, so the emulator accepts what it lists).
  */
 public final class IdRules {
 
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_STATUS_REASON_LENGTH = 128;
-    private static final String ALLOWED_PUNCTUATION = "-.%_*?!(),:=@$'";
+    private static final String ALLOWED_PUNCTUATION = "-:.+%_#*?!(),=@;$'";
 
     private IdRules() {
     }

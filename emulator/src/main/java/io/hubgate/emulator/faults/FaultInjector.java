@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A request first meets the fault rules ({@link FaultRules} says in which order). A latency
  * fault holds the worker thread for its delay and lets the request go on to the quota; a
- * throttle, error or drop fault ends the request there, without spending quota. The control
+ * throttle, error or drop fault ends the request there, without spending quota; a dropAfter
+ * fault lets it go on (quota included) and marks it so that its answer is never sent. The control
  * surface ({@link OperationClass#CONTROL}) is never faulted or metered.
  *
  * <pre>
@@ -71,7 +72,7 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
         if (operationClass == OperationClass.CONTROL) {
             return;
         }
-        rules.fire(operationClass).ifPresent(rule -> apply(rule.spec()));
+        rules.fire(operationClass).ifPresent(rule -> apply(rule.spec(), request));
         TierQuota current = quota.get();
         if (current != null) {
             current.admit(operationClass, request.body().length);
@@ -86,7 +87,7 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
      * @throws DropConnection a drop fault
      */
     public void admitJobDeviceOperation() {
-        rules.fire(OperationClass.JOB_DEVICES).ifPresent(rule -> apply(rule.spec()));
+        rules.fire(OperationClass.JOB_DEVICES).ifPresent(rule -> apply(rule.spec(), null));
     }
 
     /** Nanoseconds a running job waits before its next device operation under the tier's quota (0: none). */
@@ -101,7 +102,8 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
         return current == null ? Integer.MAX_VALUE : current.tier().maxConcurrentJobs();
     }
 
-    private static void apply(FaultSpec spec) {
+    /** @param request the HTTP request, or null for a job's device operation (which has no answer to drop) */
+    private static void apply(FaultSpec spec, HubRequest request) {
         switch (spec.kind()) {
             case LATENCY -> pause(spec.latencyMs());
             case THROTTLE -> throw new HubException(spec.errorCode(),
@@ -111,6 +113,11 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
             case ERROR -> throw new HubException(spec.errorCode(), spec.errorCode() == HubErrorCode.SERVICE_UNAVAILABLE
                     ? "The service is unavailable (injected fault)" : "The server failed (injected fault)");
             case DROP -> throw new DropConnection();
+            case DROP_AFTER -> {
+                if (request != null) {
+                    request.dropResponseAfterHandling();
+                }
+            }
         }
     }
 

@@ -17,11 +17,19 @@ public enum FaultKind {
      * only sees the failure (an {@code IOException}) when the resent request is dropped too, so
      * use a count of 2 per call, or a rate.
      */
-    DROP;
+    DROP,
+    /**
+     * Let the request be handled (the device is created, the method reaches the device …), then
+     * close the connection instead of answering: what a client sees when the network fails after
+     * IoT Hub acted. Unlike {@link #DROP}, a client that resends on its own (HttpURLConnection
+     * does for PUT and DELETE, and for POST unless {@code sun.net.http.retryPost=false}) makes
+     * the operation happen twice, which is the failure this fault exists to expose.
+     */
+    DROP_AFTER;
 
-    /** The name used in control-route JSON: {@code latency}, {@code throttle} … */
+    /** The name used in control-route JSON: {@code latency}, {@code throttle}, {@code dropAfter} … */
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == DROP_AFTER ? "dropAfter" : name().toLowerCase(Locale.ROOT);
     }
 
     /** Null when the text names no kind. */

@@ -61,7 +61,7 @@ final class FaultSpecParser {
                 }
             }
             case ERROR -> errorCode = errorStatus(body.get("status"));
-            case DROP -> { }
+            case DROP, DROP_AFTER -> { }
         }
 
         boolean hasRate = body.has("rate");
@@ -100,11 +100,11 @@ final class FaultSpecParser {
 
     private static FaultKind kind(JsonNode node) {
         if (node == null || node.isNull()) {
-            throw invalid("A fault needs a kind: latency, throttle, error or drop");
+            throw invalid("A fault needs a kind: latency, throttle, error, drop or dropAfter");
         }
         FaultKind kind = node.isTextual() ? FaultKind.parse(node.textValue()) : null;
         if (kind == null) {
-            throw invalid("Unknown kind " + node + "; use latency, throttle, error or drop");
+            throw invalid("Unknown kind " + node + "; use latency, throttle, error, drop or dropAfter");
         }
         return kind;
     }

@@ -29,6 +29,7 @@ public final class HubDispatcher implements HttpHandler {
     private final RequestGate gate;
     private final ErrorResponses errors;
     private final Executor lateAnswers;
+    private final RequestCounts counts;
 
     /**
      * @param lateAnswers writes answers that come later (a direct method's), so that the thread
@@ -36,6 +37,13 @@ public final class HubDispatcher implements HttpHandler {
      */
     public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors,
                          Executor lateAnswers) {
+        this(routes, authenticator, gate, errors, lateAnswers, new RequestCounts());
+    }
+
+    /** @param counts where each routed request is counted, by operation */
+    public HubDispatcher(RouteTable routes, RequestAuthenticator authenticator, RequestGate gate, ErrorResponses errors,
+                         Executor lateAnswers, RequestCounts counts) {
+        this.counts = counts;
         this.routes = routes;
         this.authenticator = authenticator;
         this.gate = gate;
@@ -47,10 +55,12 @@ public final class HubDispatcher implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         HubResponse response;
         Operation operation = null;
+        HubRequest request = null;
         try {
-            HubRequest request = read(exchange);
+            request = read(exchange);
             RouteTable.Match match = routes.match(request);
             operation = match.operation();
+            counts.record(operation);
             response = serve(request, match);
         } catch (RequestGate.DropConnection drop) {
             // Closing before any status line: the client reads an empty reply (the JDK clients
@@ -64,15 +74,26 @@ public final class HubDispatcher implements HttpHandler {
             // must still become an answer, never a silently closed connection.
             response = toErrorResponse(exchange, failure, ErrorBodyForm.of(operation));
         }
+        // A dropAfter fault: the handler has run (or its deferred work has started), and the
+        // client must now see the connection close with no answer, as after a network failure.
+        boolean dropAnswer = request != null && request.responseDropped();
         if (response.later() != null) {
             ErrorBodyForm form = ErrorBodyForm.of(operation);
             response.later().whenCompleteAsync((answer, failure) -> {
+                if (dropAnswer) {
+                    exchange.close();
+                    return;
+                }
                 try {
                     write(exchange, failure == null ? answer : toErrorResponse(exchange, unwrap(failure), form));
                 } catch (IOException clientGone) {
                     LOG.debug("Could not deliver a deferred answer: {}", clientGone.getMessage());
                 }
             }, lateAnswers);
+            return;
+        }
+        if (dropAnswer) {
+            exchange.close();
             return;
         }
         write(exchange, response);

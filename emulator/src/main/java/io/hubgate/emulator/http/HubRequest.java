@@ -25,6 +25,8 @@ public final class HubRequest {
     private final Map<String, String> headers;
     private final byte[] body;
     private final String remoteAddress;
+    /** Set by a dropAfter fault: handle the request, then close the connection unanswered. */
+    private volatile boolean dropResponse;
 
     public HubRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
                       byte[] body, String remoteAddress) {
@@ -74,6 +76,16 @@ public final class HubRequest {
 
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    /** Marks the request so that it is handled but its answer is never sent (a dropAfter fault). */
+    public void dropResponseAfterHandling() {
+        dropResponse = true;
+    }
+
+    /** Whether the answer must be dropped once the request has been handled. */
+    public boolean responseDropped() {
+        return dropResponse;
     }
 
     /** The body as JSON; 400 / 400006 IotHubFormatError when it is empty or not JSON. */

@@ -11,6 +11,8 @@ public interface RequestGate {
     /**
      * @throws HubException    to refuse the request with that error
      * @throws DropConnection  to close the connection without an answer
+     *                         (or {@link HubRequest#dropResponseAfterHandling()} to do so after
+     *                         the handler ran)
      */
     void admit(HubRequest request, OperationClass operationClass);
 

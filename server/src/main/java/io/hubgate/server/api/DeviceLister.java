@@ -23,24 +23,24 @@ final class DeviceLister {
     static final String QUERY = "SELECT * FROM devices";
 
     private final UpstreamCalls calls;
+    private final PageTokens tokens;
 
-    DeviceLister(UpstreamCalls calls) {
+    DeviceLister(UpstreamCalls calls, PageTokens tokens) {
         this.calls = calls;
+        this.tokens = tokens;
     }
 
     CompletableFuture<ListDevicesResponse> page(int pageSize, String pageToken) {
+        PageTokens.Binding binding = tokens.bind(PageTokens.Kind.LIST_DEVICES, pageSize);
         QueryPager.Position position = pageToken.isEmpty() ? new QueryPager.Position(QUERY, null, 0)
-                : QueryPager.decode(pageToken, "page_token");
-        if (!position.query().equals(QUERY)) {
-            throw Validation.invalidField("page_token", "the page token belongs to a query, not to ListDevices");
-        }
+                : QueryPager.position(QUERY, binding.read(pageToken, "page_token"));
         int size = Validation.effectivePageSize(pageSize);
-        return calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-            QueryPager.Page page = QueryPager.read(clients.within(remaining).query(), position, size);
+        return calls.runHere(Repeatability.REPEATABLE, upstream -> {
+            QueryPager.Page page = QueryPager.read(upstream.sdk().query(), position, size);
             ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
             page.items().forEach(twin -> response.addDevices(fromTwin(twin)));
             if (page.next() != null) {
-                response.setNextPageToken(QueryPager.encode(page.next()));
+                response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), "")));
             }
             return response.build();
         });
@@ -84,18 +84,11 @@ final class DeviceLister {
         return device.build();
     }
 
-    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
-        return switch (wire.toLowerCase(Locale.ROOT)) {
-            case "sas" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SAS;
-            case "selfsigned" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_SELF_SIGNED;
-            case "certificateauthority" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_CERTIFICATE_AUTHORITY;
-            case "none" -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_NONE;
-            default -> io.hubgate.api.v1.AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED;
-        };
+    private static String text(JsonObject object, String field) {
+        return IdentityJson.text(object, field);
     }
 
-    private static String text(JsonObject object, String field) {
-        JsonElement value = object.get(field);
-        return value == null || value.isJsonNull() ? "" : value.getAsString();
+    private static io.hubgate.api.v1.AuthenticationType authenticationType(String wire) {
+        return IdentityJson.authenticationType(wire);
     }
 }

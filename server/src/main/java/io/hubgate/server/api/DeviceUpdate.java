@@ -1,9 +1,8 @@
 package io.hubgate.server.api;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.protobuf.FieldMask;
-import com.microsoft.azure.sdk.iot.service.registry.Device;
-import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
-import io.hubgate.api.v1.AuthenticationType;
 import io.hubgate.api.v1.DeviceStatus;
 import io.hubgate.api.v1.UpdateDeviceRequest;
 
@@ -12,10 +11,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated UpdateDevice request: which fields change, checked against the device the
- * gateway reads first. The SDK writes devices unconditionally (If-Match: *), so the caller's
- * etag is compared with the device as read just before the write; a concurrent writer between
- * that read and the write is not detected (documented on the RPC).
+ * A validated UpdateDevice request: which fields change. The gateway reads the device, applies
+ * the fields to it and writes it back with {@code If-Match} (the caller's etag, or the one it
+ * read), so a concurrent writer between the read and the write is refused by IoT Hub (412), never
+ * overwritten. (The SDK writes devices with {@code If-Match: *}, which is why updates take the
+ * controlled path.)
  */
 record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.api.v1.Device values) {
 
@@ -25,7 +25,8 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     /** @param prefix the request's path in a batch ("requests[2].") or "" */
     static DeviceUpdate of(UpdateDeviceRequest request, String prefix) {
         io.hubgate.api.v1.Device device = request.getDevice();
-        Validation validation = new Validation().id(prefix + "device.device_id", device.getDeviceId(), "device id");
+        Validation validation = new Validation().id(prefix + "device.device_id", device.getDeviceId(), "device id")
+                .etag(prefix + "device.etag", device.getEtag());
         Set<String> paths = paths(request.hasUpdateMask() ? request.getUpdateMask() : null, prefix, validation);
         if (paths.contains("authentication_type") || paths.contains("symmetric_keys") || paths.contains("x509_thumbprints")) {
             RequestChecks.credentials(validation, prefix + "device", device.getAuthenticationType(),
@@ -62,34 +63,37 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     /** ABORTED when the caller's etag is set and no longer the device's. */
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
+            throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
                     + "; read it again and retry", "PreconditionFailed");
         }
     }
 
-    void applyTo(Device device) {
+    /** The caller's fields, applied to the device as IoT Hub returned it (the body of the conditional PUT). */
+    void applyTo(JsonObject device) {
         if (paths.contains("status")) {
-            device.setStatus(values.getStatus() == DeviceStatus.DEVICE_STATUS_DISABLED
-                    ? com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Disabled
-                    : com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Enabled);
+            device.addProperty("status", values.getStatus() == DeviceStatus.DEVICE_STATUS_DISABLED ? "disabled" : "enabled");
         }
         if (paths.contains("authentication_type") || paths.contains("symmetric_keys") || paths.contains("x509_thumbprints")) {
-            AuthenticationType type = values.getAuthenticationType() == AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED
-                    ? IdentityMapper.authenticationType(device.getAuthenticationType()) : values.getAuthenticationType();
-            IdentityMapper.applyCredentials(device, type, values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
-                    values.hasX509Thumbprints() ? values.getX509Thumbprints() : null);
+            device.add("authentication", UpdatedCredentials.of(device, values.getAuthenticationType(),
+                    values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
+                    values.hasX509Thumbprints() ? values.getX509Thumbprints() : null));
         }
         if (paths.contains("iot_edge")) {
-            DeviceCapabilities capabilities = new DeviceCapabilities();
-            capabilities.setIotEdge(values.getIotEdge());
-            device.setCapabilities(capabilities);
+            JsonObject capabilities = new JsonObject();
+            capabilities.addProperty("iotEdge", values.getIotEdge());
+            device.add("capabilities", capabilities);
         }
         if (paths.contains("device_scope")) {
-            device.setScope(values.getDeviceScope().isEmpty() ? null : values.getDeviceScope());
+            if (values.getDeviceScope().isEmpty()) {
+                device.remove("deviceScope");
+            } else {
+                device.addProperty("deviceScope", values.getDeviceScope());
+            }
         }
         if (paths.contains("parent_scopes")) {
-            device.getParentScopes().clear();
-            device.getParentScopes().addAll(values.getParentScopesList());
+            JsonArray parents = new JsonArray();
+            values.getParentScopesList().forEach(parents::add);
+            device.add("parentScopes", parents);
         }
     }
 }

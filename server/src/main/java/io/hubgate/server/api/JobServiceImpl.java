@@ -31,11 +31,13 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     private final UpstreamCalls calls;
     private final JobAccess access;
     private final JobWatchers watchers;
+    private final PageTokens tokens;
 
-    public JobServiceImpl(UpstreamCalls calls, JobAccess access, JobWatchers watchers) {
+    public JobServiceImpl(UpstreamCalls calls, JobAccess access, JobWatchers watchers, PageTokens tokens) {
         this.calls = calls;
         this.access = access;
         this.watchers = watchers;
+        this.tokens = tokens;
     }
 
     @Override
@@ -49,7 +51,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             JobCreation creation = new JobCreation(jobId, request.getJob());
             // Repeatable: a repeat finds its own job under the id fixed above and returns it.
             Responses.complete(calls.runHere(Repeatability.REPEATABLE,
-                    (clients, remaining) -> creation.run(clients.within(remaining).jobs())), job -> job, observer);
+                    upstream -> creation.run(upstream.sdk().jobs())), job -> job, observer);
         });
     }
 
@@ -58,7 +60,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         Responses.guard(observer, () -> {
             JobChecks.jobId(new Validation(), "job_id", request.getJobId(), false).check();
             Responses.complete(calls.runHere(Repeatability.REPEATABLE,
-                    (clients, remaining) -> clients.within(remaining).jobs().get(request.getJobId())),
+                    upstream -> upstream.sdk().jobs().get(request.getJobId())),
                     JobMapper::toProto, observer);
         });
     }
@@ -68,8 +70,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         Responses.guard(observer, () -> {
             JobChecks.jobId(new Validation(), "job_id", request.getJobId(), false).check();
             JobAccess.Caller caller = access.caller();
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-                var jobs = clients.within(remaining).jobs();
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
+                var jobs = upstream.sdk().jobs();
                 caller.requireFor(JobMapper.type(JobMapper.toProto(jobs.get(request.getJobId()))), CANCEL);
                 return jobs.cancel(request.getJobId());
             }), JobMapper::toProto, observer);
@@ -84,8 +86,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     ? new JobPages.Position(request.getType(), request.getState(), null, 0)
                     : JobPages.decode(request.getPageToken(), "page_token", request.getType(), request.getState());
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                    JobPages.read(clients.within(remaining).jobs(), position, size)), page -> {
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
+                    JobPages.read(upstream.sdk().jobs(), position, size)), page -> {
                 ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
                 page.jobs().forEach(job -> response.addJobs(JobMapper.toProto(job)));
                 if (page.next() != null) {
@@ -104,19 +106,21 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             validation.check();
             // The job id is letters, digits and '-' only, so it cannot break out of the quotes.
             String query = "SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '" + request.getJobId() + "'";
+            PageTokens.Binding binding = tokens.bind(PageTokens.Kind.LIST_JOB_DEVICES, request.getPageSize());
             QueryPager.Position position;
             if (request.getPageToken().isEmpty()) {
                 position = new QueryPager.Position(query, null, 0);
             } else {
-                position = QueryPager.decode(request.getPageToken(), "page_token");
-                if (!position.query().equals(query)) {
+                PageTokens.Cursor cursor = binding.read(request.getPageToken(), "page_token");
+                if (!cursor.text().equals(query)) {
                     throw Validation.invalidField("page_token", "the page token belongs to another job's listing");
                 }
+                position = QueryPager.position(query, cursor);
             }
             boolean first = request.getPageToken().isEmpty();
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-                var set = clients.within(remaining);
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
+                var set = upstream.sdk();
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }
@@ -125,7 +129,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                 ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder();
                 page.items().forEach(item -> response.addDevices(JobMapper.device(item)));
                 if (page.next() != null) {
-                    response.setNextPageToken(QueryPager.encode(page.next()));
+                    response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), query)));
                 }
                 return response.build();
             }, observer);

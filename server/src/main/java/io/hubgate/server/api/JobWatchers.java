@@ -110,7 +110,7 @@ public final class JobWatchers implements AutoCloseable {
         // The poller serves many callers: it reads outside any one caller's context, so no single
         // caller's deadline or cancellation ends the reads the others depend on.
         Context.ROOT.run(() -> calls.submit(Repeatability.REPEATABLE,
-                (clients, remaining) -> JobMapper.toProto(clients.within(remaining).jobs().get(poller.jobId)))
+                upstream -> JobMapper.toProto(upstream.sdk().jobs().get(poller.jobId)))
                 .whenComplete((job, failure) -> {
                     if (failure == null) {
                         delivered(poller, job);

@@ -10,5 +10,10 @@ public interface KeyAccess {
     /** True when the caller of the current gRPC call may read keys. */
     boolean mayReadKeys();
 
+    /** The role that would let the caller read keys, named in a denial. */
+    default String requiredRole() {
+        return "Keys.Read";
+    }
+
     KeyAccess ANYONE = () -> true;
 }

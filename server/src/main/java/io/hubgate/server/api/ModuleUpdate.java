@@ -1,14 +1,13 @@
 package io.hubgate.server.api;
 
-import com.microsoft.azure.sdk.iot.service.registry.Module;
-import io.hubgate.api.v1.AuthenticationType;
+import com.google.gson.JsonObject;
 import io.hubgate.api.v1.UpdateModuleRequest;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A validated UpdateModule request; the etag is checked as for devices (see {@link DeviceUpdate}). */
+/** A validated UpdateModule request, written back conditionally as devices are (see {@link DeviceUpdate}). */
 record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.api.v1.Module values) {
 
     static final List<String> UPDATABLE = List.of("authentication_type", "symmetric_keys", "x509_thumbprints");
@@ -17,7 +16,8 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
         io.hubgate.api.v1.Module module = request.getModule();
         Validation validation = new Validation()
                 .id("module.device_id", module.getDeviceId(), "device id")
-                .id("module.module_id", module.getModuleId(), "module id");
+                .id("module.module_id", module.getModuleId(), "module id")
+                .etag("module.etag", module.getEtag());
         Set<String> paths = new LinkedHashSet<>();
         if (!request.hasUpdateMask() || request.getUpdateMask().getPathsCount() == 0) {
             validation.add("update_mask", "update_mask is required: name the fields to change, or \"*\" for all of "
@@ -43,15 +43,14 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
 
     void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
-            throw io.hubgate.server.hub.HubErrorMapper.gatewayError(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
+            throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
                     + " has changed since etag " + etag + "; read it again and retry", "PreconditionFailed");
         }
     }
 
-    void applyTo(Module module) {
-        AuthenticationType type = values.getAuthenticationType() == AuthenticationType.AUTHENTICATION_TYPE_UNSPECIFIED
-                ? IdentityMapper.authenticationType(module.getAuthenticationType()) : values.getAuthenticationType();
-        IdentityMapper.applyCredentials(module, type, values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
-                values.hasX509Thumbprints() ? values.getX509Thumbprints() : null);
+    void applyTo(JsonObject module) {
+        module.add("authentication", UpdatedCredentials.of(module, values.getAuthenticationType(),
+                values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
+                values.hasX509Thumbprints() ? values.getX509Thumbprints() : null));
     }
 }

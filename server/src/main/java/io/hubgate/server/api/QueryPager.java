@@ -8,15 +8,13 @@ import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
 import com.microsoft.azure.sdk.iot.service.query.RawQueryResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads IoT Hub query results one gRPC page at a time, with a page token that carries the query
- * and IoT Hub's continuation, so a client needs nothing but the token to go on.
+ * Reads IoT Hub query results one gRPC page at a time; a page token ({@link PageTokens}) carries
+ * the query and the position, so a client needs nothing but the token to go on.
  *
  * <p>The SDK's response fetches the next upstream page by itself once the current one is used
  * up, and does not say where one page ends. So the position is kept as "the continuation that
@@ -40,7 +38,7 @@ final class QueryPager {
     static Page read(QueryClient client, Position position, int pageSize) throws IOException, IotHubException {
         QueryPageOptions options = QueryPageOptions.builder().pageSize(pageSize)
                 .continuationToken(position.upstreamToken()).build();
-        RawQueryResponse response = client.queryRaw(position.query(), options);
+        RawQueryResponse response = client.queryRaw(QueryText.ascii(position.query()), options);
         String pageStart = position.upstreamToken();
         int taken = 0;
         List<JsonObject> items = new ArrayList<>();
@@ -67,29 +65,13 @@ final class QueryPager {
         return new Page(items, next);
     }
 
-    static String encode(Position position) {
-        JsonObject json = new JsonObject();
-        json.addProperty("q", position.query());
-        if (position.upstreamToken() != null) {
-            json.addProperty("c", position.upstreamToken());
-        }
-        json.addProperty("s", position.skip());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    /** The cursor a page token carries for {@code position}. */
+    static PageTokens.Cursor cursor(Position position, String text) {
+        return new PageTokens.Cursor(text, position.upstreamToken(), position.skip());
     }
 
-    /** Decodes a page token; INVALID_ARGUMENT on field {@code field} for anything not made by {@link #encode}. */
-    static Position decode(String token, String field) {
-        try {
-            JsonObject json = JsonParser.parseString(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            int skip = json.get("s").getAsInt();
-            String query = json.get("q").getAsString();
-            if (skip < 0 || query.isEmpty()) {
-                throw new IllegalArgumentException("out of range");
-            }
-            return new Position(query, json.has("c") ? json.get("c").getAsString() : null, skip);
-        } catch (RuntimeException malformed) {
-            throw Validation.invalidField(field, "the page token is malformed; pass back next_page_token unchanged");
-        }
+    /** The position a page token's cursor names, for {@code query}. */
+    static Position position(String query, PageTokens.Cursor cursor) {
+        return new Position(query, cursor.upstream(), cursor.offset());
     }
 }

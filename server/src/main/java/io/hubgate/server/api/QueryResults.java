@@ -41,6 +41,11 @@ final class QueryResults {
                     + " are allowed");
         } else if (!query.toLowerCase(Locale.ROOT).contains("select") || !query.toLowerCase(Locale.ROOT).contains("from")) {
             validation.add(field, "an IoT Hub query has the form SELECT … FROM devices|devices.modules …");
+        } else {
+            String unsendable = QueryText.unsendable(query);
+            if (unsendable != null) {
+                validation.add(field, unsendable);
+            }
         }
     }
 }

@@ -69,8 +69,8 @@ final class QueryStream {
     private void fetch(QueryPager.Position position) {
         fetching = true;
         // Run in the call's context so the upstream call sees its deadline and cancellation.
-        context.run(() -> calls.submit(Repeatability.REPEATABLE, (clients, remaining) ->
-                QueryPager.read(clients.within(remaining).query(), position, pageSize)
+        context.run(() -> calls.submit(Repeatability.REPEATABLE, upstream ->
+                QueryPager.read(upstream.sdk().query(), position, pageSize)
         ).whenComplete((page, failure) -> {
             synchronized (this) {
                 fetching = false;

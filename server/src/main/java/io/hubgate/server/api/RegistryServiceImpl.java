@@ -1,11 +1,9 @@
 package io.hubgate.server.api;
 
+import com.google.gson.JsonObject;
 import com.google.protobuf.Empty;
 import com.google.rpc.Code;
-import com.microsoft.azure.sdk.iot.service.registry.Device;
-import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
@@ -31,9 +29,13 @@ import io.hubgate.api.v1.ListModulesResponse;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.api.v1.UpdateModuleRequest;
+import io.hubgate.server.errors.GatewayStatus;
 import io.hubgate.server.hub.HubErrorMapper;
+import io.hubgate.server.hub.HubErrorResponse;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import io.hubgate.server.hub.UpstreamCalls;
+import io.hubgate.server.hub.Verifier;
+import io.hubgate.server.hub.rest.HubRest;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,35 +45,150 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * The identity registry over gRPC: validates each request, then performs it through the SDK's
- * RegistryClient (and QueryClient for listing). Handlers hold no I/O of their own: every upstream
- * call goes through {@link UpstreamCalls}, every failure through the one error mapper.
+ * The identity registry over gRPC: validates each request, then performs it upstream. Handlers
+ * hold no I/O of their own: every upstream call goes through {@link UpstreamCalls}, every failure
+ * through the one error mapper.
+ *
+ * <p>Which path serves what, and why:
+ * <ul>
+ *   <li>Device and module identities (create, get, update, delete, list modules) take the
+ *       controlled path ({@code hub.rest}). The SDK cannot do them correctly: it writes updates
+ *       with {@code If-Match: *} (so concurrent updates are lost), its HttpURLConnection resends a
+ *       PUT or DELETE whose answer was lost (a create it performed then reads ALREADY_EXISTS, a
+ *       delete NOT_FOUND), and it concatenates ids into URLs (so {@code %72x} or {@code x?y} reach
+ *       another identity). Reads of identities come along so that one JSON mapping serves them.</li>
+ *   <li>Batch create and delete use IoT Hub's bulk API ({@code POST /devices}, at most
+ *       {@value #BULK_LIMIT} items a request), which the SDK does not have. Batch update stays a
+ *       conditional update per item: a bulk update replaces whole identities, and a field mask
+ *       needs each one read first anyway.</li>
+ *   <li>Listing (through the query API) and statistics stay on the SDK, which does them correctly.</li>
+ * </ul>
  */
 public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServiceImplBase {
+
+    /** Items in one bulk registry request: IoT Hub's limit. */
+    static final int BULK_LIMIT = 100;
+    /** Read-modify-write rounds of an update without an etag when other writers keep winning. */
+    static final int MAX_UPDATE_ROUNDS = 10;
 
     private final UpstreamCalls calls;
     private final KeyAccess keyAccess;
     private final DeviceLister lister;
+    private final PageTokens tokens;
+    private final BulkRegistry bulk;
 
-    public RegistryServiceImpl(UpstreamCalls calls, KeyAccess keyAccess) {
+    public RegistryServiceImpl(UpstreamCalls calls, KeyAccess keyAccess, PageTokens tokens) {
         this.calls = calls;
         this.keyAccess = keyAccess;
-        this.lister = new DeviceLister(calls);
+        this.tokens = tokens;
+        this.lister = new DeviceLister(calls, tokens);
+        this.bulk = new BulkRegistry(calls, BULK_LIMIT);
     }
 
     @Override
     public void createDevice(CreateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "CreateDevice");
             RequestChecks.newDevice(request.getDevice(), "device").check();
-            Responses.complete(createDevice(request.getDevice(), true), device -> IdentityMapper.toProto(device, withKeys), observer);
+            JsonObject body = IdentityJson.newDevice(request.getDevice());
+            String deviceId = request.getDevice().getDeviceId();
+            Responses.complete(calls.runHere(upstream -> created(body, () -> upstream.rest().createDevice(body),
+                                    () -> upstream.rest().getDevice(deviceId)),
+                            upstream -> createdOrNot(body, Lost.orNull(() -> upstream.rest().getDevice(deviceId)))),
+                    json -> IdentityJson.toDevice(json, withKeys), observer);
         });
     }
 
-    /** @param here run on this thread when a slot is free (a unary call), else on a worker (batch items, in parallel) */
-    private CompletableFuture<Device> createDevice(io.hubgate.api.v1.Device device, boolean here) {
-        return upstream(here, Repeatability.NOT_REPEATABLE, (clients, remaining) ->
-                clients.within(remaining).registry().addDevice(IdentityMapper.newDevice(device)));
+    /**
+     * Creates an identity. A 409 for an identity that has exactly the SAS keys this request sent
+     * is this request's own identity (keys are random secrets): a create of ours that landed while
+     * its answer was lost, or the same create repeated. It answers that identity, so a create is
+     * idempotent and never reports ALREADY_EXISTS for what it made itself.
+     */
+    private static JsonObject created(JsonObject sent, Lost.Read create, Lost.Read find) throws Exception {
+        try {
+            return create.get();
+        } catch (HubErrorResponse conflict) {
+            if (conflict.httpStatus() != 409) {
+                throw conflict;
+            }
+            JsonObject found = Lost.orNull(find);
+            if (found != null && IdentityJson.sameKeys(sent, found)) {
+                return found;
+            }
+            throw conflict;
+        }
+    }
+
+    /**
+     * After a create lost its answer: absent means it did not happen (try again); present with the
+     * keys this request sent means it did; anything else cannot be told from an older identity.
+     */
+    private static Verifier.Verdict<JsonObject> createdOrNot(JsonObject sent, JsonObject found) {
+        if (found == null) {
+            return Verifier.Verdict.notApplied();
+        }
+        return IdentityJson.sameKeys(sent, found) ? Verifier.Verdict.applied(found) : Verifier.Verdict.unknown();
+    }
+
+    /** After a delete lost its answer: gone means done; still there means it did not happen (try again). */
+    private static Verifier.Verdict<Void> deletedOrNot(JsonObject found) {
+        return found == null ? Verifier.Verdict.applied(null) : Verifier.Verdict.notApplied();
+    }
+
+    /** After a conditional write lost its answer: the etag it was conditional on still current means it did not happen. */
+    private static <T> Verifier.Verdict<T> writtenOrNot(String conditionalOn, JsonObject found) {
+        return found != null && conditionalOn.equals(IdentityJson.text(found, "etag"))
+                ? Verifier.Verdict.notApplied() : Verifier.Verdict.unknown();
+    }
+
+    @Override
+    public void getDevice(GetDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
+        Responses.guard(observer, () -> {
+            boolean withKeys = withKeys(request.getView(), "GetDevice");
+            new Validation().id("device_id", request.getDeviceId(), "device id").check();
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> upstream.rest().getDevice(request.getDeviceId())),
+                    json -> IdentityJson.toDevice(json, withKeys), observer);
+        });
+    }
+
+    @Override
+    public void updateDevice(UpdateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
+        Responses.guard(observer, () -> {
+            boolean withKeys = withKeys(request.getView(), "UpdateDevice");
+            DeviceUpdate update = DeviceUpdate.of(request, "");
+            Responses.complete(updateDevice(update, true), json -> IdentityJson.toDevice(json, withKeys), observer);
+        });
+    }
+
+    /**
+     * Read, apply the fields, write back with {@code If-Match}: the caller's etag when given (a
+     * stale one is ABORTED, by the gateway or by IoT Hub), else the etag just read, and on a 412
+     * read again. Without a caller etag the whole round is repeatable (its values are absolute);
+     * with one, a lost answer is settled by whether the etag is still current.
+     */
+    CompletableFuture<JsonObject> updateDevice(DeviceUpdate update, boolean here) {
+        UpstreamCalls.Call<JsonObject> call = upstream -> {
+            HubRest rest = upstream.rest();
+            for (int round = 1; ; round++) {
+                JsonObject current = rest.getDevice(update.deviceId());
+                String read = IdentityJson.text(current, "etag");
+                update.checkEtag(read);
+                update.applyTo(current);
+                try {
+                    return rest.updateDevice(current, read);
+                } catch (HubErrorResponse refused) {
+                    if (refused.httpStatus() != 412 || !update.etag().isEmpty() || round >= MAX_UPDATE_ROUNDS) {
+                        throw refused;
+                    }
+                }
+            }
+        };
+        if (update.etag().isEmpty()) {
+            return upstream(here, Repeatability.REPEATABLE, call);
+        }
+        Verifier<JsonObject> verifier = upstream -> writtenOrNot(update.etag(), Lost.orNull(() -> upstream.rest().getDevice(update.deviceId())));
+        return here ? calls.runHere(call, verifier) : calls.submit(call, verifier);
     }
 
     private <T> CompletableFuture<T> upstream(boolean here, Repeatability repeatability, UpstreamCalls.Call<T> call) {
@@ -79,52 +196,14 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     }
 
     @Override
-    public void getDevice(GetDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
-        Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
-            new Validation().id("device_id", request.getDeviceId(), "device id").check();
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                            clients.within(remaining).registry().getDevice(request.getDeviceId())),
-                    device -> IdentityMapper.toProto(device, withKeys), observer);
-        });
-    }
-
-    @Override
-    public void updateDevice(UpdateDeviceRequest request, StreamObserver<io.hubgate.api.v1.Device> observer) {
-        Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
-            DeviceUpdate update = DeviceUpdate.of(request, "");
-            Responses.complete(updateDevice(update, true), device -> IdentityMapper.toProto(device, withKeys), observer);
-        });
-    }
-
-    private CompletableFuture<Device> updateDevice(DeviceUpdate update, boolean here) {
-        return upstream(here, Repeatability.REPEATABLE, (clients, remaining) -> {
-            var registry = clients.within(remaining).registry();
-            Device current = registry.getDevice(update.deviceId());
-            update.checkEtag(current.getETag());
-            update.applyTo(current);
-            return registry.updateDevice(current);
-        });
-    }
-
-    @Override
     public void deleteDevice(DeleteDeviceRequest request, StreamObserver<Empty> observer) {
         Responses.guard(observer, () -> {
-            new Validation().id("device_id", request.getDeviceId(), "device id").check();
-            Responses.complete(deleteDevice(request, true), ignored -> Empty.getDefaultInstance(), observer);
-        });
-    }
-
-    private CompletableFuture<Void> deleteDevice(DeleteDeviceRequest request, boolean here) {
-        return upstream(here, Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
-            var registry = clients.within(remaining).registry();
-            if (request.getEtag().isEmpty()) {
-                registry.removeDevice(request.getDeviceId());
-            } else {
-                registry.removeDevice(new EtaggedDevice(request.getDeviceId(), request.getEtag()));
-            }
-            return null;
+            new Validation().id("device_id", request.getDeviceId(), "device id").etag("etag", request.getEtag()).check();
+            Responses.complete(calls.runHere(upstream -> {
+                        upstream.rest().deleteDevice(request.getDeviceId(), request.getEtag());
+                        return null;
+                    }, upstream -> deletedOrNot(Lost.orNull(() -> upstream.rest().getDevice(request.getDeviceId())))),
+                    ignored -> Empty.getDefaultInstance(), observer);
         });
     }
 
@@ -139,38 +218,56 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     @Override
     public void createModule(CreateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "CreateModule");
             RequestChecks.newModule(request.getModule(), "module").check();
-            Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) ->
-                            clients.within(remaining).registry().addModule(IdentityMapper.newModule(request.getModule()))),
-                    module -> IdentityMapper.toProto(module, withKeys), observer);
+            JsonObject body = IdentityJson.newModule(request.getModule());
+            String deviceId = request.getModule().getDeviceId();
+            String moduleId = request.getModule().getModuleId();
+            Responses.complete(calls.runHere(upstream -> created(body, () -> upstream.rest().createModule(body),
+                                    () -> upstream.rest().getModule(deviceId, moduleId)),
+                            upstream -> createdOrNot(body, Lost.orNull(() -> upstream.rest().getModule(deviceId, moduleId)))),
+                    json -> IdentityJson.toModule(json, withKeys), observer);
         });
     }
 
     @Override
     public void getModule(GetModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "GetModule");
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .id("module_id", request.getModuleId(), "module id").check();
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                            clients.within(remaining).registry().getModule(request.getDeviceId(), request.getModuleId())),
-                    module -> IdentityMapper.toProto(module, withKeys), observer);
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
+                            upstream.rest().getModule(request.getDeviceId(), request.getModuleId())),
+                    json -> IdentityJson.toModule(json, withKeys), observer);
         });
     }
 
+    /** As {@link #updateDevice(DeviceUpdate, boolean)}, for a module. */
     @Override
     public void updateModule(UpdateModuleRequest request, StreamObserver<io.hubgate.api.v1.Module> observer) {
         Responses.guard(observer, () -> {
-            boolean withKeys = withKeys(request.getView());
+            boolean withKeys = withKeys(request.getView(), "UpdateModule");
             ModuleUpdate update = ModuleUpdate.of(request);
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
-                var registry = clients.within(remaining).registry();
-                Module current = registry.getModule(update.deviceId(), update.moduleId());
-                update.checkEtag(current.getETag());
-                update.applyTo(current);
-                return registry.updateModule(current);
-            }), module -> IdentityMapper.toProto(module, withKeys), observer);
+            UpstreamCalls.Call<JsonObject> call = upstream -> {
+                HubRest rest = upstream.rest();
+                for (int round = 1; ; round++) {
+                    JsonObject current = rest.getModule(update.deviceId(), update.moduleId());
+                    String read = IdentityJson.text(current, "etag");
+                    update.checkEtag(read);
+                    update.applyTo(current);
+                    try {
+                        return rest.updateModule(current, read);
+                    } catch (HubErrorResponse refused) {
+                        if (refused.httpStatus() != 412 || !update.etag().isEmpty() || round >= MAX_UPDATE_ROUNDS) {
+                            throw refused;
+                        }
+                    }
+                }
+            };
+            CompletableFuture<JsonObject> updated = update.etag().isEmpty() ? calls.runHere(Repeatability.REPEATABLE, call)
+                    : calls.runHere(call, upstream -> writtenOrNot(update.etag(),
+                    Lost.orNull(() -> upstream.rest().getModule(update.deviceId(), update.moduleId()))));
+            Responses.complete(updated, json -> IdentityJson.toModule(json, withKeys), observer);
         });
     }
 
@@ -178,16 +275,12 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
     public void deleteModule(DeleteModuleRequest request, StreamObserver<Empty> observer) {
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
-                    .id("module_id", request.getModuleId(), "module id").check();
-            Responses.complete(calls.runHere(Repeatability.NOT_REPEATABLE, (clients, remaining) -> {
-                var registry = clients.within(remaining).registry();
-                if (request.getEtag().isEmpty()) {
-                    registry.removeModule(request.getDeviceId(), request.getModuleId());
-                } else {
-                    registry.removeModule(new EtaggedModule(request.getDeviceId(), request.getModuleId(), request.getEtag()));
-                }
-                return null;
-            }), ignored -> Empty.getDefaultInstance(), observer);
+                    .id("module_id", request.getModuleId(), "module id").etag("etag", request.getEtag()).check();
+            Responses.complete(calls.runHere(upstream -> {
+                        upstream.rest().deleteModule(request.getDeviceId(), request.getModuleId(), request.getEtag());
+                        return null;
+                    }, upstream -> deletedOrNot(Lost.orNull(() -> upstream.rest().getModule(request.getDeviceId(), request.getModuleId())))),
+                    ignored -> Empty.getDefaultInstance(), observer);
         });
     }
 
@@ -196,19 +289,19 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             new Validation().id("device_id", request.getDeviceId(), "device id")
                     .pageSize("page_size", request.getPageSize()).check();
-            int offset = ModulePages.offset(request.getPageToken(), request.getDeviceId());
+            PageTokens.Binding binding = tokens.bind(PageTokens.Kind.LIST_MODULES, request.getPageSize());
+            int offset = ModulePages.offset(binding, request.getPageToken(), request.getDeviceId());
             int size = Validation.effectivePageSize(request.getPageSize());
-            Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                            clients.within(remaining).registry().getModulesOnDevice(request.getDeviceId())),
-                    modules -> ModulePages.page(modules, request.getDeviceId(), offset, size), observer);
+            Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> upstream.rest().listModules(request.getDeviceId())),
+                    modules -> ModulePages.page(modules, binding, request.getDeviceId(), offset, size), observer);
         });
     }
 
     @Override
     public void getRegistryStatistics(GetRegistryStatisticsRequest request,
                                       StreamObserver<io.hubgate.api.v1.RegistryStatistics> observer) {
-        Responses.complete(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) ->
-                clients.within(remaining).registry().getStatistics()), RegistryServiceImpl::statistics, observer);
+        Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> upstream.sdk().registry().getStatistics()),
+                RegistryServiceImpl::statistics, observer);
     }
 
     private static io.hubgate.api.v1.RegistryStatistics statistics(RegistryStatistics statistics) {
@@ -224,17 +317,15 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             List<String> ids = request.getRequestsList().stream().map(r -> r.getDevice().getDeviceId()).toList();
             checkBatchIds(ids, "requests[%d].device.device_id");
-            List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
+            List<BulkRegistry.Item> items = new ArrayList<>();
             for (int i = 0; i < request.getRequestsCount(); i++) {
                 CreateDeviceRequest item = request.getRequests(i);
-                String field = "requests[" + i + "].device";
-                boolean withKeys = withKeys(item.getView());
-                results.add(itemResult(item.getDevice().getDeviceId(), () -> {
-                    RequestChecks.newDevice(item.getDevice(), field).check();
-                    return createDevice(item.getDevice(), false).thenApply(device -> IdentityMapper.toProto(device, withKeys));
-                }));
+                boolean withKeys = withKeys(item.getView(), "BatchCreateDevices");
+                Validation validation = RequestChecks.newDevice(item.getDevice(), "requests[" + i + "].device");
+                items.add(BulkRegistry.Item.create(item.getDevice().getDeviceId(), validation,
+                        () -> IdentityJson.newDevice(item.getDevice()), withKeys));
             }
-            Responses.complete(all(results), list -> BatchCreateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
+            Responses.complete(bulk.run(items), list -> BatchCreateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });
     }
 
@@ -247,9 +338,9 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             for (int i = 0; i < request.getRequestsCount(); i++) {
                 UpdateDeviceRequest item = request.getRequests(i);
                 String prefix = "requests[" + i + "].";
-                boolean withKeys = withKeys(item.getView());
+                boolean withKeys = withKeys(item.getView(), "BatchUpdateDevices");
                 results.add(itemResult(item.getDevice().getDeviceId(), () ->
-                        updateDevice(DeviceUpdate.of(item, prefix), false).thenApply(device -> IdentityMapper.toProto(device, withKeys))));
+                        updateDevice(DeviceUpdate.of(item, prefix), false).thenApply(json -> IdentityJson.toDevice(json, withKeys))));
             }
             Responses.complete(all(results), list -> BatchUpdateDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });
@@ -260,11 +351,14 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             List<String> ids = request.getRequestsList().stream().map(DeleteDeviceRequest::getDeviceId).toList();
             checkBatchIds(ids, "requests[%d].device_id");
-            List<CompletableFuture<DeviceResult>> results = new ArrayList<>();
-            for (DeleteDeviceRequest item : request.getRequestsList()) {
-                results.add(itemResult(item.getDeviceId(), () -> deleteDevice(item, false).thenApply(ignored -> null)));
+            List<BulkRegistry.Item> items = new ArrayList<>();
+            for (int i = 0; i < request.getRequestsCount(); i++) {
+                DeleteDeviceRequest item = request.getRequests(i);
+                items.add(BulkRegistry.Item.delete(item.getDeviceId(),
+                        new Validation().id("requests[" + i + "].device_id", item.getDeviceId(), "device id")
+                                .etag("requests[" + i + "].etag", item.getEtag()), item.getEtag()));
             }
-            Responses.complete(all(results), list -> BatchDeleteDevicesResponse.newBuilder().addAllResults(list).build(), observer);
+            Responses.complete(bulk.run(items), list -> BatchDeleteDevicesResponse.newBuilder().addAllResults(list).build(), observer);
         });
     }
 
@@ -308,42 +402,13 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
     }
 
-    private boolean withKeys(IdentityView view) {
+    /** @param rpc the RPC's name in RegistryService, for the denial's ErrorInfo */
+    private boolean withKeys(IdentityView view, String rpc) {
         boolean wanted = view == IdentityView.IDENTITY_VIEW_WITH_KEYS;
         if (wanted && !keyAccess.mayReadKeys()) {
-            throw HubErrorMapper.gatewayError(Code.PERMISSION_DENIED,
-                    "Reading keys (IDENTITY_VIEW_WITH_KEYS) needs the role Keys.Read", "MISSING_ROLE");
+            throw GatewayStatus.missingRole(RegistryServiceGrpc.SERVICE_NAME + "/" + rpc, "Reading keys (IDENTITY_VIEW_WITH_KEYS) needs the role "
+                    + keyAccess.requiredRole(), java.util.Set.of(keyAccess.requiredRole()));
         }
         return wanted;
-    }
-
-    /** A device whose etag is the caller's, so the SDK's conditional delete sends it as If-Match. */
-    private static final class EtaggedDevice extends Device {
-        private final String etag;
-
-        EtaggedDevice(String deviceId, String etag) {
-            super(deviceId);
-            this.etag = etag;
-        }
-
-        @Override
-        public String getETag() {
-            return etag;
-        }
-    }
-
-    /** A module whose etag is the caller's, for the SDK's conditional delete. */
-    private static final class EtaggedModule extends Module {
-        private final String etag;
-
-        EtaggedModule(String deviceId, String moduleId, String etag) {
-            super(deviceId, moduleId);
-            this.etag = etag;
-        }
-
-        @Override
-        public String getETag() {
-            return etag;
-        }
     }
 }

@@ -17,6 +17,8 @@ final class TwinChecks {
     static final int MAX_KEY_BYTES = 1024;
     static final int MAX_STRING_BYTES = 4096;
     static final int MAX_DEPTH = 10;
+    /** Property names longer than this are cut in field paths. */
+    static final int MAX_SHOWN_KEY = 64;
     /** IoT Hub's integer range is ±(2^52 − 1). */
     static final double MAX_TWIN_INTEGER = 4_503_599_627_370_495d;
 
@@ -34,7 +36,7 @@ final class TwinChecks {
         }
         for (Map.Entry<String, Value> field : object.getFieldsMap().entrySet()) {
             String key = field.getKey();
-            String childPath = path + "." + key;
+            String childPath = child(path, key);
             String problem = keyProblem(key);
             if (problem != null) {
                 validation.add(childPath, problem);
@@ -68,6 +70,36 @@ final class TwinChecks {
             }
             default -> { }
         }
+    }
+
+    /**
+     * The path of property {@code key} under {@code path}: {@code path.key}, or {@code path["key"]}
+     * with the name escaped and cut at {@value #MAX_SHOWN_KEY} characters when it holds control
+     * characters, quotes, brackets or backslashes or is that long, so a hostile name cannot
+     * garble the path, a message or a log.
+     */
+    static String child(String path, String key) {
+        boolean plain = !key.isEmpty() && key.length() <= MAX_SHOWN_KEY;
+        for (int i = 0; i < key.length() && plain; i++) {
+            char c = key.charAt(i);
+            plain = c >= 0x20 && !(c >= 0x7F && c <= 0x9F) && c != '"' && c != '\\' && c != '[' && c != ']';
+        }
+        if (plain) {
+            return path + "." + key;
+        }
+        StringBuilder quoted = new StringBuilder(path).append("[\"");
+        int shown = Math.min(key.length(), MAX_SHOWN_KEY);
+        for (int i = 0; i < shown; i++) {
+            char c = key.charAt(i);
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+                quoted.append(String.format("\\u%04X", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append(key.length() > shown ? "…" : "").append("\"]").toString();
     }
 
     static String keyProblem(String key) {

@@ -21,14 +21,14 @@ final class TwinMapper {
 
     static io.hubgate.api.v1.Twin toProto(Twin twin) {
         io.hubgate.api.v1.Twin.Builder proto = io.hubgate.api.v1.Twin.newBuilder()
-                .setDeviceId(IdentityMapper.nullToEmpty(twin.getDeviceId()))
-                .setModuleId(IdentityMapper.nullToEmpty(twin.getModuleId()))
-                .setEtag(IdentityMapper.nullToEmpty(twin.getETag()))
+                .setDeviceId(nullToEmpty(twin.getDeviceId()))
+                .setModuleId(nullToEmpty(twin.getModuleId()))
+                .setEtag(nullToEmpty(twin.getETag()))
                 .setVersion(twin.getVersion() == null ? 0 : twin.getVersion())
                 .setTags(StructConverter.toStruct(twin.getTags()))
                 .setDesired(properties(twin.getDesiredProperties()))
                 .setReported(properties(twin.getReportedProperties()))
-                .setModelId(IdentityMapper.nullToEmpty(twin.getModelId()))
+                .setModelId(nullToEmpty(twin.getModelId()))
                 .setIotEdge(twin.getCapabilities() != null && Boolean.TRUE.equals(twin.getCapabilities().isIotEdge()));
         if (twin.getStatus() != null) {
             proto.setStatus(twin.getStatus() == TwinStatus.DISABLED ? DeviceStatus.DEVICE_STATUS_DISABLED
@@ -101,5 +101,9 @@ final class TwinMapper {
             twin.getDesiredProperties().putAll(StructConverter.toMap(desired));
         }
         return twin;
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
     }
 }

@@ -75,7 +75,7 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
 
     @Override
     public Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure {
-        String key = headers.get(HEADER);
+        String key = AuthorizationHeader.single(headers, HEADER);
         if (key == null) {
             key = AuthorizationHeader.credential(headers, "ApiKey");
         }
@@ -83,7 +83,7 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
             return null;
         }
         if (key.isBlank()) {
-            throw new AuthenticationFailure("the API key is empty");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_INVALID, "the API key is empty");
         }
         byte[] presented = sha256(key.trim());
         StoredKey match = null;
@@ -93,10 +93,10 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
             }
         }
         if (match == null) {
-            throw new AuthenticationFailure("the API key is not valid");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_INVALID, "the API key is not valid");
         }
         if (match.revoked()) {
-            throw new AuthenticationFailure("the API key has been revoked");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_REVOKED, "the API key has been revoked");
         }
         return new Principal(match.name(), null, null, match.roles(), "api-key");
     }

@@ -2,15 +2,45 @@ package io.hubgate.server.auth;
 
 /**
  * A caller presented a credential and it was refused. The message is safe to send back to the
- * caller and to log: it names what was wrong, never the credential or any key material.
+ * caller and to log: it names what was wrong, never the credential or any key material. The
+ * {@link Reason} becomes the ErrorInfo reason of the UNAUTHENTICATED answer, so a client can tell
+ * the cases apart without reading English.
  */
 public final class AuthenticationFailure extends Exception {
 
-    public AuthenticationFailure(String safeReason) {
-        super(safeReason);
+    /** Why a credential was refused: the ErrorInfo reasons of UNAUTHENTICATED (domain hubgate.io). */
+    public enum Reason {
+        /** No credential of any kind the gateway accepts. */
+        CREDENTIALS_MISSING,
+        /** More than one {@code authorization} (or {@code x-api-key}) header: which one counts would be a guess. */
+        CREDENTIALS_AMBIGUOUS,
+        /** A bearer token that was valid once, and its {@code exp} (with the clock skew) has passed. */
+        TOKEN_EXPIRED,
+        /** Any other bad bearer token: malformed, badly signed, wrong issuer, audience or tenant, not yet valid. */
+        TOKEN_INVALID,
+        /** The issuer's signing keys could not be fetched, so no token can be verified now: try again later. */
+        ISSUER_KEYS_UNAVAILABLE,
+        /** An API key that is empty or unknown. */
+        API_KEY_INVALID,
+        /** An API key that is configured, and revoked. */
+        API_KEY_REVOKED,
+        /** A trusted client certificate that names no caller. */
+        CLIENT_CERTIFICATE_INVALID
     }
 
-    public AuthenticationFailure(String safeReason, Throwable cause) {
-        super(safeReason, cause);
+    private final Reason reason;
+
+    public AuthenticationFailure(Reason reason, String safeMessage) {
+        super(safeMessage);
+        this.reason = reason;
+    }
+
+    public AuthenticationFailure(Reason reason, String safeMessage, Throwable cause) {
+        super(safeMessage, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
     }
 }

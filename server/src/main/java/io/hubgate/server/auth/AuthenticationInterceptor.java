@@ -2,13 +2,13 @@ package io.hubgate.server.auth;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
-import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.hubgate.server.errors.GatewayStatus;
 
 import javax.net.ssl.SSLSession;
 import java.util.List;
@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * (per-call credentials before the connection's certificate) and puts the first principal found
  * into the {@link Context}. A bad credential ends the call UNAUTHENTICATED with its safe reason;
  * it does not fall through to the next kind. No credential at all ends it UNAUTHENTICATED with a
- * {@code WWW-Authenticate}-style hint. Unary and streaming calls alike: nothing reaches the
+ * {@code WWW-Authenticate}-style hint. Every refusal carries an ErrorInfo whose reason is the
+ * {@link AuthenticationFailure.Reason}. Unary and streaming calls alike: nothing reaches the
  * handler before this succeeds.
  */
 public final class AuthenticationInterceptor implements ServerInterceptor {
@@ -42,36 +43,20 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
             for (CallerAuthenticator authenticator : authenticators) {
                 Principal principal = authenticator.authenticate(headers, tls);
                 if (principal != null) {
-                    Context authenticated = Context.current().withValue(AuthContext.PRINCIPAL, principal);
-                    return Contexts.interceptCall(authenticated, closingAs(authenticated, call), headers, next);
+                    return Contexts.interceptCall(AuthContext.authenticated(principal), call, headers, next);
                 }
             }
-            return reject(call, "no credentials; send " + challenge);
+            return reject(call, AuthenticationFailure.Reason.CREDENTIALS_MISSING, "no credentials; send " + challenge);
         } catch (AuthenticationFailure refused) {
-            return reject(call, refused.getMessage() + " (WWW-Authenticate: Bearer realm=\"hubgate\", error=\"invalid_token\")");
+            return reject(call, refused.reason(), refused.getMessage()
+                    + " (WWW-Authenticate: Bearer realm=\"hubgate\", error=\"invalid_token\")");
         }
     }
 
-    /**
-     * Handlers may close the call from an executor thread outside the call's context; closing
-     * inside it lets the interceptors outside this one (the access log) see who called.
-     */
-    private static <Q, R> ServerCall<Q, R> closingAs(Context authenticated, ServerCall<Q, R> call) {
-        return new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                Context previous = authenticated.attach();
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    authenticated.detach(previous);
-                }
-            }
-        };
-    }
-
-    private static <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, String description) {
-        call.close(Status.UNAUTHENTICATED.withDescription(description), new Metadata());
+    private static <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, AuthenticationFailure.Reason reason,
+                                                        String description) {
+        StatusRuntimeException refused = GatewayStatus.unauthenticated(reason.name(), description);
+        call.close(refused.getStatus(), refused.getTrailers());
         return new ServerCall.Listener<>() {
         };
     }

@@ -1,14 +1,11 @@
 package io.hubgate.server.auth;
 
-import com.google.protobuf.Any;
-import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.hubgate.server.errors.GatewayStatus;
 
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +23,7 @@ import java.util.TreeSet;
  */
 public final class AuthorizationInterceptor implements ServerInterceptor {
 
-    public static final String REASON = "MISSING_ROLE";
-    public static final String DOMAIN = "hubgate.io";
+    public static final String REASON = GatewayStatus.MISSING_ROLE;
 
     private final AccessPolicy policy;
 
@@ -54,10 +50,6 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
             case 1 -> method + " needs the role " + sorted.iterator().next();
             default -> method + " needs one of the roles " + String.join(", ", sorted);
         };
-        ErrorInfo info = ErrorInfo.newBuilder().setReason(REASON).setDomain(DOMAIN)
-                .putMetadata("method", method)
-                .putMetadata("requiredRoles", String.join(",", sorted)).build();
-        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                .setCode(Code.PERMISSION_DENIED_VALUE).setMessage(message).addDetails(Any.pack(info)).build());
+        return GatewayStatus.missingRole(method, message, sorted);
     }
 }

@@ -125,7 +125,13 @@ public final class JwtAuthenticator implements CallerAuthenticator {
             return null;
         }
         if (token.isEmpty()) {
-            throw new AuthenticationFailure("the bearer token is empty");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the bearer token is empty");
+        }
+        if (!isCompactJws(token)) {
+            // Base64url decoders skip what is not in their alphabet, so "token!!" would verify as
+            // "token": one token, many spellings. Only the one spelling is accepted.
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID,
+                    "the bearer token is not a compact JWS (three base64url parts joined by dots)");
         }
         if (verified != null) {
             VerifiedTokens.Entry cached = verified.get(token);
@@ -140,26 +146,51 @@ public final class JwtAuthenticator implements CallerAuthenticator {
         try {
             claims = processor.process(token, null);
         } catch (ParseException e) {
-            throw new AuthenticationFailure("the bearer token is not a well-formed signed JWT");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the bearer token is not a well-formed signed JWT");
         } catch (TokenRules.Violation e) {
-            throw new AuthenticationFailure(e.getMessage());
+            throw new AuthenticationFailure(e.reason(), e.getMessage());
         } catch (BadJWSException e) {
-            throw new AuthenticationFailure("the token's signature does not verify");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the token's signature does not verify");
         } catch (BadJOSEException | RateLimitReachedException e) {
             // A kid not in the cache while refreshes are rate-limited is, for the caller, an unknown key.
             // Otherwise: unsigned tokens, HMAC or other refused algorithms, unknown or missing key ids, wrong typ.
-            throw new AuthenticationFailure("the token is not signed with an accepted algorithm (RS256, PS256, ES256) "
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID,
+                    "the token is not signed with an accepted algorithm (RS256, PS256, ES256) "
                     + "by a key of a trusted issuer");
         } catch (KeySourceException e) {
-            throw new AuthenticationFailure("the issuer's signing keys could not be fetched; try again later", e);
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.ISSUER_KEYS_UNAVAILABLE,
+                    "the issuer's signing keys could not be fetched; try again later", e);
         } catch (JOSEException e) {
-            throw new AuthenticationFailure("the token could not be verified");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the token could not be verified");
         }
         Principal principal = principal(claims);
         if (verified != null) {
             remember(token, claims, principal);
         }
         return principal;
+    }
+
+    /**
+     * True for {@code header.payload.signature}, each part non-empty and of the base64url alphabet
+     * only (RFC 7515 §7.1; no padding).
+     */
+    static boolean isCompactJws(String token) {
+        int dots = 0;
+        int partLength = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (partLength == 0 || ++dots > 2) {
+                    return false;
+                }
+                partLength = 0;
+            } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                partLength++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 2 && partLength > 0;
     }
 
     /** Whether the issuer still publishes every key that matched the token when it verified. */
@@ -197,7 +228,7 @@ public final class JwtAuthenticator implements CallerAuthenticator {
     private static Principal principal(JWTClaimsSet claims) throws AuthenticationFailure {
         String subject = text(claims, "oid") != null ? text(claims, "oid") : claims.getSubject();
         if (subject == null) {
-            throw new AuthenticationFailure("the token names no subject (oid or sub)");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the token names no subject (oid or sub)");
         }
         String appId = text(claims, "azp") != null ? text(claims, "azp") : text(claims, "appid");
         Set<String> roles = new LinkedHashSet<>();
@@ -207,7 +238,7 @@ public final class JwtAuthenticator implements CallerAuthenticator {
                 roles.addAll(appRoles);
             }
         } catch (ParseException e) {
-            throw new AuthenticationFailure("the token's roles claim is not a list of strings");
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.TOKEN_INVALID, "the token's roles claim is not a list of strings");
         }
         String scopes = text(claims, "scp");
         if (scopes != null) {

@@ -71,9 +71,9 @@ public final class MtlsAuthenticator implements CallerAuthenticator {
                 }
             }
         } catch (CertificateParsingException | InvalidNameException e) {
-            throw new AuthenticationFailure("the client certificate's names cannot be read", e);
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.CLIENT_CERTIFICATE_INVALID, "the client certificate's names cannot be read", e);
         }
-        throw new AuthenticationFailure("the client certificate has no SAN URI, SAN DNS name or subject CN");
+        throw new AuthenticationFailure(AuthenticationFailure.Reason.CLIENT_CERTIFICATE_INVALID, "the client certificate has no SAN URI, SAN DNS name or subject CN");
     }
 
     @Override

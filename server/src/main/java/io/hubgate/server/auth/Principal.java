@@ -24,6 +24,14 @@ public record Principal(String subject, String appId, String tenantId, Set<Strin
         Objects.requireNonNull(method, "method");
     }
 
+    /**
+     * Who this is, stably across tokens and connections: how they authenticated, their subject and
+     * tenant. What a page token is bound to.
+     */
+    public String identity() {
+        return method + "\u0000" + subject + "\u0000" + (tenantId == null ? "" : tenantId);
+    }
+
     /** For logs: method and subject, plus the app id when there is one. */
     public String describe() {
         return method + ":" + subject + (appId == null || appId.equals(subject) ? "" : " (app " + appId + ")");

@@ -12,4 +12,9 @@ public final class RoleKeyAccess implements KeyAccess {
     public boolean mayReadKeys() {
         return AuthContext.current().roles().contains(Roles.KEYS_READ);
     }
+
+    @Override
+    public String requiredRole() {
+        return Roles.KEYS_READ;
+    }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The claim checks of a caller's token, after its signature verified: {@code exp} required and
- * not past, {@code nbf} not ahead (both with the clock skew), {@code iss} one of the trusted
+ * not past, {@code nbf} and {@code iat} not ahead (all with the clock skew), {@code iss} one of the trusted
  * issuers, one {@code aud} accepted, and {@code tid} allowed when a tenant list is set. Each
  * refusal is a {@link Violation} whose message is fixed text, never a claim value. Immutable.
  */
@@ -22,8 +22,19 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
 
     /** A refused claim; the message is safe to show. */
     static final class Violation extends BadJWTException {
+        private final AuthenticationFailure.Reason reason;
+
         Violation(String message) {
+            this(AuthenticationFailure.Reason.TOKEN_INVALID, message);
+        }
+
+        Violation(AuthenticationFailure.Reason reason, String message) {
             super(message);
+            this.reason = reason;
+        }
+
+        AuthenticationFailure.Reason reason() {
+            return reason;
         }
     }
 
@@ -41,11 +52,15 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
             throw new Violation("the token has no expiry (exp)");
         }
         if (!now.minus(clockSkew).isBefore(expiry.toInstant())) {
-            throw new Violation("the token has expired");
+            throw new Violation(AuthenticationFailure.Reason.TOKEN_EXPIRED, "the token has expired");
         }
         Date notBefore = claims.getNotBeforeTime();
         if (notBefore != null && notBefore.toInstant().isAfter(now.plus(clockSkew))) {
             throw new Violation("the token is not valid yet (nbf)");
+        }
+        Date issued = claims.getIssueTime();
+        if (issued != null && issued.toInstant().isAfter(now.plus(clockSkew))) {
+            throw new Violation("the token was issued in the future (iat)");
         }
         if (claims.getIssuer() == null || !issuers.contains(claims.getIssuer())) {
             throw new Violation("the token's issuer is not trusted");

@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param auth               how callers authenticate; off only on a plaintext loopback gateway
  * @param accessPolicy       which roles may call which method (the built-in least-privilege
  *                           policy unless a file is given); enforced whenever authentication is on
+ * @param pageTokenKey       signs page tokens; null: a random key made at start (per process)
  */
 public record GatewayConfig(String bindAddress, int port, boolean plaintext, Path tlsCertificate, Path tlsPrivateKey,
                             HubTarget hub, CredentialSettings credential, int maxConcurrentCalls, int maxQueuedCalls,
                             Duration upstreamTimeout, Duration shutdownGrace, AuthSettings auth,
-                            AccessPolicy accessPolicy) {
+                            AccessPolicy accessPolicy, PageTokenKey pageTokenKey) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 50051;
@@ -61,6 +62,14 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
         Objects.requireNonNull(accessPolicy, "accessPolicy");
     }
 
+    /** Without a page token key: each process makes its own. */
+    public GatewayConfig(String bindAddress, int port, boolean plaintext, Path tlsCertificate, Path tlsPrivateKey,
+                         HubTarget hub, CredentialSettings credential, int maxConcurrentCalls, int maxQueuedCalls,
+                         Duration upstreamTimeout, Duration shutdownGrace, AuthSettings auth, AccessPolicy accessPolicy) {
+        this(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential, maxConcurrentCalls, maxQueuedCalls,
+                upstreamTimeout, shutdownGrace, auth, accessPolicy, null);
+    }
+
     /** True when the gateway starts its own emulator. */
     public boolean embeddedHub() {
         return hub == null;
@@ -79,17 +88,23 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
 
     public GatewayConfig withHub(HubTarget newHub, CredentialSettings newCredential) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, newHub, newCredential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy, pageTokenKey);
     }
 
     /** Serves TLS with this certificate chain and key. */
     public GatewayConfig withTls(Path certificate, Path privateKey) {
         return new GatewayConfig(bindAddress, port, false, certificate, privateKey, hub, credential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy, pageTokenKey);
+    }
+
+    /** Signs page tokens with {@code key} (shared by replicas), or a per-process key when null. */
+    public GatewayConfig withPageTokenKey(PageTokenKey key) {
+        return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential,
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy, key);
     }
 
     public GatewayConfig withAuth(AuthSettings newAuth) {
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, credential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, newAuth, accessPolicy);
+                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, newAuth, accessPolicy, pageTokenKey);
     }
 }

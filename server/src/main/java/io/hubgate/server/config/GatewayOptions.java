@@ -142,6 +142,11 @@ public final class GatewayOptions {
                     + "Unset: the built-in least-privilege policy.")
     Path accessPolicy;
 
+    @Option(names = "--page-token-key", defaultValue = "${env:HUBGATE_PAGE_TOKEN_KEY}", paramLabel = "SECRET",
+            description = "Secret (at least 32 bytes) that signs page tokens; give replicas behind one load balancer the "
+                    + "same one. Prefer the environment variable HUBGATE_PAGE_TOKEN_KEY. Unset: a random key per process.")
+    String pageTokenKey;
+
     @Option(names = "--dev-env-file", defaultValue = "${env:HUBGATE_DEV_ENV_FILE}", paramLabel = "FILE",
             description = "Embedded emulator only: write the variables a local client needs (target, token endpoint, "
                     + "service-app's client id and secret) to FILE, readable by its owner only, for the sample clients "
@@ -244,7 +249,8 @@ public final class GatewayOptions {
             throw new IllegalArgumentException("--shutdown-grace must not be negative, not " + shutdownGrace);
         }
         return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, hub, settings,
-                maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth(), accessPolicy());
+                maxConcurrentCalls, maxQueuedCalls, upstream, grace, auth(), accessPolicy(),
+                pageTokenKey == null || pageTokenKey.isEmpty() ? null : PageTokenKey.of(pageTokenKey));
     }
 
     private AuthSettings auth() {

@@ -99,7 +99,8 @@ public final class HubTrust {
         }
     }
 
-    private SSLContext sslContext() {
+    /** A TLS context trusting the JVM's CAs and these certificates (the controlled upstream path's). */
+    public SSLContext sslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagerFactory().getTrustManagers(), null);

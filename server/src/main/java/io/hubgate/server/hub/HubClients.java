@@ -13,13 +13,20 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClientOptions;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClientOptions;
 
+import io.hubgate.server.hub.rest.HubRest;
+import io.hubgate.server.hub.rest.RestTransport;
+
+import javax.net.ssl.SSLContext;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The official SDK's clients, built once from one shared credential and reused by every call.
+ * The gateway's two ways to IoT Hub, built once from one shared credential and reused by every
+ * call: the official SDK's clients, and the controlled path ({@link RestTransport}, azure-core's
+ * pipeline) for what the SDK cannot do correctly.
  *
  * <p>Why several of each: the SDK fixes a client's HTTP read timeout when it is built, but a
  * gRPC caller's deadline differs per call, and an upstream call must not outlive it. So clients
@@ -40,26 +47,66 @@ public final class HubClients {
     private final TokenCredential tokenCredential;
     private final AzureSasCredential sasCredential;
     private final Map<Integer, Set> sets = new ConcurrentHashMap<>();
+    private final RestTransport rest;
 
     /** One client of each kind, with one read timeout. */
     public record Set(RegistryClient registry, TwinClient twins, QueryClient query, DirectMethodsClient methods,
                       ScheduledJobsClient jobs) {
     }
 
-    private HubClients(String hostName, TokenCredential tokenCredential, AzureSasCredential sasCredential) {
+    private HubClients(String hostName, TokenCredential tokenCredential, AzureSasCredential sasCredential, SSLContext tls) {
         this.hostName = Objects.requireNonNull(hostName);
         this.tokenCredential = tokenCredential;
         this.sasCredential = sasCredential;
+        this.rest = tokenCredential != null ? RestTransport.withToken(hostName, tokenCredential, tls)
+                : RestTransport.withSas(hostName, sasCredential, tls);
     }
 
-    /** Clients that authenticate with an Entra token credential. */
-    public static HubClients withToken(String hostName, TokenCredential credential) {
-        return new HubClients(hostName, Objects.requireNonNull(credential), null);
+    /**
+     * Clients that authenticate with an Entra token credential.
+     *
+     * @param tls the trust the controlled path uses (the SDK uses the JVM-wide HTTPS default)
+     */
+    public static HubClients withToken(String hostName, TokenCredential credential, SSLContext tls) {
+        return new HubClients(hostName, Objects.requireNonNull(credential), null, tls);
     }
 
     /** Clients that authenticate with a shared access signature (renewed by whoever owns it). */
+    public static HubClients withSas(String hostName, AzureSasCredential credential, SSLContext tls) {
+        return new HubClients(hostName, null, Objects.requireNonNull(credential), tls);
+    }
+
+    /** As {@link #withSas(String, AzureSasCredential, SSLContext)}, trusting the JVM's default CAs. */
     public static HubClients withSas(String hostName, AzureSasCredential credential) {
-        return new HubClients(hostName, null, Objects.requireNonNull(credential));
+        return withSas(hostName, credential, defaultTls());
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
+    }
+
+    /**
+     * Whether the SDK can address these ids. It concatenates ids into its URLs unencoded, so a
+     * {@code %} would be decoded by the hub ({@code %72x} reaches {@code rx}), a {@code ?} would
+     * start the query and a {@code #} a fragment: operations on such ids take the controlled
+     * path, which encodes them.
+     */
+    public static boolean sdkCanAddress(String... ids) {
+        for (String id : ids) {
+            if (id != null && (id.indexOf('%') >= 0 || id.indexOf('?') >= 0 || id.indexOf('#') >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The controlled path, each request timing out after {@code timeout}. */
+    public HubRest rest(Duration timeout) {
+        return HubRest.of(rest, timeout);
     }
 
     public String hostName() {

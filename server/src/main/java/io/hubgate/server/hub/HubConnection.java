@@ -26,6 +26,19 @@ import java.util.Map;
  */
 public final class HubConnection implements AutoCloseable {
 
+    /**
+     * HttpURLConnection, under the SDK, resends a request once when its connection fails before
+     * the answer: PUT and DELETE always, POST unless this property is false. A resent direct
+     * method runs on the device twice, a resent twin PATCH (sent as POST) turns an applied
+     * conditional write into ABORTED. The JDK reads the property once, when its HTTP client class
+     * first loads, so it is set when this class loads: before the gateway's first request.
+     */
+    public static final String RETRY_POST_PROPERTY = "sun.net.http.retryPost";
+
+    static {
+        System.setProperty(RETRY_POST_PROPERTY, "false");
+    }
+
     /** The app registration the embedded emulator's directory gives the gateway (IoT Hub Data Contributor). */
     public static final String EMBEDDED_GATEWAY_APP = "hubgate-gateway";
 
@@ -74,7 +87,7 @@ public final class HubConnection implements AutoCloseable {
                     Configuration.PROPERTY_AZURE_CLIENT_SECRET, app.secret()))).build();
             RefreshingTokenCredential credential = new CredentialProvider(environment, trust.identityHttpClient())
                     .create(CredentialSettings.of(CredentialMode.CLIENT_SECRET));
-            return new HubConnection(HubClients.withToken(at.hostWithPort(), credential),
+            return new HubConnection(HubClients.withToken(at.hostWithPort(), credential, trust.sslContext()),
                     "embedded emulator " + at.baseUrl() + " (credential: client-secret of " + EMBEDDED_GATEWAY_APP
                             + " from its local Entra, tenant " + entra.tenantId() + ")",
                     credential, emulator);
@@ -92,11 +105,11 @@ public final class HubConnection implements AutoCloseable {
             SasCredentials sas = settings.connectionString() != null
                     ? SasCredentials.fromConnectionString(settings.connectionString())
                     : SasCredentials.fromKey(hub.hostName(), settings.sasKeyName(), settings.sasKey());
-            return new HubConnection(HubClients.withSas(hub.hostName(), sas.credential()),
+            return new HubConnection(HubClients.withSas(hub.hostName(), sas.credential(), trust.sslContext()),
                     hub.hostName() + " (credential: sas, policy from configuration)", sas, null);
         }
         RefreshingTokenCredential credential = new CredentialProvider(environment, trust.identityHttpClient()).create(settings);
-        return new HubConnection(HubClients.withToken(hub.hostName(), credential),
+        return new HubConnection(HubClients.withToken(hub.hostName(), credential, trust.sslContext()),
                 hub.hostName() + " (credential: " + settings.mode() + ")", credential, null);
     }
 

@@ -3,21 +3,18 @@ package io.hubgate.server.hub;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.protobuf.Any;
-import com.google.protobuf.Duration;
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
-import com.google.rpc.RetryInfo;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.hubgate.server.errors.GatewayStatus;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,9 +32,14 @@ public final class HubErrorMapper {
     /** ErrorInfo domain of failures that come from IoT Hub. */
     public static final String DOMAIN = "azure-devices.net";
     /** ErrorInfo domain of failures the gateway itself detects (deadline, network). */
-    public static final String GATEWAY_DOMAIN = "hubgate.io";
-    /** Suggested wait after throttling: the Java SDK does not expose IoT Hub's Retry-After header. */
+    public static final String GATEWAY_DOMAIN = GatewayStatus.DOMAIN;
+    /**
+     * Suggested wait after throttling when IoT Hub gave no {@code Retry-After}, or the answer came
+     * through the SDK, which does not expose the header.
+     */
     public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+    /** ErrorInfo reason when a non-repeatable operation's answer was lost and its effect cannot be known. */
+    public static final String OUTCOME_UNKNOWN = "UPSTREAM_OUTCOME_UNKNOWN";
 
     private HubErrorMapper() {
     }
@@ -49,9 +51,17 @@ public final class HubErrorMapper {
             return already;
         }
         if (cause instanceof IotHubException hub) {
-            return fromIotHub(hub);
+            return fromHub(hub.getErrorCode(), hub.getMessage(), null);
         }
-        if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+        if (cause instanceof HubErrorResponse hub) {
+            return fromHub(hub.errorCode(), hub.getMessage(), hub.retryAfter());
+        }
+        if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+            return status(Code.UNAVAILABLE, "IoT Hub cannot be reached: " + cause.getMessage(), GATEWAY_DOMAIN,
+                    "UPSTREAM_UNREACHABLE", null, null);
+        }
+        if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException
+                || cause instanceof java.net.http.HttpTimeoutException) {
             return status(Code.DEADLINE_EXCEEDED, "IoT Hub did not answer in time", GATEWAY_DOMAIN, "UPSTREAM_TIMEOUT", null, null);
         }
         if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
@@ -78,11 +88,14 @@ public final class HubErrorMapper {
                 "INTERNAL", null, null);
     }
 
-    private static StatusRuntimeException fromIotHub(IotHubException hub) {
-        int numeric = hub.getErrorCode();
+    /**
+     * @param numeric    IoT Hub's six-digit code, or the HTTP status when there is none
+     * @param retryAfter the hub's Retry-After (the controlled path sees it), or null
+     */
+    private static StatusRuntimeException fromHub(int numeric, String rawMessage, java.time.Duration retryAfter) {
         int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
         String reason = IotHubErrorNames.name(numeric, httpStatus);
-        String message = hubMessage(hub.getMessage(), reason);
+        String message = hubMessage(rawMessage, reason);
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
             case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
@@ -92,7 +105,8 @@ public final class HubErrorMapper {
             case 409 -> status(Code.ALREADY_EXISTS, message, DOMAIN, reason, numeric, null);
             case 412 -> status(Code.ABORTED, message, DOMAIN, reason, numeric, null);
             case 413 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, null);
-            case 429 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, DEFAULT_RETRY_DELAY);
+            case 429 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric,
+                    retryAfter != null ? retryAfter : DEFAULT_RETRY_DELAY);
             case 504 -> status(Code.DEADLINE_EXCEEDED, message, DOMAIN, reason, numeric, null);
             default -> httpStatus >= 500
                     ? status(Code.UNAVAILABLE, message, DOMAIN, reason, numeric, null)
@@ -125,16 +139,53 @@ public final class HubErrorMapper {
         return text.isEmpty() ? reason : text;
     }
 
+    /** IoT Hub's six-digit code for an error name ({@code DeviceNotFound} → 404001), or null. */
+    public static Integer errorCode(String name) {
+        return IotHubErrorNames.code(name);
+    }
+
+    /**
+     * The status for one item of a bulk answer, which names its error ({@code DeviceAlreadyExists})
+     * instead of numbering it; an unknown name is BulkRegistryOperationFailure (400013).
+     */
+    public static StatusRuntimeException fromErrorName(String name, String message) {
+        Integer code = IotHubErrorNames.code(name);
+        int numeric = code != null ? code : 400013;
+        return fromHub(numeric, message == null || message.isBlank() ? name : message, null);
+    }
+
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
     public static boolean isTransient(Throwable failure) {
         Throwable cause = unwrap(failure);
+        int httpStatus;
         if (cause instanceof IotHubException hub) {
             int numeric = hub.getErrorCode();
-            int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
-            return httpStatus == 429 || httpStatus == 503 || httpStatus == 500 || httpStatus == 502;
+            httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
+        } else if (cause instanceof HubErrorResponse hub) {
+            httpStatus = hub.httpStatus();
+        } else {
+            return cause instanceof IOException && !(cause instanceof SocketTimeoutException)
+                    && !(cause instanceof java.net.http.HttpTimeoutException)
+                    && !(cause instanceof javax.net.ssl.SSLHandshakeException);
         }
-        return cause instanceof IOException && !(cause instanceof SocketTimeoutException)
-                && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+        return httpStatus == 429 || httpStatus == 503 || httpStatus == 500 || httpStatus == 502;
+    }
+
+    /** IoT Hub's Retry-After on a failure, when the path that met it could read the header; else null. */
+    public static java.time.Duration retryAfter(Throwable failure) {
+        return unwrap(failure) instanceof HubErrorResponse hub ? hub.retryAfter() : null;
+    }
+
+    /**
+     * UNAVAILABLE with reason {@value #OUTCOME_UNKNOWN}: a non-repeatable operation was sent, its
+     * answer was lost, and the hub could not tell whether it took effect. The caller must read
+     * the resource before trying again (and a direct method may have run).
+     */
+    public static StatusRuntimeException outcomeUnknown(Throwable lost) {
+        Throwable cause = unwrap(lost);
+        return gatewayError(Code.UNAVAILABLE, "The connection to IoT Hub failed after the request was sent ("
+                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                + "), so whether it took effect is unknown; read the resource before retrying", OUTCOME_UNKNOWN);
     }
 
     /**
@@ -142,23 +193,13 @@ public final class HubErrorMapper {
      * the same ErrorInfo shape as upstream failures so clients branch on one thing.
      */
     public static StatusRuntimeException gatewayError(Code code, String message, String reason) {
-        return status(code, message, GATEWAY_DOMAIN, reason, null, null);
+        return GatewayStatus.of(code, message, reason);
     }
 
     static StatusRuntimeException status(Code code, String message, String domain, String reason, Integer iotHubCode,
                                          java.time.Duration retryDelay) {
-        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(domain);
-        if (iotHubCode != null) {
-            info.putMetadata("iotHubErrorCode", Integer.toString(iotHubCode));
-        }
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-                .setCode(code.getNumber()).setMessage(message).addDetails(Any.pack(info.build()));
-        if (retryDelay != null) {
-            status.addDetails(Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Duration.newBuilder().setSeconds(retryDelay.getSeconds()).setNanos(retryDelay.getNano()))
-                    .build()));
-        }
-        return StatusProto.toStatusRuntimeException(status.build());
+        return GatewayStatus.build(code, message, domain, reason,
+                iotHubCode == null ? Map.of() : Map.of("iotHubErrorCode", Integer.toString(iotHubCode)), retryDelay);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -36,6 +36,12 @@ final class IotHubErrorNames {
     private IotHubErrorNames() {
     }
 
+    /** The six-digit code of an error name (as the bulk API reports per item), or null for an unknown name. */
+    static Integer code(String name) {
+        return NAMES.entrySet().stream().filter(entry -> entry.getValue().equalsIgnoreCase(name))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
     /** The name of a six-digit code, else of the HTTP status, else "IotHubError". */
     static String name(int code, int httpStatus) {
         String name = NAMES.get(code);

@@ -2,21 +2,29 @@ package io.hubgate.server.hub;
 
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongUnaryOperator;
 
 /**
  * When an upstream failure is retried, and after how long: exponential backoff with full jitter,
- * within the caller's deadline, at most {@link #MAX_ATTEMPTS} attempts.
+ * never shorter than the hub's {@code Retry-After} when it sent one, within the caller's deadline,
+ * at most {@link #MAX_ATTEMPTS} attempts.
  *
- * <p>What may be retried depends on the operation. A repeatable one (a read, a twin merge, a
- * replace) is retried on any transient failure: throttling, 5xx, a broken connection. A
- * non-repeatable one (a create, a delete, a direct method) is retried only when the failure
- * proves IoT Hub did not act — throttled (429) or never connected — because after an ambiguous
- * failure a retried create could answer a spurious ALREADY_EXISTS (or a retried delete a spurious
- * NOT_FOUND) for a change that in fact happened.
+ * <p>What may be retried depends on the operation. A repeatable one (a read, a twin merge, an
+ * unconditional replace) is retried on any transient failure: throttling, 5xx, a broken
+ * connection. A non-repeatable one (a create, a delete, a conditional write, a direct method) is
+ * retried only when the failure proves IoT Hub did not act — throttled (429) or never connected.
+ * When its answer was lost after the request went out ({@link #outcomeUnknown}), the call's
+ * {@link Verifier} (if any) reads the hub to decide; nothing here ever retries such a failure.
  */
 public final class RetryPolicy {
 
@@ -43,17 +51,57 @@ public final class RetryPolicy {
         return provesNotProcessed(failure);
     }
 
-    /** The wait before attempt {@code attempt + 1}: random in [0, min(max, first × 2^(attempt-1))]. */
-    public static Duration backoff(int attempt) {
-        long cap = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    /**
+     * The wait before attempt {@code attempt + 1}: random in [0, {@link #cap}], or the hub's
+     * {@code Retry-After} if that is longer (waiting less would only be throttled again).
+     */
+    public static Duration backoff(int attempt, Throwable failure) {
+        return backoff(attempt, failure, bound -> ThreadLocalRandom.current().nextLong(bound));
     }
 
-    private static boolean provesNotProcessed(Throwable failure) {
-        if (failure instanceof IotHubException hub) {
+    /** As {@link #backoff(int, Throwable)}, drawing with {@code random} (given n, a value in [0, n)). */
+    static Duration backoff(int attempt, Throwable failure, LongUnaryOperator random) {
+        Duration jitter = Duration.ofMillis(random.applyAsLong(cap(attempt).toMillis() + 1));
+        Duration hub = HubErrorMapper.retryAfter(failure);
+        return hub != null && hub.compareTo(jitter) > 0 ? hub : jitter;
+    }
+
+    /** The longest wait after attempt {@code attempt}: {@code min(MAX_BACKOFF, FIRST_BACKOFF × 2^(attempt-1))}. */
+    static Duration cap(int attempt) {
+        return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16)));
+    }
+
+    /** Throttled, or the connection was never made: IoT Hub certainly did not act. */
+    static boolean provesNotProcessed(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof IotHubException hub) {
             int code = hub.getErrorCode();
             return code == 429 || code / 1000 == 429;
         }
-        return failure instanceof ConnectException || failure instanceof UnknownHostException;
+        if (cause instanceof HubErrorResponse hub) {
+            return hub.httpStatus() == 429;
+        }
+        return cause instanceof ConnectException || cause instanceof UnknownHostException
+                || cause instanceof HttpConnectTimeoutException;
+    }
+
+    /**
+     * The request may have reached the hub and its answer was lost: the connection failed after
+     * it was sent (reset, closed, end of stream). Not a timeout, which the caller's deadline
+     * reports as DEADLINE_EXCEEDED, and not a failure before sending.
+     */
+    public static boolean outcomeUnknown(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof IOException && !provesNotProcessed(cause)
+                && !(cause instanceof SocketTimeoutException) && !(cause instanceof HttpTimeoutException)
+                && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

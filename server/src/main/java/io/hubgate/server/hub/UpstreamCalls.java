@@ -20,8 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs blocking IoT Hub SDK calls off the gRPC transport threads, at most {@code maxConcurrent}
  * at once, within the caller's deadline: no upstream call starts once the deadline has passed,
- * each attempt gets the SDK clients whose read timeout fits in what remains, transient failures
- * are retried per {@link RetryPolicy}, and a cancelled call stops before its next attempt.
+ * each attempt gets an {@link Upstream} fitted to what remains (SDK clients whose read timeout
+ * fits, the controlled path with that response timeout), transient failures are retried per
+ * {@link RetryPolicy}, and a cancelled call stops before its next attempt.
+ *
+ * <p>At most once: a non-repeatable call whose answer was lost after it was sent is never simply
+ * sent again. Its {@link Verifier} reads the hub and the call answers the found result, tries
+ * again when provably nothing happened, or fails with UNAVAILABLE / {@code UPSTREAM_OUTCOME_UNKNOWN}.
  *
  * <p>Why bounded: every upstream call holds a thread and a keep-alive connection for its whole
  * duration; an unbounded pool would turn a slow hub into thousands of threads. A call that finds
@@ -41,10 +46,10 @@ public final class UpstreamCalls implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamCalls.class);
 
-    /** One upstream call: gets the clients and the time left, returns the result or throws. */
+    /** One attempt of an upstream call: gets what it may use, fitted to the time left; returns the result or throws. */
     @FunctionalInterface
     public interface Call<T> {
-        T run(HubClients clients, Duration remaining) throws Exception;
+        T run(Upstream upstream) throws Exception;
     }
 
     private final HubClients clients;
@@ -83,7 +88,15 @@ public final class UpstreamCalls implements AutoCloseable {
 
     /** Runs {@code call} on a worker thread for the current gRPC context (its deadline and cancellation). */
     public <T> CompletableFuture<T> submit(Repeatability repeatability, Call<T> call) {
-        return start(repeatability, call, false);
+        return start(repeatability, call, null, false);
+    }
+
+    /**
+     * As {@link #submit(Repeatability, Call)} for a non-repeatable call whose lost answer
+     * {@code verifier} can settle (see {@link Verifier}).
+     */
+    public <T> CompletableFuture<T> submit(Call<T> call, Verifier<T> verifier) {
+        return start(Repeatability.NOT_REPEATABLE, call, verifier, false);
     }
 
     /**
@@ -92,10 +105,15 @@ public final class UpstreamCalls implements AutoCloseable {
      * already complete.
      */
     public <T> CompletableFuture<T> runHere(Repeatability repeatability, Call<T> call) {
-        return start(repeatability, call, true);
+        return start(repeatability, call, null, true);
     }
 
-    private <T> CompletableFuture<T> start(Repeatability repeatability, Call<T> call, boolean here) {
+    /** As {@link #runHere(Repeatability, Call)} for a non-repeatable call with a {@link Verifier}. */
+    public <T> CompletableFuture<T> runHere(Call<T> call, Verifier<T> verifier) {
+        return start(Repeatability.NOT_REPEATABLE, call, verifier, true);
+    }
+
+    private <T> CompletableFuture<T> start(Repeatability repeatability, Call<T> call, Verifier<T> verifier, boolean here) {
         Context context = Context.current();
         Deadline deadline = context.getDeadline() != null ? context.getDeadline()
                 : Deadline.after(defaultBudget.toNanos(), TimeUnit.NANOSECONDS);
@@ -109,7 +127,8 @@ public final class UpstreamCalls implements AutoCloseable {
             return result;
         }
         context.addListener(cancelled -> result.cancel(false), Runnable::run);
-        Runnable task = () -> attempt(call, repeatability, deadline, result);
+        boolean callerDeadline = context.getDeadline() != null;
+        Runnable task = () -> attempt(call, repeatability, verifier, deadline, callerDeadline, result);
         if (here && slots.tryAcquire()) {
             try {
                 task.run();
@@ -160,12 +179,12 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private RuntimeException atCapacity() {
-        return HubErrorMapper.gatewayError(com.google.rpc.Code.RESOURCE_EXHAUSTED,
-                "The gateway is at capacity: " + maxConcurrent + " IoT Hub calls running and "
-                        + waiting.size() + " waiting; retry later", "GATEWAY_AT_CAPACITY");
+        return io.hubgate.server.errors.GatewayStatus.atCapacity("The gateway is at capacity: " + maxConcurrent
+                + " IoT Hub calls running and " + waiting.size() + " waiting; retry later", HubErrorMapper.DEFAULT_RETRY_DELAY);
     }
 
-    private <T> void attempt(Call<T> call, Repeatability repeatability, Deadline deadline, CompletableFuture<T> result) {
+    private <T> void attempt(Call<T> call, Repeatability repeatability, Verifier<T> verifier, Deadline deadline,
+                             boolean callerDeadline, CompletableFuture<T> result) {
         for (int attempt = 1; ; attempt++) {
             if (result.isDone()) {
                 return; // cancelled by the caller while waiting
@@ -175,15 +194,30 @@ public final class UpstreamCalls implements AutoCloseable {
                 return;
             }
             try {
-                result.complete(call.run(clients, Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+                result.complete(call.run(new Upstream(clients, remaining(deadline), callerDeadline)));
                 return;
             } catch (Exception failure) {
-                if (!RetryPolicy.shouldRetry(failure, repeatability, attempt)) {
+                boolean retry;
+                if (repeatability == Repeatability.NOT_REPEATABLE && RetryPolicy.outcomeUnknown(failure)) {
+                    Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, failure);
+                    if (verdict.state() == Verifier.Verdict.State.APPLIED) {
+                        result.complete(verdict.result());
+                        return;
+                    }
+                    if (verdict.state() == Verifier.Verdict.State.UNKNOWN) {
+                        result.completeExceptionally(HubErrorMapper.outcomeUnknown(failure));
+                        return;
+                    }
+                    retry = attempt < RetryPolicy.MAX_ATTEMPTS; // provably not applied: as if never sent
+                } else {
+                    retry = RetryPolicy.shouldRetry(failure, repeatability, attempt);
+                }
+                if (!retry) {
                     result.completeExceptionally(failure);
                     return;
                 }
-                Duration wait = RetryPolicy.backoff(attempt);
-                if (Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)).compareTo(wait) <= 0) {
+                Duration wait = RetryPolicy.backoff(attempt, failure);
+                if (remaining(deadline).compareTo(wait) <= 0) {
                     result.completeExceptionally(failure);
                     return;
                 }
@@ -198,6 +232,23 @@ public final class UpstreamCalls implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Settles a lost answer by reading the hub; any failure of that read leaves it unknown. */
+    private <T> Verifier.Verdict<T> verify(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost) {
+        if (verifier == null || deadline.isExpired()) {
+            return Verifier.Verdict.unknown();
+        }
+        try {
+            return verifier.check(new Upstream(clients, remaining(deadline), callerDeadline));
+        } catch (Exception unreadable) {
+            LOG.debug("Could not verify the outcome after {}: {}", lost.getClass().getSimpleName(), unreadable.toString());
+            return Verifier.Verdict.unknown();
+        }
+    }
+
+    private static Duration remaining(Deadline deadline) {
+        return Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
     private static RuntimeException deadlineExceeded() {

@@ -1,6 +1,7 @@
 package io.hubgate.server.observability;
 
 import io.grpc.Status;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.message.MapMessage;
@@ -25,29 +26,37 @@ public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
     }
 
     /**
-     * Writes the line of a call that ended with {@code status} after {@code micros}; {@code traceId}
-     * is its trace's id, or null when the call is not traced.
+     * Writes the line of a call that ended with {@code status} after {@code micros}, at WARN for a
+     * {@code gatewayFault} and INFO otherwise; {@code traceId} is its trace's id, or null when the
+     * call is not traced. Every value goes through {@link LogText#escape}, in the text line and in
+     * the JSON fields alike, so neither form can be broken or forged by what a caller sent.
      */
-    public static void write(String requestId, String traceId, String caller, String method, Status status, long micros) {
-        if (!LOG.isInfoEnabled()) {
+    public static void write(boolean gatewayFault, String requestId, String traceId, String caller, String method,
+                             Status status, long micros) {
+        Level level = gatewayFault ? Level.WARN : Level.INFO;
+        if (!LOG.isEnabled(level)) {
             return;
         }
+        String id = LogText.escape(requestId);
+        String who = LogText.escape(caller);
+        String name = LogText.escape(method);
         String code = status.getCode().name();
-        String text = status.isOk() ? requestId + " " + caller + " " + method + " OK " + micros + "us"
-                : requestId + " " + caller + " " + method + " " + code + " " + micros + "us: " + status.getDescription();
+        String description = status.isOk() ? null : LogText.escape(status.getDescription());
+        String text = status.isOk() ? id + " " + who + " " + name + " OK " + micros + "us"
+                : id + " " + who + " " + name + " " + code + " " + micros + "us: " + description;
         AccessLogEntry entry = new AccessLogEntry(text)
-                .with("requestId", requestId)
-                .with("caller", caller)
-                .with("method", method)
+                .with("requestId", id)
+                .with("caller", who)
+                .with("method", name)
                 .with("status", code)
                 .with("durationMs", micros / 1000.0);
         if (traceId != null) {
             entry.with("traceId", traceId);
         }
         if (!status.isOk() && status.getDescription() != null) {
-            entry.with("statusMessage", status.getDescription());
+            entry.with("statusMessage", description);
         }
-        LOG.info(entry);
+        LOG.log(level, entry);
     }
 
     @Override

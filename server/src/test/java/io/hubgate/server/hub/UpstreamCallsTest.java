@@ -34,7 +34,7 @@ class UpstreamCallsTest {
 
     @Test
     void runHere_withAFreeSlot_runsOnTheCallingThread_andIsDoneOnReturn() throws Exception {
-        CompletableFuture<String> result = calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> Thread.currentThread().getName());
+        CompletableFuture<String> result = calls.runHere(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName());
 
         assertThat(result).isDone();
         assertThat(result.get()).isEqualTo(Thread.currentThread().getName());
@@ -42,7 +42,7 @@ class UpstreamCallsTest {
 
     @Test
     void submit_runsOnAWorker() throws Exception {
-        String thread = calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> Thread.currentThread().getName())
+        String thread = calls.submit(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName())
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(thread).startsWith("iothub-call-").isNotEqualTo(Thread.currentThread().getName());
@@ -53,7 +53,7 @@ class UpstreamCallsTest {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<CompletableFuture<String>> first = new AtomicReference<>();
-        Thread handler = new Thread(() -> first.set(calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> {
+        Thread handler = new Thread(() -> first.set(calls.runHere(Repeatability.REPEATABLE, upstream -> {
             running.countDown();
             release.await();
             return "first";
@@ -62,10 +62,10 @@ class UpstreamCallsTest {
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
 
         // The one slot is taken by the handler thread: this runHere call queues instead of running here.
-        CompletableFuture<String> queued = calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> Thread.currentThread().getName());
+        CompletableFuture<String> queued = calls.runHere(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName());
         assertThat(queued).isNotDone();
 
-        CompletableFuture<String> refused = calls.submit(Repeatability.REPEATABLE, (clients, remaining) -> "never");
+        CompletableFuture<String> refused = calls.submit(Repeatability.REPEATABLE, upstream -> "never");
         assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -82,7 +82,7 @@ class UpstreamCallsTest {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         CompletableFuture<String> again;
         do {
-            again = calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> Thread.currentThread().getName());
+            again = calls.runHere(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName());
         } while (!again.isDone() && System.nanoTime() < giveUp && pause());
         assertThat(again).isCompletedWithValue(Thread.currentThread().getName());
     }
@@ -100,7 +100,7 @@ class UpstreamCallsTest {
     @Test
     void afterShutdown_newCallsAreRefused() throws Exception {
         calls.shutdown(Duration.ofSeconds(1));
-        assertThatThrownBy(() -> calls.runHere(Repeatability.REPEATABLE, (clients, remaining) -> "late").get())
+        assertThatThrownBy(() -> calls.runHere(Repeatability.REPEATABLE, upstream -> "late").get())
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StatusRuntimeException.class);
     }
 }

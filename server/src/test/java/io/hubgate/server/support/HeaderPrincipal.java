@@ -1,6 +1,5 @@
 package io.hubgate.server.support;
 
-import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -31,7 +30,7 @@ public final class HeaderPrincipal implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         Principal principal = new Principal("test-caller", null, null, parse(roles), "test");
-        return Contexts.interceptCall(Context.current().withValue(AuthContext.PRINCIPAL, principal), call, headers, next);
+        return Contexts.interceptCall(AuthContext.authenticated(principal), call, headers, next);
     }
 
     /** The header that makes a call carry {@code roles}. */

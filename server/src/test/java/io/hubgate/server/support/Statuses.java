@@ -36,6 +36,10 @@ public final class Statuses {
         return detail(failure, RetryInfo.class);
     }
 
+    public static BadRequest badRequest(StatusRuntimeException failure) {
+        return detail(failure, BadRequest.class);
+    }
+
     public static List<String> violatedFields(StatusRuntimeException failure) {
         BadRequest badRequest = detail(failure, BadRequest.class);
         return badRequest == null ? List.of() : badRequest.getFieldViolationsList().stream()

@@ -1,0 +1,96 @@
+package io.hubgate.bench;
+
+import com.azure.core.credential.AzureSasCredential;
+import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.server.credential.HubTrust;
+import io.hubgate.server.hub.rest.HubRest;
+import io.hubgate.server.hub.rest.RestTransport;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The cost of each upstream path for one operation, GetTwin, in the bench's own JVM: the official
+ * SDK's TwinClient (what the gateway uses for twins) against the gateway's controlled path
+ * (azure-core's pipeline with its SAS policy, as {@code HubRest} sends it), and that path on
+ * azure-core's default Netty client too, which is how the JDK client was chosen. Each pair
+ * alternates like the workloads; the same threads, the same emulator and the same SAS token.
+ */
+final class UpstreamPaths {
+
+    /** A response timeout no GetTwin here comes near. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private UpstreamPaths() {
+    }
+
+    /** The bench JVM's CPU time while one side runs, per call it made (its warm-up included in both). */
+    private static final class CpuMeter {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private long cpuNanos;
+        private long calls;
+
+        Alternation.Side metered(Alternation.Side side) {
+            return (concurrency, nanos) -> {
+                long before = OS.getProcessCpuTime();
+                Load.Result result = side.run(concurrency, nanos);
+                cpuNanos += OS.getProcessCpuTime() - before;
+                calls += result.latencies().getTotalCount() + result.errors();
+                return result;
+            };
+        }
+
+        void reset() {
+            cpuNanos = 0;
+            calls = 0;
+        }
+
+        double microsPerCall() {
+            return calls == 0 ? 0 : cpuNanos / 1e3 / calls;
+        }
+    }
+
+    static void compare(PrintStream out, Report report, Comparisons settings, List<Integer> levels, EmulatorCoordinates at,
+                        DirectClients direct, AzureSasCredential credential) throws IOException, InterruptedException {
+        HubTrust trust = HubTrust.withPem(at.certificatePath());
+        HubRest jdk = HubRest.of(RestTransport.withSas(at.hostWithPort(), credential, trust.sslContext()), TIMEOUT);
+        HubRest netty = HubRest.of(RestTransport.withSas(at.hostWithPort(), credential, trust.identityHttpClient()), TIMEOUT);
+        int twins = settings.twins();
+        AtomicInteger sequence = new AtomicInteger();
+        CpuMeter sdkCpu = new CpuMeter();
+        CpuMeter jdkCpu = new CpuMeter();
+        CpuMeter nettyCpu = new CpuMeter();
+        Alternation.Side sdk = sdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
+                i -> direct.twins().get(Workload.twinId(i, twins))));
+        Alternation.Side pipelineJdk = jdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
+                i -> jdk.getTwin(Workload.twinId(i, twins), "")));
+        Alternation.Side pipelineNetty = nettyCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
+                i -> netty.getTwin(Workload.twinId(i, twins), "")));
+        out.printf(Locale.ROOT, "%n== Upstream paths: GetTwin through the SDK and through the controlled path (azure-core pipeline) ==%n");
+        TextRows.header(out);
+        for (int level : levels) {
+            sdkCpu.reset();
+            jdkCpu.reset();
+            nettyCpu.reset();
+            Alternation.Pair jdkPair = Alternation.run(level, settings.warmup(), settings.duration(), settings.rounds(), pipelineJdk, sdk);
+            TextRows.row(out, level, "pipeline", jdkPair.first());
+            TextRows.row(out, level, "sdk", jdkPair.second());
+            TextRows.ratios(out, level, "p/sdk", jdkPair.first(), jdkPair.second());
+            Alternation.Pair nettyPair = Alternation.run(level, settings.warmup(), settings.duration(), settings.rounds(), pipelineNetty, sdk);
+            TextRows.row(out, level, "p-netty", nettyPair.first());
+            TextRows.row(out, level, "sdk", nettyPair.second());
+            TextRows.ratios(out, level, "pn/sdk", nettyPair.first(), nettyPair.second());
+            TextRows.firstErrors(out, jdkPair.first(), jdkPair.second());
+            TextRows.firstErrors(out, nettyPair.first(), nettyPair.second());
+            out.printf(Locale.ROOT, "%-6d %-8s CPU per call (whole bench JVM, emulator included): sdk %.0f us, pipeline %.0f us, "
+                    + "pipeline on Netty %.0f us%n", level, "cpu", sdkCpu.microsPerCall(), jdkCpu.microsPerCall(), nettyCpu.microsPerCall());
+            report.paths.add(new Report.PathRow(level, jdkPair.second(), jdkPair.first(), nettyPair.first(),
+                    sdkCpu.microsPerCall(), jdkCpu.microsPerCall(), nettyCpu.microsPerCall()));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.hubgate.server.hub.rest;
+
+import com.azure.core.http.HttpMethod;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import io.hubgate.server.hub.HubErrorResponse;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The IoT Hub REST operations the gateway performs on its controlled path, for one attempt of
+ * one call: each request is sent once, with ids percent-encoded ({@link HubPath}) and a response
+ * timeout of the time the attempt has left. Identities come and go as IoT Hub's JSON; twins and
+ * direct-method answers as the SDK's own model types, so that the same mapping serves both paths.
+ *
+ * <p>Which operations come here, and why, is decided by the handlers (see {@code api}); this
+ * class only speaks the wire format. {@code If-Match} values are quoted, as the REST reference
+ * shows them ({@code "etag"}, or {@code *} for "whatever the current one is").
+ */
+public final class HubRest {
+
+    private final RestTransport transport;
+    private final Duration timeout;
+
+    HubRest(RestTransport transport, Duration timeout) {
+        this.transport = transport;
+        this.timeout = timeout;
+    }
+
+    /** The same operations with another response timeout. */
+    public static HubRest of(RestTransport transport, Duration timeout) {
+        return new HubRest(transport, timeout);
+    }
+
+    // ---- devices and modules ----
+
+    public JsonObject getDevice(String deviceId) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.GET, HubPath.device(deviceId), Map.of(), null, timeout));
+    }
+
+    /** Creates the device the body describes (a PUT without If-Match: 409 if it exists). */
+    public JsonObject createDevice(JsonObject device) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.PUT, HubPath.device(device.get("deviceId").getAsString()), Map.of(),
+                device, timeout));
+    }
+
+    /** Replaces the device only while its etag is still {@code etag} (412 otherwise). */
+    public JsonObject updateDevice(JsonObject device, String etag) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.PUT, HubPath.device(device.get("deviceId").getAsString()),
+                ifMatch(etag), device, timeout));
+    }
+
+    /** Deletes the device; with an etag only while it is still current. */
+    public void deleteDevice(String deviceId, String etag) throws IOException, HubErrorResponse {
+        transport.send(HttpMethod.DELETE, HubPath.device(deviceId), ifMatch(etag), null, timeout);
+    }
+
+    public JsonObject getModule(String deviceId, String moduleId) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.GET, HubPath.module(deviceId, moduleId), Map.of(), null, timeout));
+    }
+
+    public JsonObject createModule(JsonObject module) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.PUT, modulePath(module), Map.of(), module, timeout));
+    }
+
+    public JsonObject updateModule(JsonObject module, String etag) throws IOException, HubErrorResponse {
+        return object(transport.send(HttpMethod.PUT, modulePath(module), ifMatch(etag), module, timeout));
+    }
+
+    public void deleteModule(String deviceId, String moduleId, String etag) throws IOException, HubErrorResponse {
+        transport.send(HttpMethod.DELETE, HubPath.module(deviceId, moduleId), ifMatch(etag), null, timeout);
+    }
+
+    public JsonArray listModules(String deviceId) throws IOException, HubErrorResponse {
+        JsonElement body = transport.send(HttpMethod.GET, HubPath.modules(deviceId), Map.of(), null, timeout).body();
+        return body.isJsonArray() ? body.getAsJsonArray() : new JsonArray();
+    }
+
+    /**
+     * One bulk registry request ({@code POST /devices}, at most 100 items): the hub's
+     * {@code {isSuccessful, errors, warnings}}, also when it answers 400 because some items failed.
+     *
+     * @throws HubErrorResponse when the request as a whole was refused (malformed, too large, throttled …)
+     */
+    public JsonObject bulk(JsonArray items) throws IOException, HubErrorResponse {
+        RestTransport.Raw raw = transport.exchange(HttpMethod.POST, HubPath.devices(), Map.of(), items, timeout);
+        if (raw.status() < 300) {
+            return raw.json().getAsJsonObject();
+        }
+        if (raw.status() == 400) {
+            try {
+                JsonElement body = raw.json();
+                if (body.isJsonObject() && body.getAsJsonObject().has("errors")
+                        && body.getAsJsonObject().get("errors").isJsonArray()) {
+                    return body.getAsJsonObject();
+                }
+            } catch (RuntimeException notJson) {
+                // not the per-item shape: the request itself was refused
+            }
+        }
+        throw raw.error();
+    }
+
+    // ---- twins and direct methods ----
+
+    /** A device's twin, or a module's when {@code moduleId} is not empty. */
+    public Twin getTwin(String deviceId, String moduleId) throws IOException, HubErrorResponse {
+        return twin(transport.send(HttpMethod.GET, HubPath.twin(deviceId, moduleId), Map.of(), null, timeout));
+    }
+
+    /** Merges {@code patch} ({@code {"tags":…,"properties":{"desired":…}}}); with an etag only while it is current. */
+    public Twin patchTwin(String deviceId, String moduleId, JsonObject patch, String etag) throws IOException, HubErrorResponse {
+        return twin(transport.send(HttpMethod.PATCH, HubPath.twin(deviceId, moduleId), ifMatch(etag), patch, timeout));
+    }
+
+    /** Replaces tags and desired properties; with an etag only while it is current. */
+    public Twin replaceTwin(String deviceId, String moduleId, JsonObject twin, String etag) throws IOException, HubErrorResponse {
+        return twin(transport.send(HttpMethod.PUT, HubPath.twin(deviceId, moduleId), ifMatch(etag), twin, timeout));
+    }
+
+    /** Invokes a direct method ({@code {"methodName":…,"responseTimeoutInSeconds":…,"payload":…}}). */
+    public DirectMethodResponse invokeMethod(String deviceId, String moduleId, JsonObject request)
+            throws IOException, HubErrorResponse {
+        JsonElement body = transport.send(HttpMethod.POST, HubPath.methods(deviceId, moduleId), Map.of(), request, timeout).body();
+        JsonObject answer = body.isJsonObject() ? body.getAsJsonObject() : new JsonObject();
+        JsonElement status = answer.get("status");
+        return new DirectMethodResponse(status == null || status.isJsonNull() ? null : status.getAsInt(), answer.get("payload"));
+    }
+
+    private static HubPath modulePath(JsonObject module) {
+        return HubPath.module(module.get("deviceId").getAsString(), module.get("moduleId").getAsString());
+    }
+
+    /** {@code If-Match: "etag"}, or {@code *} when there is no etag to hold the write to. */
+    static Map<String, String> ifMatch(String etag) {
+        return Map.of("If-Match", etag == null || etag.isEmpty() ? "*" : "\"" + etag + "\"");
+    }
+
+    private static JsonObject object(RestTransport.Answer answer) {
+        return answer.body().isJsonObject() ? answer.body().getAsJsonObject() : new JsonObject();
+    }
+
+    private static Twin twin(RestTransport.Answer answer) {
+        return Twin.fromJson(answer.text());
+    }
+}
