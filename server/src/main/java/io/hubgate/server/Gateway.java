@@ -9,6 +9,7 @@ import io.hubgate.server.auth.AuthorizationInterceptor;
 import io.hubgate.server.auth.RoleJobAccess;
 import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
+import io.hubgate.server.auth.JwksRefreshes;
 import io.hubgate.server.auth.CallerAuthenticator;
 import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.api.JobAccess;
@@ -25,7 +26,10 @@ import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
+import io.hubgate.server.hub.UpstreamTelemetry;
 import io.hubgate.server.observability.AccessLogInterceptor;
+import io.hubgate.server.observability.CredentialMetrics;
+import io.hubgate.server.observability.Telemetry;
 import io.hubgate.server.observability.OperatorEndpoints;
 import io.hubgate.server.observability.RequestIdInterceptor;
 import org.slf4j.Logger;
@@ -111,8 +115,10 @@ public final class Gateway implements AutoCloseable {
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
         try {
+            Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
-                    config.upstreamTimeout());
+                    config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
+            CredentialMetrics.observeHubToken(telemetry.meter(), hub.tokenStatus(), Clock.systemUTC());
             PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
                     : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
             jobWatchers = new JobWatchers(calls, JobWatchers.DEFAULT_INTERVAL);
@@ -125,7 +131,11 @@ public final class Gateway implements AutoCloseable {
                     new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers,
                             tokens));
             AuthSettings auth = callerAuth(config, hub);
-            List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
+            JwksRefreshes jwksRefreshes = new JwksRefreshes();
+            List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride, jwksRefreshes);
+            if (auth.jwtConfigured()) {
+                CredentialMetrics.observeJwks(telemetry.meter(), jwksRefreshes);
+            }
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
@@ -155,6 +165,13 @@ public final class Gateway implements AutoCloseable {
      */
     static List<ServerInterceptor> interceptors(GatewayConfig config, AuthSettings auth, ServerInterceptor authenticationOverride)
             throws java.io.IOException {
+        return interceptors(config, auth, authenticationOverride, new JwksRefreshes());
+    }
+
+    /** As {@link #interceptors(GatewayConfig, AuthSettings, ServerInterceptor)}, the JWKS refreshes counted by {@code jwks}. */
+    private static List<ServerInterceptor> interceptors(GatewayConfig config, AuthSettings auth,
+                                                        ServerInterceptor authenticationOverride, JwksRefreshes jwks)
+            throws java.io.IOException {
         List<ServerInterceptor> chain = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
         if (auth.disabled()) {
             return List.copyOf(chain);
@@ -162,7 +179,7 @@ public final class Gateway implements AutoCloseable {
         if (authenticationOverride != null) {
             chain.add(authenticationOverride);
         } else {
-            List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC());
+            List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC(), jwks);
             if (authenticators.isEmpty()) {
                 throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and "
                         + "--jwt-audience, --client-ca, or --api-keys-file");

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. {@link #toString()} shows neither key nor token.
  */
-public final class SasCredentials implements AutoCloseable {
+public final class SasCredentials implements HubTokenStatus, AutoCloseable {
 
     /** Tokens live an hour, as the SDK's own; they are renewed after three quarters of that. */
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
@@ -34,6 +35,9 @@ public final class SasCredentials implements AutoCloseable {
     private final Clock clock;
     private final AzureSasCredential credential;
     private final ScheduledExecutorService renewer;
+    /** When the token in {@link #credential} was signed. */
+    private volatile Instant signedAt;
+    private final java.util.concurrent.atomic.AtomicLong signed = new java.util.concurrent.atomic.AtomicLong();
 
     private SasCredentials(String hostName, String keyName, String base64Key, Clock clock) {
         this.hostName = Objects.requireNonNull(hostName);
@@ -95,17 +99,42 @@ public final class SasCredentials implements AutoCloseable {
 
     private String token() {
         String resource = URLEncoder.encode(hostName.toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        long expiry = clock.instant().plus(TOKEN_LIFETIME).getEpochSecond();
+        Instant now = clock.instant();
+        long expiry = now.plus(TOKEN_LIFETIME).getEpochSecond();
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             String signature = Base64.getEncoder().encodeToString(
                     mac.doFinal((resource + "\n" + expiry).getBytes(StandardCharsets.UTF_8)));
+            signedAt = now;
+            signed.incrementAndGet();
             return "SharedAccessSignature sr=" + resource + "&sig=" + URLEncoder.encode(signature, StandardCharsets.UTF_8)
                     + "&se=" + expiry + "&skn=" + URLEncoder.encode(keyName, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+    }
+
+    @Override
+    public Instant obtainedAt() {
+        return signedAt;
+    }
+
+    @Override
+    public Instant expiresAt() {
+        Instant at = signedAt;
+        return at == null ? null : at.plus(TOKEN_LIFETIME);
+    }
+
+    @Override
+    public long refreshes() {
+        return signed.get();
+    }
+
+    /** Signing with the key never fails once the key was read. */
+    @Override
+    public long refreshFailures() {
+        return 0;
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class UpstreamCalls implements AutoCloseable {
     private final BlockingQueue<Runnable> waiting;
     /** Threads for queued and submitted calls; each holds a slot while it runs one, so at most maxConcurrent are busy. */
     private final ThreadPoolExecutor workers;
+    private final UpstreamTelemetry telemetry;
     private volatile boolean stopped;
 
     /**
@@ -69,7 +70,14 @@ public final class UpstreamCalls implements AutoCloseable {
      * @param defaultBudget the time a call gets when the caller set no deadline
      */
     public UpstreamCalls(HubClients clients, int maxConcurrent, int maxQueued, Duration defaultBudget) {
+        this(clients, maxConcurrent, maxQueued, defaultBudget, UpstreamTelemetry.off());
+    }
+
+    /** As {@link #UpstreamCalls(HubClients, int, int, Duration)}, measured and traced by {@code telemetry}. */
+    public UpstreamCalls(HubClients clients, int maxConcurrent, int maxQueued, Duration defaultBudget,
+                         UpstreamTelemetry telemetry) {
         this.clients = clients;
+        this.telemetry = telemetry;
         this.defaultBudget = defaultBudget;
         this.maxConcurrent = maxConcurrent;
         this.slots = new Semaphore(maxConcurrent);
@@ -80,6 +88,8 @@ public final class UpstreamCalls implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Read at each scrape, long after construction.
+        telemetry.observeCapacity(() -> maxConcurrent - slots.availablePermits(), maxConcurrent, waiting::size, maxQueued);
     }
 
     public HubClients clients() {
@@ -122,13 +132,15 @@ public final class UpstreamCalls implements AutoCloseable {
             result.completeExceptionally(deadlineExceeded());
             return result;
         }
+        UpstreamTelemetry.Call observed = telemetry.begin();
         if (stopped) {
+            observed.refusedAtCapacity();
             result.completeExceptionally(atCapacity());
             return result;
         }
         context.addListener(cancelled -> result.cancel(false), Runnable::run);
         boolean callerDeadline = context.getDeadline() != null;
-        Runnable task = () -> attempt(call, repeatability, verifier, deadline, callerDeadline, result);
+        Runnable task = () -> attempt(call, repeatability, verifier, deadline, callerDeadline, result, observed);
         if (here && slots.tryAcquire()) {
             try {
                 task.run();
@@ -139,6 +151,7 @@ public final class UpstreamCalls implements AutoCloseable {
             return result;
         }
         if (!waiting.offer(task)) {
+            observed.refusedAtCapacity();
             result.completeExceptionally(atCapacity());
             return result;
         }
@@ -184,7 +197,7 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private <T> void attempt(Call<T> call, Repeatability repeatability, Verifier<T> verifier, Deadline deadline,
-                             boolean callerDeadline, CompletableFuture<T> result) {
+                             boolean callerDeadline, CompletableFuture<T> result, UpstreamTelemetry.Call observed) {
         for (int attempt = 1; ; attempt++) {
             if (result.isDone()) {
                 return; // cancelled by the caller while waiting
@@ -193,13 +206,22 @@ public final class UpstreamCalls implements AutoCloseable {
                 result.completeExceptionally(deadlineExceeded());
                 return;
             }
+            UpstreamAttempt observation = observed.attempt(attempt);
             try {
-                result.complete(call.run(new Upstream(clients, remaining(deadline), callerDeadline)));
+                T answer;
+                try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
+                    answer = call.run(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                }
+                // Ended before the answer goes out, so that its spans end inside the server span.
+                observation.end(null);
+                result.complete(answer);
                 return;
             } catch (Exception failure) {
+                observation.end(failure);
                 boolean retry;
                 if (repeatability == Repeatability.NOT_REPEATABLE && RetryPolicy.outcomeUnknown(failure)) {
-                    Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, failure);
+                    Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, failure, observed.verification(attempt));
+                    observed.lostAnswer(verdict.state());
                     if (verdict.state() == Verifier.Verdict.State.APPLIED) {
                         result.complete(verdict.result());
                         return;
@@ -221,6 +243,7 @@ public final class UpstreamCalls implements AutoCloseable {
                     result.completeExceptionally(failure);
                     return;
                 }
+                observed.retrying(failure);
                 LOG.debug("Attempt {} failed ({}), retrying in {} ms", attempt, failure.getClass().getSimpleName(),
                         wait.toMillis());
                 try {
@@ -235,13 +258,20 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     /** Settles a lost answer by reading the hub; any failure of that read leaves it unknown. */
-    private <T> Verifier.Verdict<T> verify(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost) {
+    private <T> Verifier.Verdict<T> verify(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost,
+                                           UpstreamAttempt observation) {
         if (verifier == null || deadline.isExpired()) {
             return Verifier.Verdict.unknown();
         }
         try {
-            return verifier.check(new Upstream(clients, remaining(deadline), callerDeadline));
+            Verifier.Verdict<T> verdict;
+            try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
+                verdict = verifier.check(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+            }
+            observation.end(null);
+            return verdict;
         } catch (Exception unreadable) {
+            observation.end(unreadable);
             LOG.debug("Could not verify the outcome after {}: {}", lost.getClass().getSimpleName(), unreadable.toString());
             return Verifier.Verdict.unknown();
         }

@@ -85,13 +85,21 @@ public final class Telemetry implements AutoCloseable {
         return new Telemetry(sdk, sdk, settings.metricsPort() != null, settings.otlpEndpoint() != null);
     }
 
-    /** Adds the gRPC server instruments and the per-call spans to a server about to be built. */
+    /**
+     * Adds to a server about to be built: the gRPC server instruments and the count of caller-auth
+     * refusals (metrics), the per-call spans (tracing), and the name of each call's RPC for the
+     * upstream instruments and spans (either).
+     */
     public void configure(ServerBuilder<?> server) {
         if (metrics) {
             GrpcOpenTelemetry.newBuilder().sdk(openTelemetry).build().configureServerBuilder(server);
+            server.intercept(new CallerAuthRefusals(meter()));
+        }
+        if (metrics || tracing) {
+            server.intercept(new RpcOperation());
         }
         if (tracing) {
-            server.intercept(new ServerTracing(tracer()));
+            server.intercept(new ServerTracing(tracer())); // added last: runs first, so every call is inside its span
         }
     }
 

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code HUBGATE_LOG_FORMAT=json}: a real gateway process whose whole output (stdout and stderr)
- * is read back line by line, each line a JSON object; the access log's fields are named and typed.
+ * is read back line by line, each line a JSON object; the access log's fields are named and typed,
+ * and a traced call's line carries its trace id.
  */
 class JsonLogTest {
 
@@ -36,12 +37,17 @@ class JsonLogTest {
     @Test
     void jsonFormat_everyLineIsAnObject_andAccessLogHasNamedFields(@TempDir Path dir) throws Exception {
         List<JsonNode> lines = new ArrayList<>();
-        try (ShutdownChildGateway gateway = ShutdownChildGateway.start(Map.of("HUBGATE_LOG_FORMAT", "json",
-                "HUBGATE_INSECURE_NO_AUTH", "true", "HUBGATE_SHUTDOWN_GRACE", "1s"), dir.resolve("gateway.log"), PATIENCE)) {
+        String traceId = "5b8efff798038103d269b633813fc60c";
+        try (OtlpReceiver receiver = new OtlpReceiver();
+             ShutdownChildGateway gateway = ShutdownChildGateway.start(Map.of("HUBGATE_LOG_FORMAT", "json",
+                "HUBGATE_INSECURE_NO_AUTH", "true", "HUBGATE_SHUTDOWN_GRACE", "1s",
+                "HUBGATE_OTLP_ENDPOINT", receiver.endpoint().toString()), dir.resolve("gateway.log"), PATIENCE)) {
             RegistryServiceGrpc.RegistryServiceBlockingStub registry = RegistryServiceGrpc.newBlockingStub(gateway.channel())
                     .withDeadlineAfter(30, TimeUnit.SECONDS);
-            registry.withInterceptors(requestId("json-log-create")).createDevice(CreateDeviceRequest.newBuilder()
-                    .setDevice(Device.newBuilder().setDeviceId("json-log-device")).build());
+            Metadata traced = new Metadata();
+            traced.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), "00-" + traceId + "-eee19b7ec3c1b174-01");
+            registry.withInterceptors(requestId("json-log-create"), MetadataUtils.newAttachHeadersInterceptor(traced))
+                    .createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId("json-log-device")).build());
             assertThatThrownBy(() -> registry.withInterceptors(requestId("json-log-missing"))
                     .getDevice(GetDeviceRequest.newBuilder().setDeviceId("json-log-nobody").build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
@@ -69,6 +75,7 @@ class JsonLogTest {
         assertThat(created.path("durationMs").isNumber()).as(created.toString()).isTrue();
         assertThat(created.path("durationMs").asDouble()).isPositive();
         assertThat(created.has("statusMessage")).isFalse();
+        assertThat(created.path("traceId").asText()).as("the caller's trace, continued").isEqualTo(traceId);
         JsonNode missing = accessLine(lines, "json-log-missing");
         assertThat(missing.path("method").asText()).isEqualTo("hubgate.v1.RegistryService/GetDevice");
         assertThat(missing.path("status").asText()).isEqualTo("NOT_FOUND");
