@@ -113,6 +113,33 @@ func TestDeployment_replicasSelectorAndSettings(t *testing.T) {
 	})
 }
 
+// Replicas honour each other's page tokens only with one shared key: it comes from a Secret (never the
+// ConfigMap, which anyone who may read the namespace's configuration can read), and is not optional.
+func TestDeployment_pageTokenKeyFromASecret(t *testing.T) {
+	eachOverlay(t, func(t *testing.T, g gateway) {
+		if _, inConfigMap := g.settings["HUBGATE_PAGE_TOKEN_KEY"]; inConfigMap {
+			t.Errorf("the ConfigMap sets HUBGATE_PAGE_TOKEN_KEY: the key belongs in a Secret")
+		}
+		for _, env := range g.container.Env {
+			if env.Name != "HUBGATE_PAGE_TOKEN_KEY" {
+				continue
+			}
+			var ref *corev1.SecretKeySelector
+			if env.ValueFrom != nil {
+				ref = env.ValueFrom.SecretKeyRef
+			}
+			if ref == nil || ref.Name == "" || ref.Key == "" {
+				t.Fatalf("HUBGATE_PAGE_TOKEN_KEY must come from a Secret's key: %+v", env)
+			}
+			if ref.Optional != nil && *ref.Optional {
+				t.Errorf("the page-token key's Secret is optional: a pod without it would refuse its peers' page tokens")
+			}
+			return
+		}
+		t.Errorf("the container has no HUBGATE_PAGE_TOKEN_KEY: each replica would sign page tokens with its own key")
+	})
+}
+
 // mountedFile fails unless file lies in a volume mounted read-only into the container.
 func mountedFile(t *testing.T, g gateway, file string) {
 	t.Helper()
