@@ -77,10 +77,16 @@ public final class Gateway implements AutoCloseable {
      * (health port …); a failure to start them stops the gateway again.
      */
     public static Gateway start(GatewayConfig config, OperationsSettings operations) throws Exception {
+        return start(config, com.azure.core.util.Configuration.getGlobalConfiguration(), operations);
+    }
+
+    /** As {@link #start(GatewayConfig, OperationsSettings)}, with Azure's variables read from {@code environment}. */
+    public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                                OperationsSettings operations) throws Exception {
         OperatorEndpoints operator = OperatorEndpoints.open(operations, config.bindAddress());
         Gateway gateway;
         try {
-            gateway = start(config, com.azure.core.util.Configuration.getGlobalConfiguration(), null, operator);
+            gateway = start(config, environment, null, operator);
         } catch (Exception e) {
             operator.close();
             throw e;
@@ -96,7 +102,7 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(GatewayConfig)}, with Azure's variables read from {@code environment}. */
     public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment) throws Exception {
-        return start(config, environment, null);
+        return start(config, environment, (ServerInterceptor) null);
     }
 
     /**

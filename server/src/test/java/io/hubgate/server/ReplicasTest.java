@@ -2,7 +2,6 @@ package io.hubgate.server;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -23,7 +22,6 @@ import io.hubgate.api.v1.UpdateTwinRequest;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.IotHubEmulator;
 import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.faults.FaultKind;
 import io.hubgate.emulator.faults.FaultRule;
 import io.hubgate.emulator.faults.FaultSpec;
@@ -48,7 +46,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +107,7 @@ class ReplicasTest {
         first = ShutdownChildGateway.start(environment, logs.resolve("first.log"), PATIENCE);
         second = ShutdownChildGateway.start(environment, logs.resolve("second.log"), PATIENCE);
         client = new ReplicaClient(List.of(first.port(), second.port()));
-        callerToken = callerToken(hub.entra(), "replica-caller");
+        callerToken = TestGateway.callerToken(hub.entra(), "replica-caller", TestGateway.ALL_ROLES);
         awaitBothReplicasReady();
     }
 
@@ -281,16 +278,6 @@ class ReplicasTest {
 
     private static void awaitLogged(ShutdownChildGateway replica, String text) throws Exception {
         awaitUntil(() -> replica.output().contains(text), "the replica's access log names " + text);
-    }
-
-    /** A token of the emulator's issuer for api://hubgate with every role, living an hour. */
-    private static String callerToken(EntraCoordinates entra, String subject) {
-        Instant now = Instant.now();
-        return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
-                .subject(subject).claim("oid", subject).claim("tid", entra.tenantId()).claim("azp", "test-app-" + subject)
-                .claim("roles", List.copyOf(TestGateway.ALL_ROLES))
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-                .build());
     }
 
     private interface Condition {

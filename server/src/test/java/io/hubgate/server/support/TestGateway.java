@@ -67,7 +67,11 @@ public final class TestGateway implements AutoCloseable {
      * {@code subject} with these app roles (signed with the issuer's real key).
      */
     public String callerToken(String subject, Set<String> roles) {
-        EntraCoordinates entra = hub.coordinates().entra();
+        return callerToken(hub.coordinates().entra(), subject, roles);
+    }
+
+    /** As {@link #callerToken(String, Set)}, from the issuer of any emulator (one a test started itself). */
+    public static String callerToken(EntraCoordinates entra, String subject, Set<String> roles) {
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject(subject).claim("oid", subject).claim("tid", entra.tenantId())
