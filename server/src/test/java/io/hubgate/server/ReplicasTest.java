@@ -50,11 +50,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Many replicas behave as one: two gateway processes (each its own JVM, configured only through
@@ -280,17 +282,7 @@ class ReplicasTest {
         awaitUntil(() -> replica.output().contains(text), "the replica's access log names " + text);
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitUntil(Condition condition, String what) throws Exception {
-        Instant giveUp = Instant.now().plus(PATIENCE);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(giveUp)) {
-                throw new AssertionError("not within " + PATIENCE + ": " + what);
-            }
-            Thread.sleep(20); // polling with a deadline
-        }
+    private static void awaitUntil(Callable<Boolean> condition, String what) {
+        await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(condition);
     }
 }

@@ -171,10 +171,19 @@ public final class RefreshingTokenCredential implements TokenCredential, HubToke
                 return inFlight;
             }
             fetches++;
-            CompletableFuture<AccessToken> started = delegate.getToken(request).toFuture();
-            inFlight = started;
-            started.whenComplete((fresh, failure) -> completed(started, fresh, failure));
-            return started;
+            // Callers get the fetch's outcome only after completed() has recorded it: a caller that
+            // holds the new token finds it counted (hubgate.hub_token.*), never a moment later.
+            CompletableFuture<AccessToken> settled = new CompletableFuture<>();
+            inFlight = settled;
+            delegate.getToken(request).toFuture().whenComplete((fresh, failure) -> {
+                completed(settled, fresh, failure);
+                if (failure != null) {
+                    settled.completeExceptionally(failure);
+                } else {
+                    settled.complete(fresh);
+                }
+            });
+            return settled;
         }
 
         private synchronized void completed(CompletableFuture<AccessToken> fetch, AccessToken fresh, Throwable failure) {

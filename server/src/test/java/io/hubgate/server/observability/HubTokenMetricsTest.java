@@ -29,13 +29,13 @@ import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The hub token's series on a real gateway's --metrics-port when Entra stops answering: a gateway
@@ -119,17 +119,9 @@ class HubTokenMetricsTest {
         return new ConfigurationBuilder(nothing, nothing, prefix -> variables).build();
     }
 
-    private static String awaitMetrics(int port, Predicate<String> condition) throws Exception {
-        Instant giveUp = Instant.now().plus(PATIENCE);
-        while (true) {
-            String text = MetricsEndpointTest.scrape(port);
-            if (condition.test(text)) {
-                return text;
-            }
-            if (Instant.now().isAfter(giveUp)) {
-                throw new AssertionError("the metrics never matched within " + PATIENCE + "; the last scrape:\n" + text);
-            }
-            Thread.sleep(50); // polling with a deadline
-        }
+    /** Scrapes until {@code condition} holds; the scrape that satisfied it. */
+    private static String awaitMetrics(int port, Predicate<String> condition) {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> MetricsEndpointTest.scrape(port), condition);
     }
 }
