@@ -134,11 +134,6 @@ final class GatewayProcess implements RunningGateway {
         return "own JVM, pid " + process.pid();
     }
 
-    /** The child's last lines of output, for a failure message. */
-    String lastOutput() {
-        return output.toString();
-    }
-
     @Override
     public void close() {
         memory.close();

@@ -1,6 +1,7 @@
 package io.hubgate.emulator;
 
-import io.hubgate.emulator.auth.SasToken;
+import io.hubgate.common.ConnectionString;
+import io.hubgate.common.SasToken;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
@@ -54,8 +55,7 @@ public record EmulatorCoordinates(String hubName, String hubHostName, String hos
      * emulator/sdks/node/sdk_walkthrough.js.
      */
     public String connectionString(String keyName) {
-        return "HostName=" + connectionStringHost() + ";SharedAccessKeyName=" + keyName
-                + ";SharedAccessKey=" + policy(keyName).keys().primaryKey();
+        return new ConnectionString(connectionStringHost(), keyName, policy(keyName).keys().primaryKey()).text();
     }
 
     /** The host alone on port 443 (what the Node SDK needs), else {@link #hostWithPort()}. */

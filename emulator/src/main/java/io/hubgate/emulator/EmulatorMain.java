@@ -1,5 +1,6 @@
 package io.hubgate.emulator;
 
+import io.hubgate.common.Durations;
 import io.hubgate.emulator.auth.BearerAuthenticator;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
@@ -200,25 +201,15 @@ public final class EmulatorMain implements Callable<Integer> {
         }
     }
 
-    /** Reads 75m, 90s, 2h or an ISO-8601 duration (PT1H). */
+    /** Reads 75m, 90s, 2h or an ISO-8601 duration (PT1H) with {@link Durations}; a token lifetime is positive. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String text = value.trim();
             Duration duration;
-            if (text.matches("\\d+[smh]")) {
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                duration = switch (text.charAt(text.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-            } else {
-                try {
-                    duration = Duration.parse(text);
-                } catch (java.time.format.DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 75m, 90s, 2h or PT1H");
-                }
+            try {
+                duration = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 75m, 90s, 2h or PT1H");
             }
             if (duration.isZero() || duration.isNegative()) {
                 throw new CommandLine.TypeConversionException("a token lifetime must be positive");

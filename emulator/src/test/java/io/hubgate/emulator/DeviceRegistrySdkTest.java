@@ -205,7 +205,7 @@ class DeviceRegistrySdkTest {
     @Test
     void tokenSignedWithAnotherKey_isUnauthorized401002_andCreatesNothing() throws Exception {
         EmulatorCoordinates at = TestHub.coordinates();
-        String forged = io.hubgate.emulator.auth.SasToken.create(at.hubHostName(), "iothubowner",
+        String forged = io.hubgate.common.SasToken.create(at.hubHostName(), "iothubowner",
                 io.hubgate.emulator.store.SymmetricKeys.randomKey(), java.time.Instant.now().plusSeconds(3600));
         RegistryClient intruder = new RegistryClient(at.hostWithPort(), new com.azure.core.credential.AzureSasCredential(forged));
         String id = TestHub.uniqueId("forged");

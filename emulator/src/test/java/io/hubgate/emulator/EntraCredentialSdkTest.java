@@ -18,6 +18,7 @@ import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraApplication;
 import io.hubgate.emulator.support.EntraClients;
 import io.hubgate.emulator.support.ManagedIdentityProbe;
+import io.hubgate.emulator.support.ManagedIdentityProcess;
 import io.hubgate.emulator.support.RawHub;
 import io.hubgate.emulator.support.TestClientCertificate;
 import io.hubgate.emulator.support.TestHub;
@@ -25,14 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,24 +139,10 @@ class EntraCredentialSdkTest {
 
     private static Map<String, String> runProbe(EmulatorCoordinates hub, String... args) throws Exception {
         Path trustStore = hub.certificatePath().resolveSibling(IotHubEmulator.TRUST_STORE_FILE);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=" + IotHubEmulator.TRUST_STORE_PASSWORD,
-                "-Djavax.net.ssl.trustStoreType=PKCS12", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                ManagedIdentityProbe.class.getName(), hub.hostWithPort()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("AZURE_") || name.startsWith("IDENTITY_")
-                || name.startsWith("MSI_"));
-        builder.environment().put("IDENTITY_ENDPOINT", hub.entra().managedIdentityEndpoint());
-        builder.environment().put("IDENTITY_HEADER", hub.entra().identityHeader());
-        Process process = builder.start();
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(text).isTrue();
-        assertThat(process.exitValue()).as(text).isZero();
-        Map<String, String> values = new java.util.LinkedHashMap<>();
-        text.lines().filter(line -> line.matches("[a-zA-Z.]+=.*"))
-                .forEach(line -> values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
-        return values;
+        List<String> probeArgs = new ArrayList<>(List.of(hub.hostWithPort()));
+        probeArgs.addAll(List.of(args));
+        return ManagedIdentityProcess.run(hub, ManagedIdentityProbe.class, List.of("-Djavax.net.ssl.trustStore=" + trustStore,
+                "-Djavax.net.ssl.trustStorePassword=" + IotHubEmulator.TRUST_STORE_PASSWORD,
+                "-Djavax.net.ssl.trustStoreType=PKCS12"), probeArgs);
     }
 }

@@ -1,6 +1,6 @@
 package io.hubgate.emulator;
 
-import io.hubgate.emulator.auth.SasToken;
+import io.hubgate.common.SasToken;
 import io.hubgate.emulator.store.SymmetricKeys;
 import io.hubgate.emulator.support.RawHub;
 import io.hubgate.emulator.support.TestHub;

@@ -1,5 +1,7 @@
 package io.hubgate.readme;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -9,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * README.md's quick start, run as a newcomer runs it: every block marked
@@ -120,13 +122,12 @@ class ReadmeQuickStartTest {
         builder.environment().putAll(environment);
         builder.environment().put("HUBGATE_PORT", "0");
         Process gateway = builder.start();
-        Instant giveUp = Instant.now().plus(GATEWAY_PATIENCE);
-        while (!Files.exists(envFile)) {
-            if (!gateway.isAlive() || Instant.now().isAfter(giveUp)) {
-                gateway.destroyForcibly();
-                throw new AssertionError("the gateway did not write " + envFile + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
+        try {
+            await().atMost(GATEWAY_PATIENCE).pollInterval(Duration.ofMillis(200)).failFast(() -> !gateway.isAlive())
+                    .until(() -> Files.exists(envFile));
+        } catch (ConditionTimeoutException | TerminalFailureException notWritten) {
+            gateway.destroyForcibly();
+            throw new AssertionError("the gateway did not write " + envFile + ":\n" + Files.readString(log));
         }
         return gateway;
     }

@@ -50,15 +50,8 @@ public final class GatewayServer {
     private final List<String> serviceNames;
 
     /**
-     * @param services     the API services
-     * @param interceptors applied to every API call, outermost first
-     */
-    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors)
-            throws IOException {
-        this(config, services, interceptors, List.of());
-    }
-
-    /**
+     * @param services                   the API services
+     * @param interceptors               applied to every API call, outermost first
      * @param infrastructureInterceptors applied to health and reflection (empty: they are open,
      *                                   so probes and tooling need no credential)
      */

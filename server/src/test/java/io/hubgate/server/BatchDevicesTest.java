@@ -20,9 +20,8 @@ import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import io.hubgate.emulator.store.DeviceEntry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,17 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchDevicesTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     /** A prefix no other test uses, so ids of different tests never collide. */
     private static String batchPrefix() {

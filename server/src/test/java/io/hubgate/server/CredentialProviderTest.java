@@ -10,12 +10,13 @@ import io.hubgate.emulator.auth.BuiltInRole;
 import io.hubgate.emulator.entra.ClientCertificate;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraApplication;
+import io.hubgate.emulator.support.ManagedIdentityProcess;
+import io.hubgate.emulator.support.TestClientCertificate;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.credential.CredentialProvider;
 import io.hubgate.server.credential.RefreshingTokenCredential;
 import io.hubgate.server.credential.SasCredentials;
-import io.hubgate.server.support.CredentialClientCertificate;
 import io.hubgate.server.support.CredentialFixtures;
 import io.hubgate.server.support.CredentialManagedIdentityProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -23,17 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +44,7 @@ class CredentialProviderTest {
 
     private static final String IOT_HUB_SCOPE = "https://iothubs.azure.net/.default";
     private static final String CERT_APP = "cert-app";
-    private static final CredentialClientCertificate CLIENT_CERTIFICATE = CredentialClientCertificate.generate(CERT_APP);
+    private static final TestClientCertificate CLIENT_CERTIFICATE = TestClientCertificate.generate(CERT_APP);
     private static final EntraApplication CERT_APPLICATION = DefaultDirectory.application(CERT_APP)
             .withCertificate(ClientCertificate.of(CLIENT_CERTIFICATE.certificate()));
 
@@ -107,7 +104,7 @@ class CredentialProviderTest {
 
     @Test
     void clientCertificate_fromAPemWithKeyAndCertificate_getsATokenTheSdkUses(@TempDir Path dir) throws Exception {
-        Path pem = CLIENT_CERTIFICATE.writePem(dir.resolve("cert-app.pem"));
+        Path pem = CLIENT_CERTIFICATE.writeKeyAndCertificate(dir.resolve("cert-app.pem"));
         Configuration environment = azure(Map.of(
                 Configuration.PROPERTY_AZURE_CLIENT_ID, CERT_APPLICATION.clientId(),
                 Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH, pem.toString()));
@@ -132,7 +129,7 @@ class CredentialProviderTest {
 
     @Test
     void clientCertificate_notRegisteredWithTheApp_isRefused(@TempDir Path dir) throws Exception {
-        Path pem = CredentialClientCertificate.generate("impostor").writePem(dir.resolve("impostor.pem"));
+        Path pem = TestClientCertificate.generate("impostor").writeKeyAndCertificate(dir.resolve("impostor.pem"));
         Configuration environment = azure(Map.of(
                 Configuration.PROPERTY_AZURE_CLIENT_ID, CERT_APPLICATION.clientId(),
                 Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH, pem.toString()));
@@ -257,24 +254,11 @@ class CredentialProviderTest {
     }
 
     private static Map<String, String> runManagedIdentityProbe(String deviceId, String... clientId) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dhubgate.log.level=warn",
-                CredentialManagedIdentityProbe.class.getName(), hub.hostWithPort(), hub.certificatePath().toString(), deviceId));
-        command.addAll(List.of(clientId));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("AZURE_") || name.startsWith("IDENTITY_")
-                || name.startsWith("MSI_"));
-        builder.environment().put("IDENTITY_ENDPOINT", hub.entra().managedIdentityEndpoint());
-        builder.environment().put("IDENTITY_HEADER", hub.entra().identityHeader());
-        Process process = builder.start();
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(text).isTrue();
-        assertThat(process.exitValue()).as(text).isZero();
-        Map<String, String> values = new LinkedHashMap<>();
-        text.lines().filter(line -> line.matches("[a-zA-Z.]+=.*"))
-                .forEach(line -> values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
-        assertThat(values).as(text).doesNotContainKey("failure");
+        List<String> args = new ArrayList<>(List.of(hub.hostWithPort(), hub.certificatePath().toString(), deviceId));
+        args.addAll(List.of(clientId));
+        Map<String, String> values = ManagedIdentityProcess.run(hub, CredentialManagedIdentityProbe.class,
+                List.of("-Dhubgate.log.level=warn"), args);
+        assertThat(values).doesNotContainKey("failure");
         return values;
     }
 }

@@ -13,10 +13,10 @@ import io.hubgate.api.v1.TwinServiceGrpc;
 import io.hubgate.api.v1.UpdateTwinRequest;
 import io.hubgate.server.config.GatewayOptions;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.net.URI;
@@ -43,21 +43,17 @@ class DevelopmentEnvironmentTest {
 
     @TempDir
     static Path dir;
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static Path file;
     private static Map<String, String> written;
 
     @BeforeAll
     static void writeTheFile() throws Exception {
-        gateway = TestGateway.start();
         file = dir.resolve("sub").resolve("hubgate.env");
         DevelopmentEnvironment.write(file, DevelopmentEnvironment.of(gateway.gateway()));
         written = DevelopmentEnvironment.read(file);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     @Test

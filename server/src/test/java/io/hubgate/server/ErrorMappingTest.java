@@ -18,11 +18,11 @@ import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.RetryPolicy;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.hubgate.server.support.Statuses.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * IoT Hub failures as a caller sees them, each produced for real by the emulator (its fault
@@ -42,17 +43,8 @@ class ErrorMappingTest {
     /** Long enough that nothing but the injected fault can make a call fail. */
     private static final long GENEROUS_DEADLINE_SECONDS = 60;
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     @AfterEach
     void clearFaults() {
@@ -273,10 +265,8 @@ class ErrorMappingTest {
     }
 
     /** Waits until the rule has fired once, i.e. a request is being held by it. */
-    private static void awaitFired(FaultRule rule) throws InterruptedException {
-        for (int i = 0; i < 600 && rule.fired() == 0; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(rule.fired()).as("the slow request reached the hub").isEqualTo(1);
+    private static void awaitFired(FaultRule rule) {
+        await("the slow request reached the hub").atMost(Duration.ofSeconds(30)).until(() -> rule.fired() > 0);
+        assertThat(rule.fired()).as("the slow request reached the hub once").isEqualTo(1);
     }
 }

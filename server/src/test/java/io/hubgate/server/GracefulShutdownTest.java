@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM to a real gateway process while calls are in flight: the calls complete, new calls are
@@ -75,14 +75,14 @@ class GracefulShutdownTest {
                     inFlight.add(CompletableFuture.supplyAsync(() -> registry.withDeadlineAfter(PATIENCE.toSeconds(), TimeUnit.SECONDS)
                             .getDevice(GetDeviceRequest.newBuilder().setDeviceId(deviceId).build())));
                 }
-                awaitUntil(() -> slow.fired() >= IN_FLIGHT, "every call held at the hub");
+                await("every call held at the hub").atMost(PATIENCE).until(() -> slow.fired() >= IN_FLIGHT);
 
                 gateway.process().destroy(); // SIGTERM on Linux
 
                 // First a short notice (health NOT_SERVING, calls still taken: polling may miss it on a
                 // loaded machine, so it is not required to be seen), then no new calls at all.
-                awaitUntil(() -> gateway.health() != ServingStatus.SERVING, "health stops reporting SERVING");
-                awaitUntil(() -> gateway.health() == null, "the server stops taking new calls");
+                await("health stops reporting SERVING").atMost(PATIENCE).until(() -> gateway.health() != ServingStatus.SERVING);
+                await("the server stops taking new calls").atMost(PATIENCE).until(() -> gateway.health() == null);
                 ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
                 try {
                     assertThatThrownBy(() -> RegistryServiceGrpc.newBlockingStub(fresh).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -100,20 +100,6 @@ class GracefulShutdownTest {
                 assertThat(gateway.output()).contains("hubgate stopped").doesNotContain("cancelled");
                 assertThat(slow.fired()).as("no call reached the hub after the signal").isEqualTo(IN_FLIGHT);
             }
-        }
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitUntil(Condition condition, String what) throws Exception {
-        Instant giveUp = Instant.now().plus(PATIENCE);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(giveUp)) {
-                throw new AssertionError("not within " + PATIENCE + ": " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

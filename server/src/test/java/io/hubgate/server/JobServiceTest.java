@@ -33,9 +33,9 @@ import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,18 +59,14 @@ class JobServiceTest {
 
     private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(30);
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static JobServiceGrpc.JobServiceBlockingStub jobs;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void stubs() {
         jobs = JobServiceGrpc.newBlockingStub(gateway.channel());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static Struct struct(String key, String value) {

@@ -12,9 +12,9 @@ import io.hubgate.api.v1.ListDevicesResponse;
 import io.hubgate.api.v1.RegistryStatistics;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,23 +39,19 @@ class ListDevicesTest {
     /** Every fourth device is created disabled. */
     private static final int DISABLED = 8;
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static List<String> ids;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         ids = IntStream.range(0, DEVICES).mapToObj(i -> String.format("list-%02d", i)).toList();
         for (int i = 0; i < DEVICES; i++) {
             gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder()
                     .setDeviceId(ids.get(i)).setIotEdge(i == 5)
                     .setStatus(i % 4 == 0 ? DeviceStatus.DEVICE_STATUS_DISABLED : DeviceStatus.DEVICE_STATUS_ENABLED)).build());
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     /** Every page of a listing with this page size, following next_page_token until it is empty. */

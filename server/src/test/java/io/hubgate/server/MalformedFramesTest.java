@@ -8,9 +8,9 @@ import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.RawCalls.Wire;
 import io.hubgate.server.support.RawHttp2;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -28,18 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MalformedFramesTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String token;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         token = gateway.callerToken(TestGateway.TEST_CALLER, TestGateway.ALL_ROLES);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static final byte[] GET_DEVICE = new Wire().string(1, "dev").toBytes();

@@ -11,9 +11,8 @@ import io.hubgate.server.support.RawCalls;
 import io.hubgate.server.support.RawCalls.Outcome;
 import io.hubgate.server.support.RawCalls.Wire;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -27,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MalformedRequestTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static Outcome send(String method, byte[]... messages) {
         return RawCalls.call(gateway.channel(), method, messages);

@@ -12,9 +12,9 @@ import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,20 +29,16 @@ class MethodInputValidationTest {
 
     private static final MethodBehaviour ECHO = new MethodBehaviour(200, null, java.time.Duration.ZERO, true, true);
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String deviceId;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         deviceId = TestGateway.uniqueId("methods");
         gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(deviceId)).build());
         gateway.hub().devices().setConnected(new Target(deviceId, null), true);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static StatusRuntimeException invoke(String method, Value payload) {

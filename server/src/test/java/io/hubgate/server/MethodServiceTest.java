@@ -19,9 +19,8 @@ import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.json.Json;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Direct methods end to end: gRPC stub → gateway → official SDK → emulator → simulated device. */
 class MethodServiceTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static String newDevice(String prefix) {
         String id = TestGateway.uniqueId(prefix);

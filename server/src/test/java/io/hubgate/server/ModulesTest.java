@@ -19,9 +19,8 @@ import io.hubgate.api.v1.UpdateModuleRequest;
 import io.hubgate.api.v1.X509Thumbprints;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,17 +40,8 @@ class ModulesTest {
     private static final int MODULE_LIMIT = 50;
     private static final String THUMBPRINT = "A1B2C3D4E5F60718293A4B5C6D7E8F9001122334";
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static String newDevice(String prefix) {
         String id = TestGateway.uniqueId(prefix);

@@ -9,9 +9,9 @@ import io.hubgate.api.v1.TwinServiceGrpc;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import io.hubgate.server.support.TwinSeeding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -24,23 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PageTokenBindingTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String batchA;
     private static String batchB;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         batchA = TestGateway.uniqueId("pa");
         batchB = TestGateway.uniqueId("pb");
         TwinSeeding seeding = new TwinSeeding(gateway.hub().coordinates());
         seeding.createDevices(batchA, 6);
         seeding.createDevices(batchB, 6);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static String query(String batch) {

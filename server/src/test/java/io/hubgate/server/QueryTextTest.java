@@ -7,9 +7,9 @@ import io.hubgate.api.v1.QueryTwinsRequest;
 import io.hubgate.api.v1.StreamQueryTwinsRequest;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QueryTextTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String city;
     private static String deviceId;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         city = TestGateway.uniqueId("Zürich") + "-東京-😀";
         deviceId = TestGateway.uniqueId("unicode");
         gateway.registry().createDevice(io.hubgate.api.v1.CreateDeviceRequest.newBuilder()
@@ -37,11 +38,6 @@ class QueryTextTest {
         gateway.twins().updateTwin(io.hubgate.api.v1.UpdateTwinRequest.newBuilder().setDeviceId(deviceId)
                 .setTags(com.google.protobuf.Struct.newBuilder().putFields("city",
                         com.google.protobuf.Value.newBuilder().setStringValue(city).build())).build());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     @Test

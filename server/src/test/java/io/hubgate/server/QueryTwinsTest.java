@@ -11,9 +11,9 @@ import io.hubgate.server.support.QueryFetchCounter;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import io.hubgate.server.support.TwinSeeding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,20 +27,16 @@ class QueryTwinsTest {
 
     private static final int DEVICES = 15;
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String batch;
     private static List<String> ids;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         batch = TestGateway.uniqueId("q");
         ids = new TwinSeeding(gateway.hub().coordinates()).createDevices(batch, DEVICES);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static String inBatch(String select) {

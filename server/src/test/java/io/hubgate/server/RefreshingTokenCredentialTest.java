@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link RefreshingTokenCredential} around a real azure-identity credential whose tokens come from
@@ -217,20 +218,15 @@ class RefreshingTokenCredentialTest {
     }
 
     /** Calls every 50 ms until a token other than {@code current} comes back; returns every token handed out. */
-    private static List<AccessToken> callUntilTheTokenChanges(RefreshingTokenCredential credential, AccessToken current)
-            throws InterruptedException {
+    private static List<AccessToken> callUntilTheTokenChanges(RefreshingTokenCredential credential, AccessToken current) {
         List<AccessToken> handedOut = new ArrayList<>();
-        Instant giveUp = Instant.now().plus(PATIENCE);
-        while (Instant.now().isBefore(giveUp)) {
+        await("a new token").atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> {
             AccessToken token = credential.getTokenSync(IOT_HUB);
             assertThat(token.getExpiresAt().toInstant()).as("a token handed out is unexpired").isAfter(Instant.now());
             handedOut.add(token);
-            if (!token.getToken().equals(current.getToken())) {
-                return handedOut;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no new token within " + PATIENCE);
+            return !token.getToken().equals(current.getToken());
+        });
+        return handedOut;
     }
 
     private interface Work {

@@ -15,9 +15,8 @@ import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.api.v1.X509Thumbprints;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Base64;
 
@@ -33,17 +32,8 @@ import static io.hubgate.server.support.Statuses.failureOf;
  */
 class RegistryServiceTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static Device create(String id) {
         return gateway.registry().createDevice(CreateDeviceRequest.newBuilder()

@@ -57,6 +57,7 @@ import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +96,10 @@ class RolesTest {
             Roles.KEYS_READ, Set.of(),
             NO_ROLE, Set.of());
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass(() ->
+            Gateway.start(GatewayConfig.localDevelopment(0), Configuration.getGlobalConfiguration(), new HeaderPrincipal()));
+
     private static String seed;
     /** A finished job of each type, for the job RPCs that read or cancel one. */
     private static String twinJob;
@@ -103,9 +107,7 @@ class RolesTest {
     private static List<FaultRule> upstreamCounters;
 
     @BeforeAll
-    static void start() throws Exception {
-        GatewayConfig config = GatewayConfig.localDevelopment(0);
-        gateway = TestGateway.of(Gateway.start(config, Configuration.getGlobalConfiguration(), new HeaderPrincipal()));
+    static void prepare() {
         seed = TestGateway.uniqueId("roles-seed");
         as(gateway.registry(), Roles.REGISTRY_WRITE).createDevice(CreateDeviceRequest.newBuilder()
                 .setDevice(Device.newBuilder().setDeviceId(seed)).build());
@@ -120,12 +122,11 @@ class RolesTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void clearFaults() {
         gateway.hub().faults().clearFaults();
-        gateway.close();
     }
 
-    /** IoT Hub requests the emulator has received (every class but tokens and control) since start(). */
+    /** IoT Hub requests the emulator has received (every class but tokens and control) since prepare(). */
     private static long upstreamRequests() {
         return upstreamCounters.stream().mapToLong(FaultRule::fired).sum();
     }

@@ -16,9 +16,8 @@ import io.hubgate.emulator.faults.FaultRule;
 import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,17 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerSurfaceTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     /** One reflection request over the v1 or v1alpha service; the response as v1. */
     private static ServerReflectionResponse reflect(boolean alpha, ServerReflectionRequest request) throws Exception {

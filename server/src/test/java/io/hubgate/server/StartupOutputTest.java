@@ -1,6 +1,7 @@
 package io.hubgate.server;
 
 import io.hubgate.emulator.entra.DefaultDirectory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What {@code hubgate} prints at start, as a user sees it: {@link Main} in a child JVM on the
@@ -94,17 +95,16 @@ class StartupOutputTest {
     }
 
     private static String awaitOutput(Process process, Path log, Predicate<String> complete) throws Exception {
-        Instant giveUp = Instant.now().plus(PATIENCE);
-        while (true) {
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            if (complete.test(output)) {
-                return output;
-            }
-            if (!process.isAlive() || Instant.now().isAfter(giveUp)) {
-                throw new AssertionError("the expected startup lines did not come:\n" + output);
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(PATIENCE).until(() -> complete.test(Files.readString(log, StandardCharsets.UTF_8)) || !process.isAlive());
+        } catch (ConditionTimeoutException notInTime) {
+            // what did come is shown below
         }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!complete.test(output)) {
+            throw new AssertionError("the expected startup lines did not come:\n" + output);
+        }
+        return output;
     }
 
     private static void stop(Process process) throws InterruptedException {

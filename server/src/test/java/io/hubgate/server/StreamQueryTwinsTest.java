@@ -13,10 +13,10 @@ import io.hubgate.server.support.QueryFetchCounter;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import io.hubgate.server.support.TwinSeeding;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * StreamQueryTwins end to end over 10,000 twins: completeness, flow control towards a slow reader,
@@ -45,20 +46,16 @@ class StreamQueryTwinsTest {
     /** The count is taken as settled after this long without a new upstream query. */
     private static final Duration QUIET = Duration.ofMillis(1500);
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static String batch;
     private static Set<String> ids;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         batch = TestGateway.uniqueId("big");
         ids = Set.copyOf(new TwinSeeding(gateway.hub().coordinates()).createDevices(batch, TWINS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     @AfterEach
@@ -147,9 +144,7 @@ class StreamQueryTwinsTest {
                     .withInterceptors(TestGateway.bearer(gateway.callerToken("small-window", TestGateway.ALL_ROLES)))
                     .withDeadlineAfter(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)
                     .streamQueryTwins(allTwins(pageSize), reader);
-            while (reader.received.get() < 10 && !reader.done.isDone()) {
-                Thread.sleep(20);
-            }
+            await().atMost(CALL_DEADLINE).until(() -> reader.received.get() >= 10 || reader.done.isDone());
 
             long whilePaused = fetches.awaitSteady(QUIET, Duration.ofSeconds(60));
 

@@ -19,10 +19,9 @@ import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.json.Json;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,17 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Device and module twins end to end: gRPC stub → gateway → official SDK → emulator. */
 class TwinServiceTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static String newDevice(String prefix) {
         String id = TestGateway.uniqueId(prefix);

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
+import io.hubgate.common.TokenCache;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.HubRequest;
@@ -25,11 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks {@code Authorization: Bearer <jwt>} the way IoT Hub checks Entra tokens, against the
@@ -43,14 +41,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the token's {@code roles} claim: IoT Hub data access comes from Azure role assignments.
  *
  * <p>A token that verified is remembered by its exact text until its {@code exp} (at most
- * {@link #MAX_REMEMBERED} of them): a client such as the gateway sends the same token on every
- * request, and verifying it again (RSA, base64, JSON) was most of the emulator's CPU per request,
- * on the same cores as whatever it is being compared with. Nothing observable changes: a token
- * differing in any character is verified in full, an entry is never served at or after the
- * token's {@code exp} (then full verification reports the expiry as before), failures are not
- * remembered, and the role check below still runs on every request. The issuer keys need no
- * re-check on a hit: {@link io.hubgate.emulator.entra.SigningKeys} retires a key only once every
- * token it signed has expired.
+ * {@link #MAX_REMEMBERED} of them, in a {@link TokenCache} on this authenticator's clock): a
+ * client such as the gateway sends the same token on every request, and verifying it again (RSA,
+ * base64, JSON) was most of the emulator's CPU per request, on the same cores as whatever it is
+ * being compared with. Nothing observable changes: a token differing in any character is verified
+ * in full, an entry is never served at or after the token's {@code exp} (then full verification
+ * reports the expiry as before), failures are not remembered, and the role check below still runs
+ * on every request. The issuer keys need no re-check on a hit:
+ * {@link io.hubgate.emulator.entra.SigningKeys} retires a key only once every token it signed has
+ * expired.
  *
  * <p>Thread-safe: the processor is configured once and only read afterwards.
  */
@@ -68,12 +67,8 @@ public final class BearerAuthenticator implements RequestAuthenticator {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final PrincipalDirectory directory;
-    private final Clock clock;
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
-
-    /** The claims of a token that verified, and when it stops being valid. */
-    private record Verified(JWTClaimsSet claims, Instant expires) {
-    }
+    /** The claims of tokens that verified in full, each until its {@code exp} (ClaimsVerifier requires one). */
+    private final TokenCache<JWTClaimsSet> verified;
 
     /**
      * @param issuer    the only accepted {@code iss}, e.g. {@code https://127.0.0.1:8443/<tenant>/v2.0}
@@ -82,7 +77,7 @@ public final class BearerAuthenticator implements RequestAuthenticator {
      */
     public BearerAuthenticator(String issuer, JWKSource<SecurityContext> keys, PrincipalDirectory directory, Clock clock) {
         this.directory = directory;
-        this.clock = clock;
+        this.verified = new TokenCache<>(clock, MAX_REMEMBERED, claims -> claims.getExpirationTime().toInstant());
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(new ClaimsVerifier(issuer, clock));
     }
@@ -110,37 +105,17 @@ public final class BearerAuthenticator implements RequestAuthenticator {
     }
 
     private JWTClaimsSet verify(String token) {
-        Verified known = verified.get(token);
+        JWTClaimsSet known = verified.get(token);
         if (known != null) {
-            if (clock.instant().isBefore(known.expires())) {
-                return known.claims();
-            }
-            verified.remove(token, known);
+            return known;
         }
         JWTClaimsSet claims = verifyInFull(token);
-        remember(token, claims);
+        verified.put(token, claims);
         return claims;
     }
 
-    private void remember(String token, JWTClaimsSet claims) {
-        Instant now = clock.instant();
-        Instant expires = claims.getExpirationTime().toInstant(); // ClaimsVerifier requires exp
-        if (!now.isBefore(expires)) {
-            return;
-        }
-        if (verified.size() >= MAX_REMEMBERED) {
-            verified.values().removeIf(entry -> !now.isBefore(entry.expires()));
-            Iterator<String> any = verified.keySet().iterator();
-            while (verified.size() >= MAX_REMEMBERED && any.hasNext()) {
-                any.next();
-                any.remove();
-            }
-        }
-        verified.put(token, new Verified(claims, expires));
-    }
-
     /** Verified tokens remembered now (tests). */
-    int rememberedTokens() {
+    long rememberedTokens() {
         return verified.size();
     }
 

@@ -39,11 +39,6 @@ public enum BuiltInRole {
         return roleName;
     }
 
-    /** The role definition id, the same in every Azure subscription. */
-    public String roleId() {
-        return roleId;
-    }
-
     /** The role's data-action patterns, with the {@code Microsoft.Devices/IotHubs/} prefix. */
     public List<String> dataActions() {
         return dataActions;

@@ -1,5 +1,6 @@
 package io.hubgate.emulator.auth;
 
+import io.hubgate.common.SasToken;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.HubRequest;

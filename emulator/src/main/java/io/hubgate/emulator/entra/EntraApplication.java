@@ -41,7 +41,7 @@ public record EntraApplication(String displayName, String clientId, String objec
         return new EntraApplication(displayName, clientId, objectId, secrets, more, federatedCredentials, identifierUris, appRoles);
     }
 
-    public EntraApplication withFederatedCredential(FederatedCredential credential) {
+    EntraApplication withFederatedCredential(FederatedCredential credential) {
         List<FederatedCredential> more = new java.util.ArrayList<>(federatedCredentials);
         more.add(credential);
         return new EntraApplication(displayName, clientId, objectId, secrets, certificates, more, identifierUris, appRoles);

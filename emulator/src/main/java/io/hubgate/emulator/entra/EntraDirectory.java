@@ -51,27 +51,12 @@ public final class EntraDirectory implements PrincipalDirectory {
         return new Builder(tenantId);
     }
 
-    /** A builder holding everything this directory holds, to add to it. */
-    public Builder toBuilder() {
-        Builder builder = new Builder(tenantId);
-        applications.forEach(builder::application);
-        managedIdentities.forEach(builder::managedIdentity);
-        hubRoles.forEach((oid, roles) -> roles.forEach(role -> builder.assignHubRole(oid, role)));
-        appRoles.forEach((oid, byResource) -> byResource.forEach((resource, values) ->
-                builder.assignAppRoles(oid, resource, List.copyOf(values))));
-        return builder;
-    }
-
     public String tenantId() {
         return tenantId;
     }
 
     public List<EntraApplication> applications() {
         return applications;
-    }
-
-    public List<ManagedIdentity> managedIdentities() {
-        return managedIdentities;
     }
 
     /** The application with this client id, display name or object id. */
@@ -85,7 +70,7 @@ public final class EntraDirectory implements PrincipalDirectory {
     }
 
     /** The system-assigned identity for a null reference, else the identity with that client id, name or object id. */
-    public Optional<ManagedIdentity> managedIdentity(String reference) {
+    Optional<ManagedIdentity> managedIdentity(String reference) {
         if (reference == null) {
             return managedIdentities.stream().filter(ManagedIdentity::systemAssigned).findFirst();
         }
@@ -93,7 +78,7 @@ public final class EntraDirectory implements PrincipalDirectory {
     }
 
     /** An application or a managed identity, by client id, display name or object id. */
-    public Optional<EntraPrincipal> principal(String reference) {
+    Optional<EntraPrincipal> principal(String reference) {
         Optional<EntraPrincipal> app = application(reference).map(a -> a);
         return app.isPresent() ? app : managedIdentity(reference).map(m -> m);
     }
@@ -156,7 +141,7 @@ public final class EntraDirectory implements PrincipalDirectory {
             return this;
         }
 
-        public Builder managedIdentity(ManagedIdentity identity) {
+        Builder managedIdentity(ManagedIdentity identity) {
             managedIdentities.add(identity);
             return this;
         }

@@ -7,7 +7,7 @@ import java.util.Map;
  * its description, and the HTTP status. {@link EntraResponses} turns it into Entra's error body.
  * The description goes to the client, so it never holds a secret or an assertion.
  */
-public final class EntraError extends RuntimeException {
+final class EntraError extends RuntimeException {
 
     private final int status;
     private final String error;

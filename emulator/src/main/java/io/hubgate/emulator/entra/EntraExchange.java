@@ -50,8 +50,7 @@ final class EntraExchange {
             throw EntraError.invalidRequest(900144, "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
         }
         return new HubRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
-                exchange.getRemoteAddress() == null ? null : exchange.getRemoteAddress().toString());
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
     }
 
     /**

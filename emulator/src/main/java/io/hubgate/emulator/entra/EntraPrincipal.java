@@ -1,7 +1,7 @@
 package io.hubgate.emulator.entra;
 
 /** Something tokens are issued to: an application's service principal or a managed identity. */
-public sealed interface EntraPrincipal permits EntraApplication, ManagedIdentity {
+sealed interface EntraPrincipal permits EntraApplication, ManagedIdentity {
 
     String displayName();
 

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A federated identity credential of an application: an outside token whose issuer, subject and
  * audience all match is accepted as the application's client assertion (workload identity).
  */
-public record FederatedCredential(String issuer, String subject, String audience) {
+record FederatedCredential(String issuer, String subject, String audience) {
 
     /** The audience Entra expects in federated tokens. */
     public static final String DEFAULT_AUDIENCE = "api://AzureADTokenExchange";

@@ -17,7 +17,7 @@ import java.util.UUID;
  * {@value #ISSUER}. The token endpoint trusts it in-process; it serves no discovery documents and
  * other outside issuers are not reachable from the emulator.
  */
-public final class FederatedIssuer {
+final class FederatedIssuer {
 
     /**
      * The issuer of federated tokens. Fixed rather than derived from the port, so that a config

@@ -118,7 +118,7 @@ public final class LocalEntra {
         return tokenIssuer;
     }
 
-    public FederatedIssuer federatedIssuer() {
+    FederatedIssuer federatedIssuer() {
         return federatedIssuer;
     }
 

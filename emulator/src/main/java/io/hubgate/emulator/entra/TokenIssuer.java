@@ -61,12 +61,12 @@ public final class TokenIssuer {
     }
 
     /** A token for {@code /.default} scope {@code scope}, with the default lifetime. */
-    public IssuedToken issueForScope(EntraPrincipal principal, String scope) {
+    IssuedToken issueForScope(EntraPrincipal principal, String scope) {
         return issue(principal, Audiences.fromScope(scope, directory), lifetime);
     }
 
     /** A token for a resource ({@code https://iothubs.azure.net}, {@code api://hubgate} …). */
-    public IssuedToken issueForResource(EntraPrincipal principal, String resource, Duration tokenLifetime) {
+    IssuedToken issueForResource(EntraPrincipal principal, String resource, Duration tokenLifetime) {
         return issue(principal, Audiences.fromResource(resource, directory), tokenLifetime == null ? lifetime : tokenLifetime);
     }
 

@@ -6,7 +6,7 @@ package io.hubgate.emulator.http;
  * the Java SDK finds the six-digit code only in the JSON form, C# reads the
  * {@code iothub-errorcode} header, and Python hands the body to the caller.
  */
-public enum ErrorBodyForm {
+enum ErrorBodyForm {
 
     /**
      * {@code {"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:…"}}:

@@ -126,8 +126,7 @@ public final class HubDispatcher implements HttpHandler {
     private static HubRequest read(HttpExchange exchange) throws IOException {
         byte[] body = readBody(exchange.getRequestBody());
         return new HubRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
-                exchange.getRemoteAddress() == null ? null : exchange.getRemoteAddress().toString());
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
     }
 
     private static byte[] readBody(InputStream in) throws IOException {

@@ -1,11 +1,14 @@
 package io.hubgate.emulator.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTPS listener: the JDK's HttpsServer with keep-alive, TCP_NODELAY and a fixed pool of
- * worker threads. It knows nothing of IoT Hub; every request goes to one handler.
+ * worker threads. It knows nothing of IoT Hub; each request goes to the handler of its longest
+ * matching path prefix.
  */
 public final class HubHttpServer implements AutoCloseable {
 
@@ -33,15 +37,13 @@ public final class HubHttpServer implements AutoCloseable {
     private final ExecutorService workers;
 
     /**
+     * @param contexts      handlers by path prefix; the longest matching prefix wins, so "/" takes
+     *                      whatever no other prefix claims
      * @param workerThreads requests served at once; more wait in an unbounded queue, because a
      *                      refused request would be a dropped connection the client cannot
      *                      tell from a network fault
      */
-    /**
-     * @param contexts handlers by path prefix; the longest matching prefix wins, so "/" takes
-     *                 whatever no other prefix claims
-     */
-    public HubHttpServer(String bindAddress, int port, SSLContext tls, java.util.Map<String, ? extends com.sun.net.httpserver.HttpHandler> contexts,
+    public HubHttpServer(String bindAddress, int port, SSLContext tls, Map<String, ? extends HttpHandler> contexts,
                          int workerThreads) throws IOException {
         server = HttpsServer.create(new InetSocketAddress(bindAddress, port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -57,12 +59,12 @@ public final class HubHttpServer implements AutoCloseable {
     }
 
     /** Adds a handler for a path prefix before {@link #start()}, e.g. one that needs {@link #port()} to be built. */
-    public void addContext(String pathPrefix, com.sun.net.httpserver.HttpHandler handler) {
+    public void addContext(String pathPrefix, HttpHandler handler) {
         server.createContext(pathPrefix, handler);
     }
 
     /** The worker pool, also used to deliver answers that come later (direct methods). */
-    public java.util.concurrent.Executor workers() {
+    public Executor workers() {
         return workers;
     }
 

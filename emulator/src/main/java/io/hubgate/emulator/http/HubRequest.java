@@ -24,12 +24,10 @@ public final class HubRequest {
     private final Map<String, String> query;
     private final Map<String, String> headers;
     private final byte[] body;
-    private final String remoteAddress;
     /** Set by a dropAfter fault: handle the request, then close the connection unanswered. */
     private volatile boolean dropResponse;
 
-    public HubRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                      byte[] body, String remoteAddress) {
+    public HubRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         TreeMap<String, String> headerMap = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> {
             if (name != null && values != null && !values.isEmpty()) {
@@ -45,7 +43,6 @@ public final class HubRequest {
         this.segments = List.copyOf(PathDecoder.segments(rawPath));
         this.query = parseQuery(rawQuery);
         this.body = body == null ? new byte[0] : body;
-        this.remoteAddress = remoteAddress;
     }
 
     public String method() {
@@ -74,9 +71,6 @@ public final class HubRequest {
         return body;
     }
 
-    public String remoteAddress() {
-        return remoteAddress;
-    }
 
     /** Marks the request so that it is handled but its answer is never sent (a dropAfter fault). */
     public void dropResponseAfterHandling() {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param methodResponse method jobs: the device's answer, {@code {"status":…,"payload":…}} (null otherwise)
  * @param errorCode      why the device failed (null unless failed or canceled)
  */
-public record DeviceJob(String jobId, String deviceId, JobType type, DeviceJobStatus status, Instant createdTime,
+record DeviceJob(String jobId, String deviceId, JobType type, DeviceJobStatus status, Instant createdTime,
                         Instant startTime, Instant endTime, Instant lastUpdated, JsonNode methodResponse,
                         String errorCode, String errorDescription) {
 

@@ -4,7 +4,7 @@ package io.hubgate.emulator.jobs;
  * The state of one device's part in a job, as {@code devices.jobs} entries spell it (the service's
  * own enumeration, which differs from the job's: {@code pending}, and {@code canceled} with one l).
  */
-public enum DeviceJobStatus {
+enum DeviceJobStatus {
     PENDING("pending"),
     RUNNING("running"),
     COMPLETED("completed"),

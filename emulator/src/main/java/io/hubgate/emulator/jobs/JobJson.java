@@ -12,7 +12,7 @@ import java.time.Instant;
  * listings return) and a device entry as a {@code devices.jobs} query item, with the service's
  * field names and time format (seven fractional digits, UTC).
  */
-public final class JobJson {
+final class JobJson {
 
     private JobJson() {
     }

@@ -24,7 +24,7 @@ import java.util.Set;
  * parse is accepted here and fails the job when it runs (status {@code failed} with the parse
  * error as its {@code failureReason}). Only its length is checked up front.
  */
-public final class JobRequestReader {
+final class JobRequestReader {
 
     /** The service's rule for job ids: at most 64 US-ASCII letters, digits and dashes. */
     public static final int MAX_JOB_ID_LENGTH = 64;

@@ -1,6 +1,5 @@
 package io.hubgate.emulator.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.RequestGate;

@@ -84,7 +84,7 @@ public final class JobScheduler implements AutoCloseable {
      * Cancels a job that has not ended: pending devices are not processed (their entries become
      * {@code canceled}), operations already under way finish. A job that ended stays as it is.
      */
-    public ScheduledJob cancel(String jobId) {
+    ScheduledJob cancel(String jobId) {
         Instant now = clock.instant();
         ScheduledJob job = store.update(jobId, current -> current.status().isTerminal() ? current
                 : current.ended(JobStatus.CANCELLED, null, "Cancelled on request", now));

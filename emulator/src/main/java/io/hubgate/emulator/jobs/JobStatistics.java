@@ -4,7 +4,7 @@ package io.hubgate.emulator.jobs;
  * A job's {@code deviceJobStatistics}: how many devices it targets and where each stands.
  * Immutable; {@link #move} gives the counts after one device changes state.
  */
-public record JobStatistics(int deviceCount, int failedCount, int succeededCount, int runningCount, int pendingCount) {
+record JobStatistics(int deviceCount, int failedCount, int succeededCount, int runningCount, int pendingCount) {
 
     public static final JobStatistics NONE = new JobStatistics(0, 0, 0, 0, 0);
 

@@ -7,7 +7,7 @@ package io.hubgate.emulator.jobs;
  * {@code failed} (the job itself could not run, e.g. its query condition is invalid) or
  * {@code cancelled}.
  */
-public enum JobStatus {
+enum JobStatus {
     QUEUED("queued"),
     SCHEDULED("scheduled"),
     RUNNING("running"),

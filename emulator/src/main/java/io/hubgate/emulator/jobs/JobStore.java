@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 public final class JobStore {
 
     /** Makes a change durable before it is published; throws to cancel it. */
-    public interface Listener {
+    interface Listener {
         /** @param job the job's new state, or null when {@code jobId} was removed with its entries */
         void jobChanged(String jobId, ScheduledJob job);
 
@@ -51,12 +51,12 @@ public final class JobStore {
         this.listener = Objects.requireNonNull(listener);
     }
 
-    public ScheduledJob get(String jobId) {
+    ScheduledJob get(String jobId) {
         return jobs.get(jobId);
     }
 
     /** The job, or 404 / 404002. */
-    public ScheduledJob require(String jobId) {
+    ScheduledJob require(String jobId) {
         ScheduledJob job = jobs.get(jobId);
         if (job == null) {
             throw new HubException(HubErrorCode.JOB_NOT_FOUND, "Job " + jobId + " not found");
@@ -65,27 +65,27 @@ public final class JobStore {
     }
 
     /** Every job in id order. */
-    public Collection<ScheduledJob> jobs() {
+    Collection<ScheduledJob> jobs() {
         return jobs.values();
     }
 
     /** Jobs after {@code afterJobId} (null: from the first) in id order. */
-    public Collection<ScheduledJob> jobsAfter(String afterJobId) {
+    Collection<ScheduledJob> jobsAfter(String afterJobId) {
         return afterJobId == null ? jobs.values() : jobs.tailMap(afterJobId, false).values();
     }
 
     /** The device entries of one job, in device-id order. */
-    public Collection<DeviceJob> deviceJobs(String jobId) {
+    Collection<DeviceJob> deviceJobs(String jobId) {
         // '/' is 0x2F and '0' 0x30: the range holds exactly the keys "jobId/…".
         return deviceJobs.subMap(jobId + "/", true, jobId + "0", false).values();
     }
 
     /** All device entries after a key (null: from the first), in (job, device) order. */
-    public Collection<DeviceJob> deviceJobsAfter(String afterKey) {
+    Collection<DeviceJob> deviceJobsAfter(String afterKey) {
         return afterKey == null ? deviceJobs.values() : deviceJobs.tailMap(afterKey, false).values();
     }
 
-    public DeviceJob deviceJob(String jobId, String deviceId) {
+    DeviceJob deviceJob(String jobId, String deviceId) {
         return deviceJobs.get(DeviceJob.key(jobId, deviceId));
     }
 
@@ -95,7 +95,7 @@ public final class JobStore {
      * @param maxActiveJobs how many jobs may be queued, scheduled or running at once (the tier's limit)
      * @throws HubException 409 / 409104 if the id is taken; 403 / 403003 over the limit
      */
-    public synchronized ScheduledJob add(ScheduledJob job, int maxActiveJobs) {
+    synchronized ScheduledJob add(ScheduledJob job, int maxActiveJobs) {
         if (jobs.containsKey(job.jobId())) {
             throw new HubException(HubErrorCode.JOB_ALREADY_EXISTS, "A job with id " + job.jobId() + " already exists");
         }
@@ -109,14 +109,14 @@ public final class JobStore {
     }
 
     /** Changes a job under the store's monitor; returns its new state. */
-    public synchronized ScheduledJob update(String jobId, UnaryOperator<ScheduledJob> change) {
+    synchronized ScheduledJob update(String jobId, UnaryOperator<ScheduledJob> change) {
         ScheduledJob current = require(jobId);
         ScheduledJob next = change.apply(current);
         return next == current ? current : publish(next);
     }
 
     /** Starts a job on its chosen devices: one pending entry each, statistics to match. */
-    public synchronized ScheduledJob start(String jobId, List<String> deviceIds, Instant now) {
+    synchronized ScheduledJob start(String jobId, List<String> deviceIds, Instant now) {
         ScheduledJob job = require(jobId);
         for (String deviceId : deviceIds) {
             DeviceJob entry = DeviceJob.pending(jobId, deviceId, job.spec().type(), now);
@@ -132,7 +132,7 @@ public final class JobStore {
      *
      * @return the entry as stored
      */
-    public synchronized DeviceJob putDeviceJob(DeviceJob entry, Instant now) {
+    synchronized DeviceJob putDeviceJob(DeviceJob entry, Instant now) {
         DeviceJob previous = deviceJobs.get(entry.key());
         if (previous == null || previous.status().isTerminal()) {
             return previous;
@@ -172,7 +172,7 @@ public final class JobStore {
     }
 
     /** Loads restored state (at start, before serving). */
-    public synchronized void restore(Collection<ScheduledJob> restoredJobs, Collection<DeviceJob> restoredEntries) {
+    synchronized void restore(Collection<ScheduledJob> restoredJobs, Collection<DeviceJob> restoredEntries) {
         jobs.clear();
         deviceJobs.clear();
         restoredJobs.forEach(job -> jobs.put(job.jobId(), job));

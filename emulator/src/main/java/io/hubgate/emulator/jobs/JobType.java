@@ -1,7 +1,7 @@
 package io.hubgate.emulator.jobs;
 
 /** The two kinds of scheduled job IoT Hub runs, with their wire names. */
-public enum JobType {
+enum JobType {
     UPDATE_TWIN("scheduleUpdateTwin"),
     DEVICE_METHOD("scheduleDeviceMethod");
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param runStarted when the job started running (null before)
  * @param endTime    when it ended (null before)
  */
-public record ScheduledJob(String jobId, JobSpec spec, Instant createdTime, JobStatus status, Instant runStarted,
+record ScheduledJob(String jobId, JobSpec spec, Instant createdTime, JobStatus status, Instant runStarted,
                            Instant endTime, String failureReason, String statusMessage, JobStatistics statistics,
                            Instant lastUpdated) {
 

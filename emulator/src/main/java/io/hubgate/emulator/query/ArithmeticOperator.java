@@ -2,21 +2,11 @@ package io.hubgate.emulator.query;
 
 /** The binary arithmetic operators, applied to doubles (twin numbers are exact as doubles). */
 enum ArithmeticOperator {
-    ADD("+"),
-    SUBTRACT("-"),
-    MULTIPLY("*"),
-    DIVIDE("/"),
-    MODULO("%");
-
-    private final String symbol;
-
-    ArithmeticOperator(String symbol) {
-        this.symbol = symbol;
-    }
-
-    String symbol() {
-        return symbol;
-    }
+    ADD,
+    SUBTRACT,
+    MULTIPLY,
+    DIVIDE,
+    MODULO;
 
     /** The result, or NaN/infinity (which callers turn into undefined) for a zero divisor. */
     double apply(double a, double b) {

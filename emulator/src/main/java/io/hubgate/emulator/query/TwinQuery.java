@@ -60,11 +60,6 @@ public final class TwinQuery {
         return QueryParser.parseCondition(condition);
     }
 
-    /** True when the query keeps every row (no WHERE clause). */
-    public boolean matchesEverything() {
-        return where == null;
-    }
-
     /** Whether a row passes the WHERE clause. */
     public boolean matches(QueryRow row) {
         return where == null || Values.isTrue(where.evaluate(row));

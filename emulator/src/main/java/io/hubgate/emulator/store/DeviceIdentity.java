@@ -31,12 +31,6 @@ public record DeviceIdentity(
         parentScopes = parentScopes == null ? List.of() : List.copyOf(parentScopes);
     }
 
-    public DeviceIdentity withEtag(String newEtag) {
-        return new DeviceIdentity(deviceId, generationId, newEtag, enabled, statusReason, statusUpdatedTime,
-                connectionState, connectionStateUpdatedTime, lastActivityTime, cloudToDeviceMessageCount,
-                authentication, iotEdge, deviceScope, parentScopes);
-    }
-
     public DeviceIdentity withConnection(ConnectionState state, Instant changedAt, Instant activity, String newEtag) {
         return new DeviceIdentity(deviceId, generationId, newEtag, enabled, statusReason, statusUpdatedTime,
                 state, changedAt, activity, cloudToDeviceMessageCount,

@@ -117,6 +117,6 @@ class BearerTokenCacheTest {
 
     private static HubRequest request(String token) {
         return new HubRequest("GET", "/twins/dev1", "api-version=2021-04-12",
-                Map.of("Authorization", List.of("Bearer " + token)), null, "127.0.0.1");
+                Map.of("Authorization", List.of("Bearer " + token)), null);
     }
 }

@@ -2,12 +2,11 @@ package io.hubgate.emulator.entra;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.hubgate.emulator.support.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,31 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Rotation keeps an old key published exactly as long as a token it signed can still be valid. */
 class SigningKeysTest {
 
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final SigningKeys keys = new SigningKeys(clock);
 
     private void signExpiringIn(Duration lifetime) {

@@ -3,18 +3,21 @@ package io.hubgate.emulator.faults;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.HubException;
 import io.hubgate.emulator.http.OperationClass;
+import io.hubgate.emulator.support.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TierQuotaTest {
 
-    private final ManualTicker ticker = new ManualTicker();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final Ticker ticker = clock::nanos;
 
     /** Admits requests of one class until the first refusal; returns how many got through. */
     private static int admittedBeforeRefusal(TierQuota quota, OperationClass operationClass, int bodyBytes) {
@@ -54,7 +57,7 @@ class TierQuotaTest {
         TierQuota quota = new TierQuota(tier, units, ticker);
         admittedBeforeRefusal(quota, OperationClass.REGISTRY, 0);
 
-        ticker.advance(Duration.ofSeconds(6));
+        clock.advance(Duration.ofSeconds(6));
 
         assertThat(admittedBeforeRefusal(quota, OperationClass.REGISTRY, 0)).isEqualTo(perMinute / 10);
     }
@@ -65,7 +68,7 @@ class TierQuotaTest {
         TierQuota quota = new TierQuota(tier, units, ticker);
         admittedBeforeRefusal(quota, OperationClass.TWIN_READ, 0);
 
-        ticker.advance(Duration.ofMillis(250));
+        clock.advance(Duration.ofMillis(250));
 
         assertThat(admittedBeforeRefusal(quota, OperationClass.TWIN_READ, 0)).isEqualTo(perSecond / 4);
     }
@@ -82,9 +85,9 @@ class TierQuotaTest {
 
         // 160 KB/s = 40 chunks: ten 16 KB calls, or forty calls of 1 byte.
         assertThat(admittedBeforeRefusal(quota, OperationClass.METHODS, 16 * 1024)).isEqualTo(10);
-        ticker.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(admittedBeforeRefusal(quota, OperationClass.METHODS, 1)).isEqualTo(40);
-        ticker.advance(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(100));
         assertThat(admittedBeforeRefusal(quota, OperationClass.METHODS, 4 * 1024)).isEqualTo(4);
     }
 
@@ -100,7 +103,7 @@ class TierQuotaTest {
         TierQuota quota = new TierQuota(HubTier.S1, 1, ticker);
 
         assertThat(admittedBeforeRefusal(quota, OperationClass.METHODS, 200 * 1024)).isEqualTo(1);
-        ticker.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(admittedBeforeRefusal(quota, OperationClass.METHODS, 200 * 1024)).isEqualTo(1);
     }
 
@@ -108,7 +111,7 @@ class TierQuotaTest {
     void refusal_is429001NamingTierAndLimit_withRetryAfterUntilTheNextToken() {
         TierQuota quota = new TierQuota(HubTier.S1, 1, ticker);
         admittedBeforeRefusal(quota, OperationClass.REGISTRY, 0);
-        ticker.advance(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(100));
 
         assertThatThrownBy(() -> quota.admit(OperationClass.REGISTRY, 0))
                 .isInstanceOfSatisfying(HubException.class, e -> {

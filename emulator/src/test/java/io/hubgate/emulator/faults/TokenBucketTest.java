@@ -1,8 +1,10 @@
 package io.hubgate.emulator.faults;
 
+import io.hubgate.emulator.support.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TokenBucketTest {
 
-    private final ManualTicker ticker = new ManualTicker();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final Ticker ticker = clock::nanos;
 
     @Test
     void startsFull_andRefusesTheTakeAfterCapacity() {
@@ -29,9 +32,9 @@ class TokenBucketTest {
             bucket.tryTake(1);
         }
 
-        ticker.advance(Duration.ofMillis(1500));
+        clock.advance(Duration.ofMillis(1500));
         assertThat(bucket.available()).isEqualTo(3.0);
-        ticker.advance(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
         assertThat(bucket.available()).isEqualTo(10.0);
     }
 
@@ -42,9 +45,9 @@ class TokenBucketTest {
 
         // 10 left; 32 wanted; 22 more at 40/s take 550 ms.
         assertThat(bucket.tryTake(32)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(550));
-        ticker.advance(Duration.ofMillis(549));
+        clock.advance(Duration.ofMillis(549));
         assertThat(bucket.tryTake(32)).isPositive();
-        ticker.advance(Duration.ofMillis(1));
+        clock.advance(Duration.ofMillis(1));
         assertThat(bucket.tryTake(32)).isZero();
     }
 
@@ -55,7 +58,7 @@ class TokenBucketTest {
             bucket.tryTake(1);
         }
 
-        ticker.advance(Duration.ofSeconds(6));
+        clock.advance(Duration.ofSeconds(6));
 
         assertThat(bucket.available()).isEqualTo(10.0);
         assertThat(bucket.tryTake(11)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(600));

@@ -6,19 +6,28 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
-/** A self-signed RSA client certificate with its key, as an app registration's certificate credential. */
+/**
+ * A self-signed RSA client certificate with its key, as an app registration's certificate
+ * credential, written in the forms credentials read: the certificate's PEM (for the local
+ * Entra's directory), one PEM file holding the PKCS#8 private key and the certificate, or a
+ * password-protected PKCS#12 file (the two forms {@code AZURE_CLIENT_CERTIFICATE_PATH} accepts).
+ * For the emulator's tests, {@code emulator/sdks} and the gateway's (the emulator's test-jar).
+ */
 public record TestClientCertificate(X509Certificate certificate, KeyPair keys) {
 
     public static TestClientCertificate generate(String commonName) {
@@ -46,6 +55,19 @@ public record TestClientCertificate(X509Certificate certificate, KeyPair keys) {
     public Path writeKeyAndCertificate(Path file) throws IOException {
         Files.writeString(file, pem("PRIVATE KEY", keys.getPrivate().getEncoded()) + certificatePem(), StandardCharsets.US_ASCII);
         return file;
+    }
+
+    /** Key and certificate in a PKCS#12 file protected by {@code password}. */
+    public Path writePkcs12(Path file, String password) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("client", keys.getPrivate(), password.toCharArray(), new Certificate[] {certificate});
+            store.store(out, password.toCharArray());
+            return file;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     private byte[] encoded() {

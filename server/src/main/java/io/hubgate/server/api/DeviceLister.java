@@ -10,7 +10,6 @@ import io.hubgate.api.v1.X509Thumbprints;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import io.hubgate.server.hub.UpstreamCalls;
 
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -2,13 +2,11 @@ package io.hubgate.server.auth;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
+import io.hubgate.common.TokenCache;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer tokens that already passed full verification (signature and claims), by their exact
@@ -23,14 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *     in full.</li>
  * <li>An entry is served only before the token's {@code exp}, never after: from then on the token
  *     goes through full verification again, which applies the clock skew as before. A token is
- *     cached only while its {@code exp} is ahead.</li>
+ *     cached only while its {@code exp} is ahead. Each entry expires on its own {@code exp}, on the
+ *     authenticator's clock ({@link TokenCache}: Caffeine with a per-entry expiry and that clock
+ *     as its ticker).</li>
  * <li>An entry remembers the issuer keys that matched the token's header when it verified; it is
  *     served only while the key source still publishes all of them, so a key the issuer retires
  *     stops its tokens as it did without the cache.</li>
  * <li>Failures are never cached; the configuration the claims were checked against (issuers,
  *     audiences, tenants) is fixed for the authenticator's life.</li>
- * <li>Bounded: at most {@link #DEFAULT_MAX_ENTRIES} tokens; when full, expired entries are dropped
- *     and, if that is not enough, an arbitrary one.</li>
+ * <li>Bounded: at most {@link #DEFAULT_MAX_ENTRIES} tokens; when full, Caffeine evicts.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -47,26 +46,15 @@ final class VerifiedTokens {
     record Entry(Principal principal, Instant expires, JWKSelector selector, List<JWK> keys) {
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final int maxEntries;
+    private final TokenCache<Entry> entries;
 
     VerifiedTokens(Clock clock, int maxEntries) {
-        this.clock = clock;
-        this.maxEntries = maxEntries;
+        this.entries = new TokenCache<>(clock, maxEntries, Entry::expires);
     }
 
     /** The entry of exactly this token while its {@code exp} is ahead; null otherwise. */
     Entry get(String token) {
-        Entry entry = entries.get(token);
-        if (entry == null) {
-            return null;
-        }
-        if (!clock.instant().isBefore(entry.expires())) {
-            entries.remove(token, entry);
-            return null;
-        }
-        return entry;
+        return entries.get(token);
     }
 
     /** Forgets a token (its key is no longer published). */
@@ -76,22 +64,11 @@ final class VerifiedTokens {
 
     /** Remembers a token that has just verified in full; ignored when its {@code exp} has already passed. */
     void put(String token, Entry entry) {
-        Instant now = clock.instant();
-        if (!now.isBefore(entry.expires())) {
-            return;
-        }
-        if (entries.size() >= maxEntries) {
-            entries.values().removeIf(e -> !now.isBefore(e.expires()));
-            Iterator<String> any = entries.keySet().iterator();
-            while (entries.size() >= maxEntries && any.hasNext()) {
-                any.next();
-                any.remove();
-            }
-        }
         entries.put(token, entry);
     }
 
+    /** Tokens remembered now (expired ones are dropped first). */
     int size() {
-        return entries.size();
+        return Math.toIntExact(entries.size());
     }
 }

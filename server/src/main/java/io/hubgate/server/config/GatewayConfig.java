@@ -86,11 +86,6 @@ public record GatewayConfig(String bindAddress, int port, boolean plaintext, Pat
                 AccessPolicy.defaults());
     }
 
-    public GatewayConfig withHub(HubTarget newHub, CredentialSettings newCredential) {
-        return new GatewayConfig(bindAddress, port, plaintext, tlsCertificate, tlsPrivateKey, newHub, newCredential,
-                maxConcurrentCalls, maxQueuedCalls, upstreamTimeout, shutdownGrace, auth, accessPolicy, pageTokenKey);
-    }
-
     /** Serves TLS with this certificate chain and key. */
     public GatewayConfig withTls(Path certificate, Path privateKey) {
         return new GatewayConfig(bindAddress, port, false, certificate, privateKey, hub, credential,

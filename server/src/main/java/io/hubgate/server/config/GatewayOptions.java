@@ -1,5 +1,7 @@
 package io.hubgate.server.config;
 
+import io.hubgate.common.ConnectionString;
+import io.hubgate.common.Durations;
 import io.hubgate.server.auth.AccessPolicy;
 import io.hubgate.server.observability.LogFormat;
 import picocli.CommandLine;
@@ -11,11 +13,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -287,35 +287,21 @@ public final class GatewayOptions {
         }
     }
 
-    /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S". */
+    /** Parses "90s", "2m", "1h", "500ms" or ISO-8601 "PT20S" ({@link Durations}). */
     static Duration duration(String flag, String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
         try {
-            if (value.startsWith("pt")) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
-            }
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1));
-            return switch (value.charAt(value.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + " must be a duration such as 20s, 2m or PT20S, not '" + text + "'");
         }
     }
 
     private static String hostOf(String connectionString) {
-        for (String part : connectionString.split(";")) {
-            if (part.trim().toLowerCase(Locale.ROOT).startsWith("hostname=")) {
-                return part.trim().substring("hostname=".length());
-            }
+        String host = ConnectionString.parse(connectionString).hostName();
+        if (host == null) {
+            throw new IllegalArgumentException("--hub-connection-string has no HostName");
         }
-        throw new IllegalArgumentException("--hub-connection-string has no HostName");
+        return host;
     }
 
     private static void requireReadable(String flag, Path path) {

@@ -1,26 +1,23 @@
 package io.hubgate.server.credential;
 
 import com.azure.core.credential.AzureSasCredential;
+import io.hubgate.common.ConnectionString;
+import io.hubgate.common.SasToken;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Service SAS credentials from a shared access policy: signs a token for the hub and renews it
- * in the background before it expires, through {@link AzureSasCredential#update}, so the SDK
- * clients built on the credential never send an expired one.
+ * Service SAS credentials from a shared access policy: signs a token for the hub (with
+ * {@link SasToken}, the signer the emulator checks against) and renews it in the background
+ * before it expires, through {@link AzureSasCredential#update}, so the SDK clients built on the
+ * credential never send an expired one.
  *
  * <p>Thread-safe. {@link #toString()} shows neither key nor token.
  */
@@ -31,7 +28,8 @@ public final class SasCredentials implements HubTokenStatus, AutoCloseable {
 
     private final String hostName;
     private final String keyName;
-    private final byte[] key;
+    /** The policy key, base64 (checked to be). */
+    private final String key;
     private final Clock clock;
     private final AzureSasCredential credential;
     private final ScheduledExecutorService renewer;
@@ -43,10 +41,11 @@ public final class SasCredentials implements HubTokenStatus, AutoCloseable {
         this.hostName = Objects.requireNonNull(hostName);
         this.keyName = Objects.requireNonNull(keyName);
         try {
-            this.key = Base64.getDecoder().decode(base64Key);
+            Base64.getDecoder().decode(base64Key);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the shared access key is not base64");
         }
+        this.key = base64Key;
         this.clock = clock;
         this.credential = new AzureSasCredential(token());
         this.renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -60,27 +59,11 @@ public final class SasCredentials implements HubTokenStatus, AutoCloseable {
 
     /** From {@code HostName=…;SharedAccessKeyName=…;SharedAccessKey=…} (a host without a port). */
     public static SasCredentials fromConnectionString(String connectionString) {
-        String host = null;
-        String name = null;
-        String key = null;
-        for (String part : connectionString.split(";")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String field = part.substring(0, eq).trim();
-            String value = part.substring(eq + 1).trim();
-            switch (field.toLowerCase(Locale.ROOT)) {
-                case "hostname" -> host = value;
-                case "sharedaccesskeyname" -> name = value;
-                case "sharedaccesskey" -> key = value;
-                default -> { }
-            }
-        }
-        if (host == null || name == null || key == null) {
+        ConnectionString parsed = ConnectionString.parse(connectionString);
+        if (!parsed.isComplete()) {
             throw new IllegalArgumentException("the connection string needs HostName, SharedAccessKeyName and SharedAccessKey");
         }
-        return new SasCredentials(host, name, key, Clock.systemUTC());
+        return new SasCredentials(parsed.hostName(), parsed.sharedAccessKeyName(), parsed.sharedAccessKey(), Clock.systemUTC());
     }
 
     /** For a host with a port (a local hub), which a connection string cannot carry. */
@@ -98,21 +81,11 @@ public final class SasCredentials implements HubTokenStatus, AutoCloseable {
     }
 
     private String token() {
-        String resource = URLEncoder.encode(hostName.toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
         Instant now = clock.instant();
-        long expiry = now.plus(TOKEN_LIFETIME).getEpochSecond();
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            String signature = Base64.getEncoder().encodeToString(
-                    mac.doFinal((resource + "\n" + expiry).getBytes(StandardCharsets.UTF_8)));
-            signedAt = now;
-            signed.incrementAndGet();
-            return "SharedAccessSignature sr=" + resource + "&sig=" + URLEncoder.encode(signature, StandardCharsets.UTF_8)
-                    + "&se=" + expiry + "&skn=" + URLEncoder.encode(keyName, StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        String token = SasToken.create(hostName, keyName, key, now.plus(TOKEN_LIFETIME));
+        signedAt = now;
+        signed.incrementAndGet();
+        return token;
     }
 
     @Override

@@ -58,14 +58,10 @@ public final class HubConnection implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Connects to the configured hub, or starts the embedded emulator when none is configured. */
-    public static HubConnection open(GatewayConfig config) throws IOException {
-        return open(config, Configuration.getGlobalConfiguration());
-    }
-
     /**
-     * As {@link #open(GatewayConfig)}, reading Azure's variables from {@code environment} instead
-     * of the process environment (tests, and hosts that configure azure-identity in code).
+     * Connects to the configured hub, or starts the embedded emulator when none is configured;
+     * Azure's variables are read from {@code environment} (the process environment, or what tests
+     * and hosts that configure azure-identity in code give).
      */
     public static HubConnection open(GatewayConfig config, Configuration environment) throws IOException {
         // Read once by the JDK at its first HTTP connection: size the keep-alive pool for the

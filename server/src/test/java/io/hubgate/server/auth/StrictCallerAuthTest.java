@@ -18,9 +18,9 @@ import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,18 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StrictCallerAuthTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
     private static EntraCoordinates entra;
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void prepare() {
         entra = gateway.hub().coordinates().entra();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
     }
 
     private static String token(UnaryOperator<JWTClaimsSet.Builder> change) {

@@ -13,14 +13,13 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.grpc.Metadata;
+import io.hubgate.emulator.support.MovableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +49,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aCachedToken_isServedUntilItsExp_thenVerifiedInFull_andRefusedBeyondTheSkew() throws Exception {
-        MutableClock clock = new MutableClock(T0);
+        MovableClock clock = new MovableClock(T0);
         Duration skew = Duration.ofSeconds(60);
         SwappableKeys keys = new SwappableKeys(new JWKSet(key.toPublicJWK()));
         JwtAuthenticator jwt = authenticator(keys, skew, clock, 16);
@@ -74,7 +73,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void withoutSkew_aCachedTokenIsRefusedTheMomentItExpires() throws Exception {
-        MutableClock clock = new MutableClock(T0);
+        MovableClock clock = new MovableClock(T0);
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ZERO, clock, 16);
         Instant exp = T0.plusSeconds(30);
         String token = token(key, c -> c.expirationTime(Date.from(exp)));
@@ -89,7 +88,7 @@ class VerifiedTokenCacheTest {
     @Test
     void aForgedOrEditedToken_isNeverServedFromTheCache() throws Exception {
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ofSeconds(60),
-                new MutableClock(T0), 16);
+                new MovableClock(T0), 16);
         String genuine = token(key, c -> { });
         assertThat(jwt.authenticate(bearer(genuine), null).roles()).containsExactly("Twin.Read");
         assertThat(jwt.cachedTokens()).isEqualTo(1);
@@ -120,7 +119,7 @@ class VerifiedTokenCacheTest {
     @Test
     void eachToken_getsItsOwnPrincipal() throws Exception {
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ofSeconds(60),
-                new MutableClock(T0), 16);
+                new MovableClock(T0), 16);
         String reader = token(key, c -> { });
         String writer = token(key, c -> c.claim("oid", "object-2").claim("roles", List.of("Twin.Write")));
         for (int i = 0; i < 2; i++) {
@@ -134,7 +133,7 @@ class VerifiedTokenCacheTest {
     @Test
     void aRetiredIssuerKey_stopsItsCachedTokens() throws Exception {
         SwappableKeys keys = new SwappableKeys(new JWKSet(key.toPublicJWK()));
-        JwtAuthenticator jwt = authenticator(keys, Duration.ofSeconds(60), new MutableClock(T0), 16);
+        JwtAuthenticator jwt = authenticator(keys, Duration.ofSeconds(60), new MovableClock(T0), 16);
         String token = token(key, c -> { });
         assertThat(jwt.authenticate(bearer(token), null)).isNotNull();
         assertThat(jwt.cachedTokens()).isEqualTo(1);
@@ -153,7 +152,7 @@ class VerifiedTokenCacheTest {
     @Test
     void theCacheIsBounded() throws Exception {
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ofSeconds(60),
-                new MutableClock(T0), 3);
+                new MovableClock(T0), 3);
         for (int i = 0; i < 10; i++) {
             int n = i;
             assertThat(jwt.authenticate(bearer(token(key, c -> c.claim("oid", "object-" + n))), null).subject())
@@ -165,7 +164,7 @@ class VerifiedTokenCacheTest {
     @Test
     void withTheCacheOff_nothingIsRemembered() throws Exception {
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ofSeconds(60),
-                new MutableClock(T0), 0);
+                new MovableClock(T0), 0);
         String token = token(key, c -> { });
         assertThat(jwt.authenticate(bearer(token), null)).isNotNull();
         assertThat(jwt.authenticate(bearer(token), null)).isNotNull();
@@ -213,33 +212,6 @@ class VerifiedTokenCacheTest {
         @Override
         public List<com.nimbusds.jose.jwk.JWK> get(com.nimbusds.jose.jwk.JWKSelector selector, SecurityContext context) {
             return selector.select(current.get());
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

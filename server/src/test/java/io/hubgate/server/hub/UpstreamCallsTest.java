@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Where upstream calls run and how they are bounded: runHere uses the calling thread when a slot
@@ -79,22 +80,12 @@ class UpstreamCallsTest {
 
         // Everything is free again: a call runs here. (The worker gives its slot back just after it
         // completes the queued call's future, so a call made in that instant still queues: retry.)
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        CompletableFuture<String> again;
-        do {
-            again = calls.runHere(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName());
-        } while (!again.isDone() && System.nanoTime() < giveUp && pause());
+        // Polled on this thread: the call must run here, on the caller's thread.
+        CompletableFuture<String> again = await().atMost(Duration.ofSeconds(10)).pollInSameThread()
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> calls.runHere(Repeatability.REPEATABLE, upstream -> Thread.currentThread().getName()),
+                        CompletableFuture::isDone);
         assertThat(again).isCompletedWithValue(Thread.currentThread().getName());
-    }
-
-    private static boolean pause() {
-        try {
-            Thread.sleep(5);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Test

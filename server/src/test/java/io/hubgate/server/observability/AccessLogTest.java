@@ -15,9 +15,8 @@ import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,21 +26,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The access log has one line per call whatever its outcome, and no value can forge a line. */
 class AccessLogTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     private static String requestId() {
         return "log-" + UUID.randomUUID();
@@ -74,12 +65,12 @@ class AccessLogTest {
         try (AccessLogCapture log = AccessLogCapture.start(true)) {
             Context.CancellableContext cancellable = Context.current().withCancellation();
             Thread canceller = new Thread(() -> {
-                // Cancel once the call has surely reached the gateway: its request is in the hub's slow fault.
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (slow.fired() == 0 && System.nanoTime() < end) {
-                    Thread.onSpinWait();
+                try {
+                    // Cancel once the call has surely reached the gateway: its request is in the hub's slow fault.
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> slow.fired() > 0);
+                } finally {
+                    cancellable.cancel(null);
                 }
-                cancellable.cancel(null);
             });
             canceller.start();
             Status status = cancellable.call(() -> Statuses.failureOf(() -> TwinServiceGrpc.newBlockingStub(

@@ -1,5 +1,7 @@
 package io.hubgate.server.support;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Reads what the gateway logs, as an operator would: the text log writes every line to
@@ -99,24 +104,12 @@ public final class AccessLogCapture implements AutoCloseable {
 
     /** The first access line that matches, waiting up to {@code timeout} for it (the log is written as calls close). */
     public String awaitAccessLine(Predicate<String> match, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (String line : accessLines()) {
-                if (match.test(line)) {
-                    return line;
-                }
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no access log line matched in " + timeout + "; the last ones: "
-                        + tail(accessLines(), 10));
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5); // polling with a deadline, not waiting a fixed time
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(5))
+                    .until(() -> accessLines().stream().filter(match).findFirst(), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException notInTime) {
+            throw new AssertionError("no access log line matched in " + timeout + "; the last ones: "
+                    + tail(accessLines(), 10));
         }
     }
 

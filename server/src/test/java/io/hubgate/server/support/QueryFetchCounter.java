@@ -7,6 +7,9 @@ import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.emulator.http.OperationClass;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Counts the query requests ({@code POST /devices/query}) the emulator receives, so a test can see
@@ -43,23 +46,12 @@ public final class QueryFetchCounter implements AutoCloseable {
 
     /**
      * Waits until the count has not changed for {@code quiet}, and returns it; gives up after
-     * {@code atMost} with an AssertionError (something keeps fetching).
+     * {@code atMost} (something keeps fetching).
      */
-    public long awaitSteady(Duration quiet, Duration atMost) throws InterruptedException {
-        long giveUp = System.nanoTime() + atMost.toNanos();
-        long last = count();
-        long since = System.nanoTime();
-        while (System.nanoTime() < giveUp) {
-            Thread.sleep(POLL.toMillis());
-            long now = count();
-            if (now != last) {
-                last = now;
-                since = System.nanoTime();
-            } else if (System.nanoTime() - since >= quiet.toNanos()) {
-                return now;
-            }
-        }
-        throw new AssertionError("the query count kept changing for " + atMost + "; last " + last);
+    public long awaitSteady(Duration quiet, Duration atMost) {
+        AtomicLong previous = new AtomicLong(-1);
+        return await("the query count to stay unchanged for " + quiet).atMost(atMost).during(quiet).pollInterval(POLL)
+                .until(this::count, now -> previous.getAndSet(now) == now);
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.hubgate.server.Main;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,10 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway as a real child process ({@link Main} on the test classpath), configured only
@@ -49,13 +52,12 @@ public final class ShutdownChildGateway implements AutoCloseable {
         builder.environment().putAll(environment);
         builder.environment().put("HUBGATE_PORT", Integer.toString(port));
         ShutdownChildGateway child = new ShutdownChildGateway(builder.start(), log, port);
-        Instant giveUp = Instant.now().plus(patience);
-        while (child.health() != HealthCheckResponse.ServingStatus.SERVING) {
-            if (!child.process.isAlive() || Instant.now().isAfter(giveUp)) {
-                child.close();
-                throw new IllegalStateException("the gateway did not start serving:\n" + child.output());
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(patience).failFast(() -> !child.process.isAlive())
+                    .until(() -> child.health() == HealthCheckResponse.ServingStatus.SERVING);
+        } catch (ConditionTimeoutException | TerminalFailureException notServing) {
+            child.close();
+            throw new IllegalStateException("the gateway did not start serving:\n" + child.output());
         }
         return child;
     }

@@ -24,6 +24,9 @@ import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.HubTarget;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,34 +35,76 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway on a real socket, on its embedded emulator, with plaintext stubs for it: the
- * whole chain client stub → gRPC → gateway → official SDK → HTTPS → emulator. One per test class.
+ * whole chain client stub → gRPC → gateway → official SDK → HTTPS → emulator.
+ *
+ * <p>One per test class, as a JUnit 5 extension that starts it before the class's
+ * {@code @BeforeAll} methods and closes it after its {@code @AfterAll} methods:
+ * <pre>{@code @RegisterExtension
+ * static final TestGateway gateway = TestGateway.perClass();}</pre>
+ * or, for a test that wants its own, {@code try (TestGateway gateway = TestGateway.start()) …}.
  *
  * <p>The stubs and {@link #channel()} carry a caller token of the emulator's issuer for
  * {@code api://hubgate} with all six app roles ({@link #ALL_ROLES}); {@link #channelWith} makes a
  * channel with other (or no) credentials.
  */
-public final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** Every app role {@code api://hubgate} defines. */
     public static final Set<String> ALL_ROLES = Set.copyOf(DefaultDirectory.API_ROLES);
     /** The subject ({@code oid}) of the all-roles test caller. */
     public static final String TEST_CALLER = "test-caller";
 
-    private final Gateway gateway;
-    private final ManagedChannel rawChannel;
-    private final Channel channel;
-    private final IotHubEmulator hub;
+    /** How a per-class gateway starts (null: started already). */
+    private final Callable<Gateway> starter;
+    private volatile Gateway gateway;
+    private volatile ManagedChannel rawChannel;
+    private volatile Channel channel;
+    private volatile IotHubEmulator hub;
+
+    private TestGateway(Callable<Gateway> starter) {
+        this.starter = starter;
+    }
 
     private TestGateway(Gateway gateway, IotHubEmulator hub) {
-        this.gateway = gateway;
-        this.hub = hub;
-        this.rawChannel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+        this.starter = null;
+        attach(gateway, hub);
+    }
+
+    private void attach(Gateway started, IotHubEmulator emulator) {
+        this.gateway = started;
+        this.hub = emulator;
+        this.rawChannel = ManagedChannelBuilder.forAddress("127.0.0.1", started.port()).usePlaintext().build();
         this.channel = ClientInterceptors.intercept(rawChannel, bearer(callerToken(TEST_CALLER, ALL_ROLES)));
+    }
+
+    /** A gateway on its embedded emulator for the test class that registers it ({@code @RegisterExtension}). */
+    public static TestGateway perClass() {
+        return perClass(() -> Gateway.start(GatewayConfig.localDevelopment(0)));
+    }
+
+    /** As {@link #perClass()}, started by {@code starter} (on its embedded emulator). */
+    public static TestGateway perClass(Callable<Gateway> starter) {
+        return new TestGateway(starter);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (starter == null || gateway != null) {
+            throw new IllegalStateException("a TestGateway from perClass() is registered once, on one class");
+        }
+        Gateway started = starter.call();
+        attach(started, started.hub().embeddedEmulator());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     /**
@@ -101,18 +146,17 @@ public final class TestGateway implements AutoCloseable {
         return start(GatewayConfig.localDevelopment(0));
     }
 
+    /** A gateway the test started itself (with its operator endpoints, say), on its embedded emulator; closed with it. */
+    public static TestGateway of(Gateway started) {
+        return new TestGateway(started, started.hub().embeddedEmulator());
+    }
+
     public static TestGateway start(GatewayConfig config) {
         try {
-            Gateway started = Gateway.start(config);
-            return new TestGateway(started, started.hub().embeddedEmulator());
+            return of(Gateway.start(config));
         } catch (Exception e) {
             throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
         }
-    }
-
-    /** Wraps a gateway a test started itself (on its embedded emulator). */
-    public static TestGateway of(Gateway started) {
-        return new TestGateway(started, started.hub().embeddedEmulator());
     }
 
     /**
@@ -194,6 +238,9 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (gateway == null) {
+            return; // a per-class gateway that never started
+        }
         rawChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         gateway.close();
     }

@@ -1,4 +1,4 @@
-package io.hubgate.emulator.bench;
+package io.hubgate.bench;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

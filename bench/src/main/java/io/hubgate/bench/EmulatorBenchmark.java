@@ -1,4 +1,4 @@
-package io.hubgate.emulator.bench;
+package io.hubgate.bench;
 
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.IotHubEmulator;

@@ -1,4 +1,4 @@
-package io.hubgate.emulator.auth;
+package io.hubgate.common;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A service SAS token: {@code SharedAccessSignature sr=…&sig=…&se=…&skn=…}. Parses what clients
- * send (fields in any order) and makes tokens the way the SDKs do, so that the emulator can
- * print a working example and tests can sign requests.
+ * send (fields in any order: the emulator checks them) and makes tokens the way the SDKs do (the
+ * one SAS signer: the gateway's {@code sas} credential, the emulator's banner and tests).
  *
  * @param encodedResource the {@code sr} value exactly as sent: the signature covers this spelling
  * @param resource        {@code sr} decoded and lower-cased
@@ -76,7 +76,7 @@ public record SasToken(String encodedResource, String resource, String signature
                 .append("&sig=").append(URLEncoder.encode(signature, StandardCharsets.UTF_8))
                 .append("&se=").append(se);
         if (keyName != null) {
-            token.append("&skn=").append(keyName);
+            token.append("&skn=").append(URLEncoder.encode(keyName, StandardCharsets.UTF_8));
         }
         return token.toString();
     }

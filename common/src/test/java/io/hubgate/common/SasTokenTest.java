@@ -1,4 +1,4 @@
-package io.hubgate.emulator.auth;
+package io.hubgate.common;
 
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +67,14 @@ class SasTokenTest {
         assertThatThrownBy(() -> SasToken.parse("Bearer secret-value"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("secret-value");
+    }
+
+    @Test
+    void create_escapesTheKeyName_soThatParseReadsItBack() {
+        String token = SasToken.create("hub", "ops&admins", KEY, Instant.ofEpochSecond(1_800_000_000L));
+
+        assertThat(token).endsWith("&skn=ops%26admins");
+        assertThat(SasToken.parse(token).keyName()).isEqualTo("ops&admins");
     }
 
     @Test
