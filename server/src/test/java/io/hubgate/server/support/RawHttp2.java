@@ -99,7 +99,8 @@ public final class RawHttp2 implements AutoCloseable {
                 .add("content-type", "application/grpc").add("te", "trailers");
         extraHeaders.forEach(headers::add);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), true)).sync();
+        // Not awaited: the gateway may already have reset the stream on its headers alone.
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), true));
         return answer.get(30, TimeUnit.SECONDS);
     }
 
