@@ -45,10 +45,15 @@ import static org.awaitility.Awaitility.await;
  *       exit 0.</li>
  * </ul>
  *
+ * At the end the gateway's own output must hold an access-log line of a CreateDevice that a block
+ * made (the grpcurl block's first call): the README sends a newcomer there to see each call.
+ *
  * What this does not prove: that Maven's exec plugin starts the gateway (the command's shape and
- * its module's execution are checked, see {@link GatewayCommand}); that the blocks work from a
- * shell with other variables set; anything about their output beyond the exit status (each sample
- * and the CLI have tests of their own that check what they print).
+ * its module's execution are checked, see {@link GatewayCommand}), nor what Maven's JVM does to
+ * the gateway's log (under {@code mvn -q exec:java} a gateway logging through slf4j-simple printed
+ * nothing; log4j2 does not read Maven's level, checked by hand); that the blocks work from a shell with
+ * other variables set; anything about the blocks' output beyond the exit status (each sample and
+ * the CLI have tests of their own that check what they print).
  */
 class ReadmeQuickStartTest {
 
@@ -60,6 +65,9 @@ class ReadmeQuickStartTest {
     private static final Duration GATEWAY_PATIENCE = Duration.ofMinutes(3);
     /** The JVM exits with 128 + 15 after SIGTERM, whatever its shutdown hooks do. */
     private static final int EXIT_ON_SIGTERM = 143;
+    /** An access-log line (logger hubgate.access, text format) of a CreateDevice, the grpcurl block's first call. */
+    private static final String ACCESS_LOG_OF_GRPCURL_CREATE =
+            "(?m)^\\S+ \\[[^]]+] INFO hubgate\\.access - \\S+ jwt:\\S+ .*hubgate\\.v1\\.RegistryService/CreateDevice OK ";
 
     @Test
     void theQuickStart_runsBlockByBlock_inFreshShells_againstAFreshGateway() throws Exception {
@@ -100,7 +108,10 @@ class ReadmeQuickStartTest {
                 assertThat(gateway.waitFor(GATEWAY_PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the gateway stops").isTrue();
             }
         }
-        assertThat(gateway.exitValue()).as(Files.readString(work.resolve("gateway.log"))).isEqualTo(EXIT_ON_SIGTERM);
+        String gatewayLog = Files.readString(work.resolve("gateway.log"));
+        assertThat(gateway.exitValue()).as(gatewayLog).isEqualTo(EXIT_ON_SIGTERM);
+        assertThat(gatewayLog).as("the README promises one access-log line per call in the gateway's terminal; "
+                + "no CreateDevice of the quick start has one").containsPattern(ACCESS_LOG_OF_GRPCURL_CREATE);
         assertThat(envFile).as("the README says the file is deleted when the gateway stops").doesNotExist();
     }
 

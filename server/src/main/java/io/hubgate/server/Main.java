@@ -61,7 +61,7 @@ public final class Main {
         PrintStream console = logFormat == LogFormat.JSON ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         try {
             Gateway gateway = Gateway.start(config, operations);
-            // Printed as well as logged: under "mvn -q exec:java" Maven's quiet logger hides INFO.
+            // Printed as well as logged: the banner for people, whatever the log level and format.
             console.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
