@@ -1,7 +1,7 @@
 package io.hubgate.server.auth;
 
 import io.hubgate.api.v1.JobType;
-import io.hubgate.server.api.JobAccess;
+import io.hubgate.server.service.JobAccess;
 
 import java.util.Set;
 
