@@ -16,7 +16,7 @@ public final class Upstream {
 
     private final HubClients clients;
     private final Duration remaining;
-    private final HubClients.Set sdk;
+    private final HubClients.SdkClients sdk;
     private final boolean callerDeadline;
 
     Upstream(HubClients clients, Duration remaining, boolean callerDeadline) {
@@ -27,7 +27,7 @@ public final class Upstream {
     }
 
     /** The official SDK's clients, with the longest read timeout that fits in what remains. */
-    public HubClients.Set sdk() {
+    public HubClients.SdkClients sdk() {
         return sdk;
     }
 
@@ -36,7 +36,7 @@ public final class Upstream {
      * direct method must be allowed to wait for the device's own timeouts, which the caller's
      * deadline has already bounded.
      */
-    public HubClients.Set sdkCovering(Duration needed) {
+    public HubClients.SdkClients sdkCovering(Duration needed) {
         return clients.covering(needed);
     }
 
