@@ -10,7 +10,7 @@ import io.hubgate.server.auth.RoleJobAccess;
 import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
 import io.hubgate.server.auth.CallerAuthenticator;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.hubgate.server.service.JobAccess;
 import io.hubgate.server.service.JobServiceImpl;
 import io.hubgate.server.service.JobWatchers;

@@ -20,7 +20,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.grpc.Metadata;
-import io.hubgate.server.config.AuthSettings;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;

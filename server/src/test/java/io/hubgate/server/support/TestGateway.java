@@ -8,7 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.grpc.ManagedChannelBuilder;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.RegistryServiceGrpc;

@@ -1,4 +1,4 @@
-package io.hubgate.server.config;
+package io.hubgate.server.auth;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * How the gateway authenticates its callers: JWT bearer tokens, client certificates (mTLS) and
  * API keys, any combination. Authentication is on unless {@code disabled}, which only a
- * plaintext loopback gateway may be ({@link GatewayConfig} checks): a gateway that can reach a
+ * plaintext loopback gateway may be (the configuration checks): a gateway that can reach a
  * real hub never starts open by accident. On the embedded hub with no JWT issuer configured,
  * the gateway trusts its emulator's issuer with audience {@code api://hubgate}.
  *
