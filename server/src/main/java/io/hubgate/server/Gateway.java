@@ -22,6 +22,7 @@ import io.hubgate.server.service.MethodServiceImpl;
 import io.hubgate.server.service.RegistryServiceImpl;
 import io.hubgate.server.service.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.observability.AccessLogInterceptor;

@@ -1,6 +1,7 @@
 package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import io.hubgate.server.config.GatewayOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

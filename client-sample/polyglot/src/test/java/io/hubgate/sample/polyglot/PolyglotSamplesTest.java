@@ -9,7 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.hubgate.api.v1.GetDeviceRequest;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.server.DevelopmentEnvironment;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;

@@ -1,8 +1,9 @@
-package io.hubgate.server;
+package io.hubgate.server.embedded;
 
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
+import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 
 import java.io.IOException;

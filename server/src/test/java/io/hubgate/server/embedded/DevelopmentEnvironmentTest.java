@@ -1,4 +1,4 @@
-package io.hubgate.server;
+package io.hubgate.server.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
