@@ -2,8 +2,6 @@ package io.hubgate.server;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
-import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.auth.AuthenticationInterceptor;
 import io.hubgate.server.auth.AuthorizationInterceptor;
 import io.hubgate.server.auth.RoleJobAccess;
@@ -22,7 +20,7 @@ import io.hubgate.server.service.MethodServiceImpl;
 import io.hubgate.server.service.RegistryServiceImpl;
 import io.hubgate.server.service.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
-import io.hubgate.server.embedded.DevelopmentEnvironment;
+import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.observability.AccessLogInterceptor;
@@ -35,7 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole gateway, wired from one configuration: hub connection (or embedded emulator),
+ * The whole gateway, wired from one configuration: hub connection (or the {@link EmbeddedHub}),
  * bounded upstream executor, API services, interceptors, gRPC server. Starts and stops them in
  * order.
  */
@@ -45,16 +43,18 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final HubConnection hub;
+    private final EmbeddedHub embedded;
     private final UpstreamCalls calls;
     private final JobWatchers jobWatchers;
     private final GatewayServer server;
     private final String callers;
 
-    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, JobWatchers jobWatchers,
-                    GatewayServer server, String callers) {
+    private Gateway(GatewayConfig config, HubConnection hub, EmbeddedHub embedded, UpstreamCalls calls,
+                    JobWatchers jobWatchers, GatewayServer server, String callers) {
         this.callers = callers;
         this.config = config;
         this.hub = hub;
+        this.embedded = embedded;
         this.calls = calls;
         this.jobWatchers = jobWatchers;
         this.server = server;
@@ -77,7 +77,9 @@ public final class Gateway implements AutoCloseable {
      */
     static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
                          ServerInterceptor authenticationOverride) throws Exception {
-        HubConnection hub = HubConnection.open(config, environment);
+        HubConnection.sizeKeepAlivePool(config.maxConcurrentCalls());
+        EmbeddedHub embedded = config.embeddedHub() ? EmbeddedHub.start() : null;
+        HubConnection hub = embedded != null ? embedded.connection() : HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
         try {
@@ -94,7 +96,7 @@ public final class Gateway implements AutoCloseable {
                     // A job takes the role of what it does (Twin.Write or Method.Invoke), whenever callers are authorized.
                     new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers,
                             tokens));
-            AuthSettings auth = callerAuth(config, hub);
+            AuthSettings auth = embedded != null ? embedded.callerAuth(config.auth()) : config.auth();
             List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
@@ -103,7 +105,7 @@ public final class Gateway implements AutoCloseable {
             String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
-            return new Gateway(config, hub, calls, jobWatchers, server, callers);
+            return new Gateway(config, hub, embedded, calls, jobWatchers, server, callers);
         } catch (Exception e) {
             if (jobWatchers != null) {
                 jobWatchers.close();
@@ -142,23 +144,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * On the embedded hub with no JWT issuer configured, callers use tokens of the emulator's
-     * issuer for {@value DefaultDirectory#API_URI} (the audience is also the API app's client id,
-     * the form Entra puts in v2 tokens requested by client id).
-     */
-    private static AuthSettings callerAuth(GatewayConfig config, HubConnection hub) {
-        AuthSettings auth = config.auth();
-        if (auth.disabled() || auth.jwtConfigured() || !config.embeddedHub()) {
-            return auth;
-        }
-        EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
-        return auth.withJwt(List.of(entra.issuer()),
-                List.of(DefaultDirectory.API_URI, entra.application(DefaultDirectory.API).clientId()), entra.jwksUri());
-    }
-
-    /**
      * How callers authenticate, for the startup line. Where a caller gets a token on the embedded
-     * hub is said by {@link DevelopmentEnvironment#callerHint}, which knows whether the user asked
+     * hub is said by {@link EmbeddedHub#callerHint}, which knows whether the user asked
      * for the credentials file.
      */
     private static String callersDescription(AuthSettings auth) {
@@ -193,6 +180,11 @@ public final class Gateway implements AutoCloseable {
 
     public HubConnection hub() {
         return hub;
+    }
+
+    /** The hub this gateway started in its own process, or null when a hub is configured. */
+    public EmbeddedHub embeddedHub() {
+        return embedded;
     }
 
     /** Graceful stop: NOT_SERVING, drain in-flight calls for the configured grace, then release the hub. */

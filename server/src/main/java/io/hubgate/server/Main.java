@@ -2,6 +2,7 @@ package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.embedded.DevelopmentEnvironment;
+import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.config.GatewayOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +57,12 @@ public final class Main {
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
             System.out.println(gateway.callers());
+            EmbeddedHub embedded = gateway.embeddedHub();
             if (envFile != null) {
-                DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
+                // Only with the embedded hub: GatewayOptions refuses --dev-env-file with --hub-host.
+                DevelopmentEnvironment.write(envFile, embedded.developmentEnvironment(config, gateway.port()));
             }
-            String callerHint = DevelopmentEnvironment.callerHint(gateway, envFile);
+            String callerHint = embedded == null ? null : embedded.callerHint(config.auth(), envFile);
             if (callerHint != null) {
                 System.out.println(callerHint);
             }

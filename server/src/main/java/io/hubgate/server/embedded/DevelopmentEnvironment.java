@@ -3,7 +3,6 @@ package io.hubgate.server.embedded;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
-import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 
 import java.io.IOException;
@@ -22,7 +21,8 @@ import java.util.Map;
  * the target, and client credentials of the emulator's {@value DefaultDirectory#SERVICE} at the
  * emulator's token endpoint. The embedded emulator's secrets exist only in memory and the gateway
  * never logs them, so {@code --dev-env-file} hands them over in a file only its owner can read.
- * The variables are the ones every sample client reads (client-sample/README.md).
+ * The variables are the ones every sample client reads (client-sample/README.md); {@link
+ * EmbeddedHub#developmentEnvironment} gives them.
  */
 public final class DevelopmentEnvironment {
 
@@ -32,18 +32,12 @@ public final class DevelopmentEnvironment {
     private DevelopmentEnvironment() {
     }
 
-    /** The variables, in the order they are written; only for a gateway on its embedded emulator. */
-    public static Map<String, String> of(Gateway gateway) {
-        if (gateway.hub().embeddedEmulator() == null) {
-            throw new IllegalStateException("a development environment exists only for the embedded emulator; "
-                    + "with --hub-host, use your own Entra application");
-        }
-        GatewayConfig config = gateway.config();
-        EmulatorCoordinates emulator = gateway.hub().embeddedEmulator().coordinates();
+    /** The variables, in the order they are written, for the gateway on {@code port} of {@code config}. */
+    static Map<String, String> of(EmulatorCoordinates emulator, GatewayConfig config, int port) {
         EntraCoordinates entra = emulator.entra();
         EntraCoordinates.ClientCredentials service = entra.application(DefaultDirectory.SERVICE);
         Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("HUBGATE_TARGET", hostForClients(config.bindAddress()) + ":" + gateway.port());
+        variables.put("HUBGATE_TARGET", hostForClients(config.bindAddress()) + ":" + port);
         variables.put("HUBGATE_PLAINTEXT", Boolean.toString(config.plaintext()));
         if (!config.plaintext()) {
             // Right for a self-signed certificate; a CA-issued one is trusted through the system's roots anyway.
@@ -55,30 +49,6 @@ public final class DevelopmentEnvironment {
         variables.put("HUBGATE_CLIENT_ID", service.clientId());
         variables.put("HUBGATE_CLIENT_SECRET", service.secret());
         return variables;
-    }
-
-    /**
-     * The startup line that tells a user of the embedded emulator how callers get a token, or null
-     * when that is not the gateway's to say (a real hub, or callers not authenticated by the
-     * emulator's issuer). With {@code envFile}: how to load it. Without: the token endpoint, and
-     * that {@code --dev-env-file} hands over {@value DefaultDirectory#SERVICE}'s credentials; no
-     * other application is named, since the embedded mode reveals none of their secrets.
-     */
-    public static String callerHint(Gateway gateway, Path envFile) {
-        if (gateway.hub().embeddedEmulator() == null || gateway.config().auth().disabled()
-                || gateway.config().auth().jwtConfigured()) {
-            return null;
-        }
-        String roles = String.join(", ", DefaultDirectory.SERVICE_ROLES);
-        if (envFile != null) {
-            return "Caller credentials of " + DefaultDirectory.SERVICE + " (" + roles + ") and this gateway's address "
-                    + "are in " + envFile + ", readable by you only; in another shell: set -a; . " + envFile + "; set +a";
-        }
-        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
-        return "Callers get a token with client credentials at " + entra.tokenEndpoint() + ", scope "
-                + DefaultDirectory.API_URI + "/.default. The embedded emulator's client secrets are never printed: "
-                + "start with --dev-env-file FILE to have " + DefaultDirectory.SERVICE + "'s (" + roles
-                + ") written to an owner-only file.";
     }
 
     /**

@@ -52,7 +52,7 @@ class DevelopmentEnvironmentTest {
     @BeforeAll
     static void writeTheFile() throws Exception {
         file = dir.resolve("sub").resolve("hubgate.env");
-        DevelopmentEnvironment.write(file, DevelopmentEnvironment.of(gateway.gateway()));
+        DevelopmentEnvironment.write(file, gateway.gateway().embeddedHub().developmentEnvironment(gateway.gateway().config(), gateway.port()));
         written = DevelopmentEnvironment.read(file);
     }
 

@@ -99,7 +99,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
             throw new IllegalStateException("a TestGateway from perClass() is registered once, on one class");
         }
         Gateway started = starter.call();
-        attach(started, started.hub().embeddedEmulator());
+        attach(started, started.embeddedHub().emulator());
     }
 
     @Override
@@ -145,7 +145,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     public static TestGateway start(GatewayConfig config) {
         try {
             Gateway started = Gateway.start(config);
-            return new TestGateway(started, started.hub().embeddedEmulator());
+            return new TestGateway(started, started.embeddedHub().emulator());
         } catch (Exception e) {
             throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
         }
