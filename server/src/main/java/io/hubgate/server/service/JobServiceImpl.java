@@ -12,6 +12,7 @@ import io.hubgate.api.v1.ListJobDevicesResponse;
 import io.hubgate.api.v1.ListJobsRequest;
 import io.hubgate.api.v1.ListJobsResponse;
 import io.hubgate.api.v1.WatchJobRequest;
+import io.hubgate.server.auth.JobAccess;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import io.hubgate.server.hub.UpstreamCalls;
 

@@ -29,6 +29,7 @@ import io.hubgate.api.v1.ListModulesResponse;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.api.v1.UpdateModuleRequest;
+import io.hubgate.server.auth.KeyAccess;
 import io.hubgate.server.errors.GatewayStatus;
 import io.hubgate.server.hub.HubErrorMapper;
 import io.hubgate.server.hub.HubErrorResponse;

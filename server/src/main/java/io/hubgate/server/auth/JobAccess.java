@@ -1,4 +1,4 @@
-package io.hubgate.server.service;
+package io.hubgate.server.auth;
 
 import io.hubgate.api.v1.JobType;
 

@@ -1,4 +1,4 @@
-package io.hubgate.server.service;
+package io.hubgate.server.auth;
 
 /**
  * Decides whether the current caller may see symmetric keys (IDENTITY_VIEW_WITH_KEYS). Caller
