@@ -68,7 +68,7 @@ public final class EmbeddedHub {
             HubConnection connection = HubConnection.of(HubClients.withToken(at.hostWithPort(), credential, trust.sslContext()),
                     "embedded emulator " + at.baseUrl() + " (credential: client-secret of " + GATEWAY_APP
                             + " from its local Entra, tenant " + entra.tenantId() + ")",
-                    () -> {
+                    credential, () -> {
                         try (emulator) {
                             credential.close();
                         }

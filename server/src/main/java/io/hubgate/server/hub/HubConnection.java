@@ -6,6 +6,7 @@ import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.HubTarget;
 import io.hubgate.server.credential.CredentialProvider;
+import io.hubgate.server.credential.HubTokenStatus;
 import io.hubgate.server.credential.HubTrust;
 import io.hubgate.server.credential.RefreshingTokenCredential;
 import io.hubgate.server.credential.SasCredentials;
@@ -34,11 +35,13 @@ public final class HubConnection implements AutoCloseable {
 
     private final HubClients clients;
     private final String description;
+    private final HubTokenStatus tokenStatus;
     private final AutoCloseable resources;
 
-    private HubConnection(HubClients clients, String description, AutoCloseable resources) {
+    private HubConnection(HubClients clients, String description, HubTokenStatus tokenStatus, AutoCloseable resources) {
         this.clients = clients;
         this.description = description;
+        this.tokenStatus = tokenStatus;
         this.resources = resources;
     }
 
@@ -67,10 +70,12 @@ public final class HubConnection implements AutoCloseable {
 
     /**
      * A connection over {@code clients}; {@code description} names the hub and credential for the
-     * startup log (no secret in it), and {@code resources} are closed with the connection.
+     * startup log (no secret in it), {@code tokenStatus} is the credential's, and {@code resources}
+     * are closed with the connection.
      */
-    public static HubConnection of(HubClients clients, String description, AutoCloseable resources) {
-        return new HubConnection(clients, description, resources);
+    public static HubConnection of(HubClients clients, String description, HubTokenStatus tokenStatus,
+                                   AutoCloseable resources) {
+        return new HubConnection(clients, description, tokenStatus, resources);
     }
 
     private static HubConnection remote(HubTarget hub, CredentialSettings settings, Configuration environment)
@@ -82,11 +87,11 @@ public final class HubConnection implements AutoCloseable {
                     ? SasCredentials.fromConnectionString(settings.connectionString())
                     : SasCredentials.fromKey(hub.hostName(), settings.sasKeyName(), settings.sasKey());
             return new HubConnection(HubClients.withSas(hub.hostName(), sas.credential(), trust.sslContext()),
-                    hub.hostName() + " (credential: sas, policy from configuration)", sas);
+                    hub.hostName() + " (credential: sas, policy from configuration)", sas, sas);
         }
         RefreshingTokenCredential credential = new CredentialProvider(environment, trust.identityHttpClient()).create(settings);
         return new HubConnection(HubClients.withToken(hub.hostName(), credential, trust.sslContext()),
-                hub.hostName() + " (credential: " + settings.mode() + ")", credential);
+                hub.hostName() + " (credential: " + settings.mode() + ")", credential, credential);
     }
 
     public HubClients clients() {
@@ -96,6 +101,11 @@ public final class HubConnection implements AutoCloseable {
     /** Which hub and which credential mode, for the startup log (no secret in it). */
     public String description() {
         return description;
+    }
+
+    /** What the credential tells about its token (its age, its refreshes), for the metrics. */
+    public HubTokenStatus tokenStatus() {
+        return tokenStatus;
     }
 
     @Override
