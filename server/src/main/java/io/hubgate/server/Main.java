@@ -5,7 +5,7 @@ import io.hubgate.server.embedded.DevelopmentEnvironment;
 import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.config.GatewayOptions;
 import io.hubgate.server.config.OperationsSettings;
-import io.hubgate.server.observability.LogFormat;
+import io.hubgate.server.config.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

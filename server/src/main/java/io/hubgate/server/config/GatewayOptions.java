@@ -4,7 +4,6 @@ import io.hubgate.common.ConnectionString;
 import io.hubgate.common.Durations;
 import io.hubgate.server.auth.AccessPolicy;
 import io.hubgate.server.auth.AuthSettings;
-import io.hubgate.server.observability.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

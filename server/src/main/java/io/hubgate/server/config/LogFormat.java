@@ -1,4 +1,4 @@
-package io.hubgate.server.observability;
+package io.hubgate.server.config;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
