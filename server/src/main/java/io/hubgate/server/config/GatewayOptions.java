@@ -188,8 +188,9 @@ public final class GatewayOptions {
         String host = blankToNull(hubHost);
         if (connectionString != null && !connectionString.isBlank()) {
             mode = CredentialMode.SAS;
+            String connectionHost = hostOf(connectionString);
             if (host == null) {
-                host = hostOf(connectionString);
+                host = connectionHost;
             }
         }
         if (mode == CredentialMode.SAS && blankToNull(connectionString) == null
@@ -255,12 +256,13 @@ public final class GatewayOptions {
         }
     }
 
+    /** The host of a connection string that has every part; one that lacks a part is refused, naming it (never the key). */
     private static String hostOf(String connectionString) {
-        String host = ConnectionString.parse(connectionString).hostName();
-        if (host == null) {
-            throw new IllegalArgumentException("--hub-connection-string has no HostName");
+        ConnectionString parsed = ConnectionString.parse(connectionString);
+        if (!parsed.isComplete()) {
+            throw new IllegalArgumentException("--hub-connection-string has no " + String.join(" and no ", parsed.missingParts()));
         }
-        return host;
+        return parsed.hostName();
     }
 
     private static void requireReadable(String flag, Path path) {
