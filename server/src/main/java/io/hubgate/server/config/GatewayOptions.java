@@ -155,8 +155,9 @@ public final class GatewayOptions {
     /** Where to write the development environment, or null; only for a gateway on the embedded emulator. */
     public Path developmentEnvFile(GatewayConfig resolved) {
         if (developmentEnvFile != null && !resolved.embeddedHub()) {
-            throw new IllegalArgumentException("--dev-env-file is for the embedded emulator only: with --hub-host, "
-                    + "callers use their own Entra applications");
+            String hubFlag = blankToNull(connectionString) != null ? "--hub-connection-string" : "--hub-host";
+            throw new IllegalArgumentException("--dev-env-file is for the embedded emulator only: with " + hubFlag
+                    + ", callers use their own Entra applications");
         }
         return developmentEnvFile;
     }
