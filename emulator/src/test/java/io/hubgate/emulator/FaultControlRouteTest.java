@@ -136,7 +136,7 @@ class FaultControlRouteTest {
             "{\"kind\":\"latency\",\"count\":1}                                  | A latency fault needs latencyMs",
             "{\"kind\":\"latency\",\"latencyMs\":-5,\"count\":1}                 | latencyMs is a whole number from 0 to 300000, not -5",
             "{\"kind\":\"latency\",\"latencyMs\":300001,\"count\":1}             | latencyMs is a whole number from 0 to 300000, not 300001",
-            "{\"kind\":\"drop\",\"latencyMs\":100,\"count\":1}                   | latencyMs applies only to latency faults, not drop",
+            "{\"kind\":\"drop\",\"latencyMs\":100,\"count\":1}                   | latencyMs applies only to latency and dropAfter faults, not drop",
             "{\"kind\":\"error\",\"retryAfterSeconds\":3,\"count\":1}            | retryAfterSeconds applies only to throttle faults, not error",
             "{\"kind\":\"throttle\",\"retryAfterSeconds\":-1,\"count\":1}        | retryAfterSeconds is a whole number from 0, not -1",
             "{\"kind\":\"throttle\",\"errorCode\":429003,\"count\":1}            | errorCode of a throttle is 429001 (ThrottlingException) or 429002 (ThrottleBacklogLimitExceeded), not 429003",

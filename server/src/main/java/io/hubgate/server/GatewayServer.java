@@ -49,6 +49,9 @@ public final class GatewayServer {
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<String> serviceNames;
 
+    /** The largest header block a caller may send: room for a large Entra token and the usual headers. */
+    public static final int MAX_INBOUND_METADATA_BYTES = 64 * 1024;
+
     /**
      * @param services                   the API services
      * @param interceptors               applied to every API call, outermost first
@@ -77,6 +80,11 @@ public final class GatewayServer {
             }
             builder.sslContext(GrpcSslContexts.configure(ssl).build());
         }
+        // Caller headers up to 64 KiB (grpc-java's default is 8 KiB): an Entra access token with
+        // many group or role claims reaches 7-10 KB, and over the limit the transport answers
+        // HTTP 431 (UNKNOWN to the client) or, far over it, GOAWAY for the whole connection, long
+        // before authentication could say what is wrong.
+        builder.maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES);
         this.executor = handlerExecutor(config.maxConcurrentCalls());
         builder.executor(executor);
         builder.addStreamTracerFactory(new io.hubgate.server.observability.StreamOutcome());

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A request first meets the fault rules ({@link FaultRules} says in which order). A latency
  * fault holds the worker thread for its delay and lets the request go on to the quota; a
  * throttle, error or drop fault ends the request there, without spending quota; a dropAfter
- * fault lets it go on (quota included) and marks it so that its answer is never sent. The control
+ * fault lets it go on (quota included) and marks it so that its answer is never sent (with a
+ * latency, the connection is closed first and the request handled that much later). The control
  * surface ({@link OperationClass#CONTROL}) is never faulted or metered.
  *
  * <pre>
@@ -115,7 +116,7 @@ public final class FaultInjector implements RequestGate, ControlSurface.Contribu
             case DROP -> throw new DropConnection();
             case DROP_AFTER -> {
                 if (request != null) {
-                    request.dropResponseAfterHandling();
+                    request.dropResponseAfterHandling(spec.latencyMs());
                 }
             }
         }

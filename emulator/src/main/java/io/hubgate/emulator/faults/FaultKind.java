@@ -24,6 +24,11 @@ public enum FaultKind {
      * IoT Hub acted. Unlike {@link #DROP}, a client that resends on its own (HttpURLConnection
      * does for PUT and DELETE, and for POST unless {@code sun.net.http.retryPost=false}) makes
      * the operation happen twice, which is the failure this fault exists to expose.
+     *
+     * <p>With {@code latencyMs}, the order is reversed: the connection closes at once and the
+     * request is handled {@code latencyMs} later, as when a connection to a hub that is still
+     * working on the request is reset. A client that reads the hub meanwhile sees the old state,
+     * and a resend can meet the change the first copy makes later.
      */
     DROP_AFTER;
 

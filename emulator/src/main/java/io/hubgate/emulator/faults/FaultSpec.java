@@ -15,7 +15,9 @@ import java.util.Objects;
  * spec that exists is a valid one. Parsing JSON and its error messages are {@link FaultSpecParser}'s job.
  *
  * @param operationClass    the class targeted, or null for all
- * @param latencyMs         the delay of a {@link FaultKind#LATENCY} fault, else 0
+ * @param latencyMs         the delay of a {@link FaultKind#LATENCY} fault; for a {@link FaultKind#DROP_AFTER}
+ *                          fault, how long after the connection closed the request is handled
+ *                          (0: handled first, closed after); else 0
  * @param errorCode         the refusal of a {@link FaultKind#THROTTLE} or {@link FaultKind#ERROR}
  *                          fault, else null
  * @param retryAfterSeconds the {@code Retry-After} of a throttle, or null for none
@@ -54,8 +56,8 @@ public record FaultSpec(OperationClass operationClass, FaultKind kind, long late
         if (seed != null && rate == null) {
             throw new IllegalArgumentException("a seed goes with a rate");
         }
-        if (latencyMs < 0 || latencyMs != 0 && kind != FaultKind.LATENCY) {
-            throw new IllegalArgumentException("latencyMs is for latency faults and never negative");
+        if (latencyMs < 0 || latencyMs != 0 && kind != FaultKind.LATENCY && kind != FaultKind.DROP_AFTER) {
+            throw new IllegalArgumentException("latencyMs is for latency and dropAfter faults and never negative");
         }
         if ((errorCode != null) != (kind == FaultKind.THROTTLE || kind == FaultKind.ERROR)) {
             throw new IllegalArgumentException("throttle and error faults, and only they, have an error code");
@@ -90,7 +92,7 @@ public record FaultSpec(OperationClass operationClass, FaultKind kind, long late
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("operationClass", operationClassName());
         fields.put("kind", kind.jsonName());
-        if (kind == FaultKind.LATENCY) {
+        if (kind == FaultKind.LATENCY || kind == FaultKind.DROP_AFTER && latencyMs > 0) {
             fields.put("latencyMs", latencyMs);
         }
         if (kind == FaultKind.THROTTLE) {

@@ -39,7 +39,9 @@ final class FaultSpecParser {
         }
         OperationClass operationClass = operationClass(body.get("operationClass"));
         FaultKind kind = kind(body.get("kind"));
-        onlyFor(body, "latencyMs", kind, FaultKind.LATENCY);
+        if (body.has("latencyMs") && kind != FaultKind.LATENCY && kind != FaultKind.DROP_AFTER) {
+            throw invalid("latencyMs applies only to latency and dropAfter faults, not " + kind.jsonName());
+        }
         onlyFor(body, "retryAfterSeconds", kind, FaultKind.THROTTLE);
         onlyFor(body, "errorCode", kind, FaultKind.THROTTLE);
         onlyFor(body, "status", kind, FaultKind.ERROR);
@@ -61,7 +63,12 @@ final class FaultSpecParser {
                 }
             }
             case ERROR -> errorCode = errorStatus(body.get("status"));
-            case DROP, DROP_AFTER -> { }
+            case DROP_AFTER -> {
+                if (body.has("latencyMs")) {
+                    latencyMs = wholeNumber(body, "latencyMs", 0, MAX_LATENCY_MS);
+                }
+            }
+            case DROP -> { }
         }
 
         boolean hasRate = body.has("rate");

@@ -61,7 +61,7 @@ public final class HubDispatcher implements HttpHandler {
             RouteTable.Match match = routes.match(request);
             operation = match.operation();
             counts.record(operation);
-            response = serve(request, match);
+            response = serve(exchange, request, match);
         } catch (RequestGate.DropConnection drop) {
             // Closing before any status line: the client reads an empty reply (the JDK clients
             // resend once, then fail with "Unexpected end of file from server"). JDK 17's server
@@ -100,10 +100,24 @@ public final class HubDispatcher implements HttpHandler {
     }
 
     /** Authenticates, admits and handles a routed request. */
-    private HubResponse serve(HubRequest request, RouteTable.Match match) {
+    private HubResponse serve(HttpExchange exchange, HubRequest request, RouteTable.Match match) {
         authenticator.authenticate(request, match.operation());
         gate.admit(request, match.operation().operationClass());
+        if (request.responseDropped() && request.lateHandlingMs() > 0) {
+            // A dropAfter fault with a latency: the client loses the connection now, while the
+            // hub is still working; the request takes effect later, as a slow hub's would.
+            exchange.close();
+            pauseBeforeHandling(request.lateHandlingMs());
+        }
         return match.handler().handle(request, match.path());
+    }
+
+    private static void pauseBeforeHandling(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt(); // the server is stopping; handle the request now
+        }
     }
 
     private HubResponse toErrorResponse(HttpExchange exchange, Throwable failure, ErrorBodyForm form) {

@@ -24,6 +24,8 @@ public final class HubRequest {
     private final Map<String, String> query;
     private final Map<String, String> headers;
     private final byte[] body;
+    /** Set by a dropAfter fault with a latency: how long after closing the connection the request is handled. */
+    private volatile long lateHandlingMs;
     /** Set by a dropAfter fault: handle the request, then close the connection unanswered. */
     private volatile boolean dropResponse;
 
@@ -74,7 +76,21 @@ public final class HubRequest {
 
     /** Marks the request so that it is handled but its answer is never sent (a dropAfter fault). */
     public void dropResponseAfterHandling() {
+        dropResponseAfterHandling(0);
+    }
+
+    /**
+     * As {@link #dropResponseAfterHandling()}; with {@code lateHandlingMs > 0} the connection is
+     * closed first and the request handled that many milliseconds later.
+     */
+    public void dropResponseAfterHandling(long lateHandlingMs) {
         dropResponse = true;
+        this.lateHandlingMs = lateHandlingMs;
+    }
+
+    /** Milliseconds between closing the connection and handling the request (0: handle, then close). */
+    public long lateHandlingMs() {
+        return lateHandlingMs;
     }
 
     /** Whether the answer must be dropped once the request has been handled. */

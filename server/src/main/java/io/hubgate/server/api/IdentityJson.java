@@ -137,13 +137,20 @@ final class IdentityJson {
     }
 
     /**
-     * Whether {@code found} is the identity {@code sent} created: same SAS keys. Keys are random
-     * secrets, so an identity with both of them is the one this request wrote; identities without
-     * keys (X.509, CA) cannot be told apart from one that existed before.
+     * Whether {@code found} is the identity {@code sent} created: same SAS keys, or for an X.509
+     * identity the same thumbprints. Keys are random secrets, so an identity with both of them is
+     * the one this request wrote. Thumbprints are not secret, but an identity with exactly the
+     * certificates this request named is the identity it asked for, whoever wrote it, so the
+     * create is answered with it (the same way a repeated create is). CA identities, with
+     * neither, cannot be told apart from one that existed before.
      */
-    static boolean sameKeys(JsonObject sent, JsonObject found) {
+    static boolean sameCredentials(JsonObject sent, JsonObject found) {
         SymmetricKeys ours = keys(sent);
-        return ours != null && !ours.getPrimaryKey().isEmpty() && ours.equals(keys(found));
+        if (ours != null) {
+            return !ours.getPrimaryKey().isEmpty() && ours.equals(keys(found));
+        }
+        X509Thumbprints certificates = thumbprints(sent);
+        return certificates != null && certificates.equals(thumbprints(found));
     }
 
     static SymmetricKeys keys(JsonObject json) {

@@ -113,7 +113,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
                 throw conflict;
             }
             JsonObject found = Lost.orNull(find);
-            if (found != null && IdentityJson.sameKeys(sent, found)) {
+            if (found != null && IdentityJson.sameCredentials(sent, found)) {
                 return found;
             }
             throw conflict;
@@ -122,13 +122,14 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
 
     /**
      * After a create lost its answer: absent means it did not happen (try again); present with the
-     * keys this request sent means it did; anything else cannot be told from an older identity.
+     * keys (or, for X.509, the thumbprints) this request sent means it did; anything else cannot
+     * be told from an older identity.
      */
     private static Verifier.Verdict<JsonObject> createdOrNot(JsonObject sent, JsonObject found) {
         if (found == null) {
             return Verifier.Verdict.notApplied();
         }
-        return IdentityJson.sameKeys(sent, found) ? Verifier.Verdict.applied(found) : Verifier.Verdict.unknown();
+        return IdentityJson.sameCredentials(sent, found) ? Verifier.Verdict.applied(found) : Verifier.Verdict.unknown();
     }
 
     /** After a delete lost its answer: gone means done; still there means it did not happen (try again). */
@@ -136,10 +137,22 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         return found == null ? Verifier.Verdict.applied(null) : Verifier.Verdict.notApplied();
     }
 
-    /** After a conditional write lost its answer: the etag it was conditional on still current means it did not happen. */
-    private static <T> Verifier.Verdict<T> writtenOrNot(String conditionalOn, JsonObject found) {
-        return found != null && conditionalOn.equals(IdentityJson.text(found, "etag"))
-                ? Verifier.Verdict.notApplied() : Verifier.Verdict.unknown();
+    /**
+     * After a conditional write lost its answer: the etag it was conditional on still current
+     * means it has not happened (yet); an identity on which applying the update again changes
+     * nothing carries what this call wrote (answered with it); anything else cannot be told.
+     */
+    private static Verifier.Verdict<JsonObject> writtenOrNot(String conditionalOn, JsonObject found,
+                                                             java.util.function.Consumer<JsonObject> update) {
+        if (found == null) {
+            return Verifier.Verdict.unknown();
+        }
+        if (conditionalOn.equals(IdentityJson.text(found, "etag"))) {
+            return Verifier.Verdict.notApplied();
+        }
+        JsonObject again = found.deepCopy();
+        update.accept(again);
+        return again.equals(found) ? Verifier.Verdict.applied(found) : Verifier.Verdict.unknown();
     }
 
     @Override
@@ -187,7 +200,8 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         if (update.etag().isEmpty()) {
             return upstream(here, Repeatability.REPEATABLE, call);
         }
-        Verifier<JsonObject> verifier = upstream -> writtenOrNot(update.etag(), Lost.orNull(() -> upstream.rest().getDevice(update.deviceId())));
+        Verifier<JsonObject> verifier = upstream -> writtenOrNot(update.etag(),
+                Lost.orNull(() -> upstream.rest().getDevice(update.deviceId())), update::applyTo);
         return here ? calls.runHere(call, verifier) : calls.submit(call, verifier);
     }
 
@@ -266,7 +280,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             };
             CompletableFuture<JsonObject> updated = update.etag().isEmpty() ? calls.runHere(Repeatability.REPEATABLE, call)
                     : calls.runHere(call, upstream -> writtenOrNot(update.etag(),
-                    Lost.orNull(() -> upstream.rest().getModule(update.deviceId(), update.moduleId()))));
+                    Lost.orNull(() -> upstream.rest().getModule(update.deviceId(), update.moduleId())), update::applyTo));
             Responses.complete(updated, json -> IdentityJson.toModule(json, withKeys), observer);
         });
     }

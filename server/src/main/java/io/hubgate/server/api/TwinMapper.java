@@ -93,14 +93,37 @@ final class TwinMapper {
     /** An SDK twin carrying only the given tags and desired properties (for patch and replace). */
     static Twin toSdk(String deviceId, String moduleId, Struct tags, Struct desired) {
         Twin twin = moduleId.isEmpty() ? new Twin(deviceId) : new Twin(deviceId, moduleId);
-        // TwinCollection.putAll throws on an empty map; an empty section is the collection as built.
-        if (tags != null && tags.getFieldsCount() > 0) {
-            twin.getTags().putAll(StructConverter.toMap(tags));
+        if (tags != null) {
+            fill(twin.getTags(), tags);
         }
-        if (desired != null && desired.getFieldsCount() > 0) {
-            twin.getDesiredProperties().putAll(StructConverter.toMap(desired));
+        if (desired != null) {
+            fill(twin.getDesiredProperties(), desired);
         }
         return twin;
+    }
+
+    /**
+     * Copies a Struct into an SDK collection in time linear in its size. Not through
+     * {@code TwinCollection.put}/{@code putAll}: {@code put} re-validates the whole collection
+     * ({@code ParserUtility.validateMap}) after every key, so n keys cost O(n²) (10,000 keys took
+     * 43 s of a core). {@code putIfAbsent} is HashMap's own and inserts without calling
+     * {@code put}; the values were already checked by {@link TwinChecks}, which is stricter than
+     * that validation (it only refuses arrays and local classes, which a Struct never holds).
+     * Nested objects become TwinCollections, as {@code put} would make them.
+     */
+    static void fill(TwinCollection collection, Struct struct) {
+        for (Map.Entry<String, Value> field : struct.getFieldsMap().entrySet()) {
+            Value value = field.getValue();
+            Object sdkValue;
+            if (value.getKindCase() == Value.KindCase.STRUCT_VALUE) {
+                TwinCollection nested = new TwinCollection();
+                fill(nested, value.getStructValue());
+                sdkValue = nested;
+            } else {
+                sdkValue = StructConverter.toJava(value);
+            }
+            collection.putIfAbsent(field.getKey(), sdkValue);
+        }
     }
 
     private static String nullToEmpty(String text) {

@@ -33,8 +33,11 @@ import java.util.concurrent.CompletableFuture;
  *       HttpURLConnection from resending ({@code sun.net.http.retryPost=false}).</li>
  * </ul>
  * A conditional write whose answer was lost is settled by reading the twin: the etag it was
- * conditional on still current means it did not happen (and it is tried again); otherwise the
- * answer is UPSTREAM_OUTCOME_UNKNOWN. An unconditional merge or replace is safe to repeat.
+ * conditional on still current means it has not happened yet (and it is tried again); a twin
+ * holding exactly what it wrote means it happened (OK); otherwise the answer is
+ * UPSTREAM_OUTCOME_UNKNOWN. A slow hub can still apply the first copy after that read, so a 412
+ * for the copy sent again is settled the same way, never answered ABORTED (see UpstreamCalls).
+ * An unconditional merge or replace is safe to repeat.
  */
 public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
 
@@ -81,7 +84,7 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             UpstreamCalls.Call<Twin> call = upstream -> HubClients.sdkCanAddress(deviceId, moduleId)
                     ? upstream.sdk().twins().patch(TwinMapper.toSdk(deviceId, moduleId, tags, desired), etag)
                     : upstream.rest().patchTwin(deviceId, moduleId, body(tags, desired), etag);
-            Responses.complete(write(call, deviceId, moduleId, etag), TwinMapper::toProto, observer);
+            Responses.complete(write(call, deviceId, moduleId, etag, tags, desired, false), TwinMapper::toProto, observer);
         });
     }
 
@@ -99,17 +102,29 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             UpstreamCalls.Call<Twin> call = upstream -> etag == null && HubClients.sdkCanAddress(deviceId, moduleId)
                     ? upstream.sdk().twins().replace(TwinMapper.toSdk(deviceId, moduleId, tags, desired), null)
                     : upstream.rest().replaceTwin(deviceId, moduleId, body(tags, desired), etag);
-            Responses.complete(write(call, deviceId, moduleId, etag), TwinMapper::toProto, observer);
+            Responses.complete(write(call, deviceId, moduleId, etag, tags, desired, true), TwinMapper::toProto, observer);
         });
     }
 
-    /** An unconditional write is repeatable; a conditional one is settled by its etag when its answer is lost. */
-    private CompletableFuture<Twin> write(UpstreamCalls.Call<Twin> call, String deviceId, String moduleId, String etag) {
+    /**
+     * An unconditional write is repeatable. A conditional one whose answer was lost is settled by
+     * reading the twin: the etag it was conditional on still current means not applied (yet); a
+     * twin that carries exactly what this call wrote means applied (answered with that twin);
+     * anything else is unknown.
+     */
+    private CompletableFuture<Twin> write(UpstreamCalls.Call<Twin> call, String deviceId, String moduleId, String etag,
+                                          Struct tags, Struct desired, boolean replace) {
         if (etag == null) {
             return calls.runHere(Repeatability.REPEATABLE, call);
         }
-        return calls.runHere(call, upstream -> etag.equals(read(upstream, deviceId, moduleId).getETag())
-                ? Verifier.Verdict.notApplied() : Verifier.Verdict.unknown());
+        return calls.runHere(call, upstream -> {
+            Twin found = read(upstream, deviceId, moduleId);
+            if (etag.equals(found.getETag())) {
+                return Verifier.Verdict.notApplied();
+            }
+            return TwinWrites.carries(TwinMapper.toProto(found), tags, desired, replace)
+                    ? Verifier.Verdict.applied(found) : Verifier.Verdict.unknown();
+        });
     }
 
     /** The controlled path's body: {@code {"tags":…,"properties":{"desired":…}}}, null values kept (they delete). */

@@ -41,6 +41,11 @@ final class Validation {
         violations.add(BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description).build());
     }
 
+    /** The violations found so far (a long check can stop reporting after enough). */
+    int count() {
+        return violations.size();
+    }
+
     /** Checks an id field; {@code what} is "device id" or "module id". */
     Validation id(String field, String value, String what) {
         if (value == null || value.isEmpty()) {

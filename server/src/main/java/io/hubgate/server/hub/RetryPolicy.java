@@ -97,6 +97,33 @@ public final class RetryPolicy {
                 && !(cause instanceof javax.net.ssl.SSLHandshakeException);
     }
 
+    /**
+     * A refusal that an earlier copy of the same request could have caused if it took effect
+     * after all: 412 (a conditional write or delete met the etag it changed), 404 (a delete met
+     * its own deletion), 409 (a create met its own identity), or the gateway's own ABORTED /
+     * NOT_FOUND / ALREADY_EXISTS for the same reasons.
+     */
+    public static boolean couldBeEarlierAttempt(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        int status;
+        if (cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException
+                || cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException
+                || cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException) {
+            return true;
+        } else if (cause instanceof IotHubException hub) {
+            status = hub.getErrorCode() >= 1000 ? hub.getErrorCode() / 1000 : hub.getErrorCode();
+        } else if (cause instanceof HubErrorResponse hub) {
+            status = hub.httpStatus();
+        } else if (cause instanceof io.grpc.StatusRuntimeException gateway) {
+            io.grpc.Status.Code code = gateway.getStatus().getCode();
+            return code == io.grpc.Status.Code.ABORTED || code == io.grpc.Status.Code.NOT_FOUND
+                    || code == io.grpc.Status.Code.ALREADY_EXISTS;
+        } else {
+            return false;
+        }
+        return status == 412 || status == 404 || status == 409;
+    }
+
     private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {

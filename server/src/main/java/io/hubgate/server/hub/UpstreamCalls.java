@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>At most once: a non-repeatable call whose answer was lost after it was sent is never simply
  * sent again. Its {@link Verifier} reads the hub and the call answers the found result, tries
- * again when provably nothing happened, or fails with UNAVAILABLE / {@code UPSTREAM_OUTCOME_UNKNOWN}.
+ * again when provably nothing happened yet, or fails with UNAVAILABLE / {@code UPSTREAM_OUTCOME_UNKNOWN}.
+ * "Nothing happened yet" is all a read can prove: a slow hub may still apply the lost attempt, so
+ * when the attempt sent again is refused in a way that attempt could have caused (412, 404, 409,
+ * or the gateway's own stale-etag ABORTED), the verifier decides once more and the refusal is
+ * never the answer.
  *
  * <p>Why bounded: every upstream call holds a thread and a keep-alive connection for its whole
  * duration; an unbounded pool would turn a slow hub into thousands of threads. A call that finds
@@ -185,6 +189,10 @@ public final class UpstreamCalls implements AutoCloseable {
 
     private <T> void attempt(Call<T> call, Repeatability repeatability, Verifier<T> verifier, Deadline deadline,
                              boolean callerDeadline, CompletableFuture<T> result) {
+        // The failure of an earlier attempt whose answer was lost and which the verifier judged
+        // not applied; the attempt may still be under way at the hub (a slow hub), so a later
+        // refusal can be its own effect.
+        Exception lostEarlier = null;
         for (int attempt = 1; ; attempt++) {
             if (result.isDone()) {
                 return; // cancelled by the caller while waiting
@@ -208,7 +216,11 @@ public final class UpstreamCalls implements AutoCloseable {
                         result.completeExceptionally(HubErrorMapper.outcomeUnknown(failure));
                         return;
                     }
-                    retry = attempt < RetryPolicy.MAX_ATTEMPTS; // provably not applied: as if never sent
+                    lostEarlier = failure;
+                    retry = attempt < RetryPolicy.MAX_ATTEMPTS; // not applied yet: try again
+                } else if (lostEarlier != null && RetryPolicy.couldBeEarlierAttempt(failure)) {
+                    settle(verifier, deadline, callerDeadline, lostEarlier, result);
+                    return;
                 } else {
                     retry = RetryPolicy.shouldRetry(failure, repeatability, attempt);
                 }
@@ -231,6 +243,23 @@ public final class UpstreamCalls implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * After a lost answer, the attempt sent again was refused in a way the lost one could have
+     * caused itself (a 412 after a conditional write that landed late, a 404 after a delete, a
+     * 409 after a create): the refusal is not the caller's fault. The verifier reads the hub
+     * again: this call's own effect found means OK with it, anything else is
+     * UPSTREAM_OUTCOME_UNKNOWN, never the refusal (which would tell the caller to act again).
+     */
+    private <T> void settle(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost,
+                            CompletableFuture<T> result) {
+        Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, lost);
+        if (verdict.state() == Verifier.Verdict.State.APPLIED) {
+            result.complete(verdict.result());
+        } else {
+            result.completeExceptionally(HubErrorMapper.outcomeUnknown(lost));
         }
     }
 

@@ -88,4 +88,22 @@ class TwinMapperTest {
         assertThat(Timestamps.parse(" ")).isNull();
         assertThat(Timestamps.of(Instant.parse("0001-12-31T23:59:59Z"))).isNull();
     }
+
+    @Test
+    void toSdk_buildsTheSameCollectionsAsTheSdksOwnPutAll_nestedObjectsAsTwinCollections() throws Exception {
+        Struct.Builder desired = Struct.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(
+                "{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":true,\"e\":[1,{\"f\":2}],\"g\":{\"h\":{\"i\":3},\"j\":{}}}", desired);
+
+        Twin ours = TwinMapper.toSdk("d1", "", null, desired.build());
+        Twin sdks = new Twin("d1");
+        sdks.getDesiredProperties().putAll(StructConverter.toMap(desired.build()));
+
+        assertThat(ours.getDesiredProperties()).isEqualTo(sdks.getDesiredProperties());
+        assertThat(ours.getDesiredProperties().get("g"))
+                .isInstanceOf(com.microsoft.azure.sdk.iot.service.twin.TwinCollection.class);
+        assertThat(((java.util.Map<?, ?>) ours.getDesiredProperties().get("g")).get("h"))
+                .isInstanceOf(com.microsoft.azure.sdk.iot.service.twin.TwinCollection.class);
+        assertThat(ours.getTags()).isEmpty();
+    }
 }

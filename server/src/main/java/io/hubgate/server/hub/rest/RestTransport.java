@@ -168,6 +168,10 @@ public final class RestTransport {
         if (body != null) {
             request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json; charset=utf-8");
             request.setBody(body.toString().getBytes(StandardCharsets.UTF_8));
+            // setBody adds Content-Length, which java.net.http refuses to take from a caller (it
+            // computes it from the byte-array body itself): azure-core's JdkHttpClient would drop
+            // it with one WARN per request.
+            request.getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
         }
         Context context = new Context("azure-response-timeout", timeout);
         try (HttpResponse response = pipeline.sendSync(request, context)) {
