@@ -51,7 +51,7 @@ public final class HubErrorMapper {
             return already;
         }
         if (cause instanceof IotHubException hub) {
-            return fromHub(hub.getErrorCode(), hub.getMessage(), null);
+            return fromSdk(hub);
         }
         if (cause instanceof HubErrorResponse hub) {
             return fromHub(hub.errorCode(), hub.getMessage(), hub.retryAfter());
@@ -86,6 +86,21 @@ public final class HubErrorMapper {
         }
         return status(Code.INTERNAL, "The gateway failed: " + cause.getClass().getSimpleName(), GATEWAY_DOMAIN,
                 "INTERNAL", null, null);
+    }
+
+    /**
+     * The SDK's exception. Its code is IoT Hub's six-digit one only when the body was the JSON
+     * form; from the named form ({@code ErrorCode:DeviceNotFound;…}, what the service sends for
+     * registry, twin, query and job errors) the SDK keeps just the HTTP status, and the name in
+     * its message gives the code back, as the controlled path reads it from the body.
+     */
+    private static StatusRuntimeException fromSdk(IotHubException hub) {
+        NamedHubError named = NamedHubError.parse(hub.getMessage());
+        if (named == null) {
+            return fromHub(hub.getErrorCode(), hub.getMessage(), null);
+        }
+        int numeric = hub.getErrorCode() < 100_000 ? named.code(hub.getErrorCode()) : hub.getErrorCode();
+        return fromHub(numeric, named.message(), null);
     }
 
     /**
@@ -137,11 +152,6 @@ public final class HubErrorMapper {
             }
         }
         return text.isEmpty() ? reason : text;
-    }
-
-    /** IoT Hub's six-digit code for an error name ({@code DeviceNotFound} → 404001), or null. */
-    public static Integer errorCode(String name) {
-        return IotHubErrorNames.code(name);
     }
 
     /**
