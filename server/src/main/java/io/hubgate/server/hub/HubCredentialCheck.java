@@ -45,13 +45,15 @@ public final class HubCredentialCheck {
             return true;
         } catch (TimeoutException slow) {
             attempt.cancel(true);
-            warn(kind, "no answer within " + TIMEOUT.toSeconds() + " s");
+            warn("The gateway's own hub credential (" + kind.label() + ") could not be checked: no answer within "
+                    + TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            warn(kind, "the check was interrupted");
+            warn("The gateway's own hub credential (" + kind.label() + ") could not be checked: interrupted");
         } catch (Exception failed) {
             StatusRuntimeException refused = HubErrorMapper.ownCredentialRefused(failed, kind);
-            warn(kind, (refused != null ? refused : HubErrorMapper.map(failed)).getStatus().getDescription());
+            warn(refused != null ? refused.getStatus().getDescription() : "The gateway's own hub credential ("
+                    + kind.label() + ") could not be checked: " + HubErrorMapper.map(failed).getStatus().getDescription());
         }
         return false;
     }
@@ -64,8 +66,8 @@ public final class HubCredentialCheck {
         }
     }
 
-    private static void warn(HubCredentialKind kind, String what) {
-        LOG.warn("The gateway's own hub credential ({}) did not work at start: {}. Serving anyway, so that an outage at"
-                + " start does not keep the gateway down; calls fail INTERNAL until the credential works.", kind.label(), what);
+    private static void warn(String what) {
+        LOG.warn("At start: {}. Serving anyway, so that an outage at start cannot keep the gateway down;"
+                + " calls fail INTERNAL until the credential works.", what);
     }
 }

@@ -8,11 +8,9 @@ package io.hubgate.server.hub;
 public enum HubCredentialKind {
 
     /** A shared access policy's key: the gateway signs its own tokens, so only IoT Hub can tell the key is wrong. */
-    SAS_KEY("SAS key", "check the shared access policy name and key the gateway is configured with"
-            + " (a regenerated key must be given to the gateway again)"),
+    SAS_KEY("SAS key", "check the policy name and key it is configured with"),
     /** An Entra identity (client secret or certificate, workload or managed identity) that gets tokens from Entra. */
-    ENTRA("Entra credential", "check the gateway's Entra identity: tenant, client id and its secret or certificate,"
-            + " and that it holds an IoT Hub data-plane role (IoT Hub Data Contributor) on this hub");
+    ENTRA("Entra credential", "give its identity an IoT Hub data-plane role on this hub");
 
     private final String label;
     private final String advice;
@@ -27,7 +25,7 @@ public enum HubCredentialKind {
         return label;
     }
 
-    /** What an operator checks when this kind is refused. */
+    /** What an operator checks when IoT Hub refuses this kind (short: a status message holds 300 characters). */
     public String advice() {
         return advice;
     }

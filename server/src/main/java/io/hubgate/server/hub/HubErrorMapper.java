@@ -44,8 +44,7 @@ public final class HubErrorMapper {
     /** ErrorInfo reason when the gateway's own hub credential cannot get a token. */
     public static final String GATEWAY_CREDENTIAL_FAILED = "GATEWAY_CREDENTIAL_FAILED";
     /** Where the gateway does not know its credential's kind ({@link #map}); replaced where it does. */
-    private static final String UNAUTHORIZED_ADVICE = "check the gateway's hub credential (its SAS key, or its Entra"
-            + " identity and its IoT Hub data-plane role)";
+    private static final String UNAUTHORIZED_ADVICE = "check its SAS key, or its Entra identity's IoT Hub data-plane role";
 
     private HubErrorMapper() {
     }
@@ -93,10 +92,10 @@ public final class HubErrorMapper {
         if (isTokenFailure(cause)) {
             // The gateway's own credential could not get a token: the operator must fix it. Only
             // an Entra credential gets tokens from elsewhere (a SAS key signs its own).
-            HubCredentialKind entra = HubCredentialKind.ENTRA;
-            return status(Code.INTERNAL, "The gateway's own hub credential (" + entra.label() + ") could not get a token for"
-                    + " IoT Hub: " + firstLine(deepestMessage(cause)) + " — " + entra.advice() + "; the caller is not at fault",
-                    GATEWAY_DOMAIN, GATEWAY_CREDENTIAL_FAILED, null, null);
+            // What Entra said goes last: a status message is cut at 300 characters.
+            return status(Code.INTERNAL, "The gateway's own hub credential (" + HubCredentialKind.ENTRA.label() + ") could not"
+                    + " get a token; fix its tenant, client id, secret or certificate (the caller is not at fault): "
+                    + firstLine(deepestMessage(cause)), GATEWAY_DOMAIN, GATEWAY_CREDENTIAL_FAILED, null, null);
         }
         return status(Code.INTERNAL, "The gateway failed: " + cause.getClass().getSimpleName(), GATEWAY_DOMAIN,
                 "INTERNAL", null, null);
@@ -136,10 +135,9 @@ public final class HubErrorMapper {
         return message;
     }
 
-    /** The first line, at most 300 characters: Entra's messages go on with trace ids and links. */
+    /** The first line: Entra's messages go on with trace ids, timestamps and links. */
     private static String firstLine(String text) {
-        String line = text.strip().lines().findFirst().orElse("");
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        return text.strip().lines().findFirst().orElse("");
     }
 
     /**
@@ -170,8 +168,8 @@ public final class HubErrorMapper {
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
             case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own hub credential ("
-                    + (kind == null ? "" : kind.label() + ", ") + reason + "): " + message + " — "
-                    + (kind == null ? UNAUTHORIZED_ADVICE : kind.advice()) + "; the caller is not at fault",
+                    + (kind == null ? "" : kind.label() + ", ") + reason + "); "
+                    + (kind == null ? UNAUTHORIZED_ADVICE : kind.advice()) + " (the caller is not at fault): " + message,
                     DOMAIN, reason, numeric, null);
             case 403 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, null);
             case 404 -> status(Code.NOT_FOUND, message, DOMAIN, reason, numeric, null);
