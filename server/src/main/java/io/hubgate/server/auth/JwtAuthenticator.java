@@ -123,6 +123,11 @@ final class JwtAuthenticator implements CallerAuthenticator {
     }
 
     @Override
+    public Set<String> perCallKinds() {
+        return Set.of(PerCallCredential.AUTHORIZATION + "bearer");
+    }
+
+    @Override
     public Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure {
         String token = AuthorizationHeader.credential(headers, "Bearer");
         if (token == null) {
