@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The official Python service SDK (azure-iot-hub 2.7) and azure-identity against the hubgate IoT Hub
-emulator: every IoTHubRegistryManager operation the emulator serves, with every credential the SDK
-takes, each result and each error checked.
+emulator: every IoTHubRegistryManager and IoTHubJobManager operation the emulator serves, with every
+credential the SDK takes, each result and each error checked.
 
 emulator/sdks runs it in `mvn verify` against a live emulator. To run it yourself against
 `mvn -q -pl emulator -am package -DskipTests exec:java@emulator`, copy the values from its banner:
@@ -27,6 +27,17 @@ What to know when you point the SDK at the emulator (each line below is used in 
 - Errors are msrest's HttpOperationError: read `e.response.status_code`, the `iothub-errorcode` header
   and the body, which is "ErrorCode:<Name>;<message>…" for the registry and twins, and a JSON object
   with the six-digit errorCode for direct methods, as the service words them.
+- Scheduled jobs (IoTHubJobManager): a twin-update job's `update_twin` needs `etag="*"`
+  (`Twin(etag="*", …)`): the service takes such a job as a forced update and refuses it without
+  the etag (400 ArgumentInvalid), although the SDK's docs leave it out. The errors are the same
+  HttpOperationError: 409 JobAlreadyExists, 404 JobNotFound, 400 ArgumentInvalid.
+- The SDK cannot list jobs: `query_scheduled_jobs` reads the answer as one QueryResult object, the
+  service sends a JSON array, and it raises DeserializationError (against a real hub too; the SDK
+  once had the same bug in query_iot_hub). Per-device outcomes are readable with
+  `query_iot_hub("SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '…'")`; a job you know by id
+  with `get_scheduled_job`.
+- A start time is serialized by msrest: a value that is not a date fails in the client
+  (SerializationError) and never reaches the hub.
 
 Prints one JSON line a step; the first failed check ends it with exit status 1.
 """
