@@ -35,7 +35,7 @@
 // - Query.next() in promise form never sends x-ms-continuation: called without a token it takes
 //   the missing argument for an explicit `undefined` one, so every call answers page 1 again and
 //   `while (q.hasMoreResults) await q.next()` never ends. Call `q.next(q.continuationToken)`
-//   (nextAsTwin() reads the token itself, which is why the device query below pages). An SDK bug:
+//   (nextAsTwin() reads the token itself, which is why fullTour's device query pages). An SDK bug:
 //   the same against a real hub.
 // - scheduleTwinUpdate's patch needs `etag: '*'`: the service takes a twin job as a forced update
 //   and refuses it without the etag (400, ArgumentError), although the SDK's docs leave it out.
@@ -439,13 +439,17 @@ async function jobsTour(registry, jobs, onlineId, prefix, credential) {
   await expectError(() => jobs.scheduleTwinUpdate(twinJobId, condition, patch, now, 60), 'DeviceAlreadyExistsError', 409,
     'JobAlreadyExists');
   await expectError(() => jobs.getJob(`${prefix}-no-job`), 'Error', 404, 'JobNotFound');
+  check((await jobs.getJob(`${prefix}-no-job`).catch((e) => e)).message === 'Not found', "404 JobNotFound is Error('Not found')");
   await expectError(() => jobs.cancelJob(`${prefix}-no-job`), 'Error', 404, 'JobNotFound');
   const badId = `${prefix}-bad-job`;
   await expectError(() => jobs.scheduleTwinUpdate(badId, condition, patch, now, -1), 'ArgumentError', 400, 'ArgumentInvalid');
   await expectError(() => jobs.scheduleTwinUpdate(badId, condition, { tags: { x: 1 } }, now, 60), 'ArgumentError', 400,
     'ArgumentInvalid');
+  // A start time that is not a date never leaves the client: the SDK calls its toISOString().
+  const invalidDate = await jobs.scheduleTwinUpdate(badId, condition, patch, new Date('tomorrow'), 60).then(() => null, (e) => e);
+  check(invalidDate instanceof RangeError, `an invalid start time: ${invalidDate}`);
   step('job_errors', c, { errors: ['DeviceAlreadyExistsError 409 JobAlreadyExists', "Error('Not found') 404 JobNotFound",
-    'ArgumentError 400 (maxExecutionTime)', 'ArgumentError 400 (etag)'] });
+    'ArgumentError 400 (maxExecutionTime)', 'ArgumentError 400 (etag)', 'RangeError (startTime)'] });
   await registry.delete(offlineId);
   return twinJobId;
 }
