@@ -174,6 +174,32 @@ class ScheduledJobsSdkTest {
     }
 
     @Test
+    void cancelMidRun_endsEveryUnfinishedEntryAsCanceled_andTheCancelledJobsStatisticsAreFinal() throws Exception {
+        String site = TestHub.uniqueId("site");
+        List<String> ids = devicesAtSite(site, 2); // neither connects: both wait out their connect timeout
+        String jobId = TestHub.uniqueId("cancelrun");
+        jobs.scheduleDirectMethod(jobId, "tags.site = '" + site + "'", "reboot", new Date(),
+                DirectMethodsJobOptions.builder().methodResponseTimeoutSeconds(5).methodConnectTimeoutSeconds(60)
+                        .maxExecutionTimeSeconds(120).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(jobId).getJobStatistics().getRunningCount() == 2);
+
+        ScheduledJob cancelled = jobs.cancel(jobId);
+
+        // The answer to the cancel already holds the final counts: nothing runs on in a cancelled job.
+        assertThat(cancelled.getJobStatus()).isEqualTo(ScheduledJobStatus.cancelled);
+        assertThat(cancelled.getJobStatistics().getRunningCount()).isZero();
+        assertThat(cancelled.getJobStatistics().getPendingCount()).isZero();
+        assertThat(cancelled.getJobStatistics().getFailedCount()).isEqualTo(2);
+        // … and they stay so: a device's connect retry after the cancel is not recorded as a device fault.
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> deviceEntries(jobId),
+                entries -> entries.stream().allMatch(entry -> "canceled".equals(entry.get("status").textValue())
+                        && "JobCancelled".equals(entry.at("/error/code").textValue())));
+        assertThat(deviceEntries(jobId)).extracting(entry -> entry.get("deviceId").textValue())
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(jobs.get(jobId).getJobStatistics().getFailedCount()).isEqualTo(2);
+    }
+
+    @Test
     void futureJob_isScheduled_andCancelLeavesItsDevicesUntouched() throws Exception {
         String site = TestHub.uniqueId("site");
         String id = devicesAtSite(site, 1).get(0);
