@@ -31,6 +31,7 @@ import io.hubgate.api.v1.WatchJobRequest;
 import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.faults.HubTier;
+import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -273,6 +275,50 @@ class JobServiceTest {
         assertThat(expired.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
         jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+    }
+
+    @Test
+    void watchJob_endedByTheCallersDeadline_isInTheAccessLogAsDeadlineExceeded_notOk() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "4")))).build());
+        String id = "watch-deadline-" + UUID.randomUUID();
+        try (AccessLogCapture log = AccessLogCapture.start(true)) {
+            Iterator<Job> stream = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                            TestGateway.bearer(gateway.callerToken("watcher", TestGateway.ALL_ROLES)), TestGateway.header("x-request-id", id)))
+                    .withDeadlineAfter(2, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+            assertThat(stream.next().getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
+            assertThat(Statuses.failureOf(() -> stream.hasNext()).getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            String line = log.awaitAccessLine(l -> l.startsWith(id), WAIT);
+            assertThat(line).contains("WatchJob").containsPattern(" (DEADLINE_EXCEEDED|CANCELLED) ").doesNotContain(" OK ");
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+        }
+    }
+
+    @Test
+    void watchJob_ofAMethodJobCancelledMidRun_endsWithTheFinalCounts_noDeviceStillRunning() {
+        String site = TestGateway.uniqueId("site");
+        devicesAtSite(site, 2); // not connected: each waits out its connect timeout
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(Job.newBuilder().setQueryCondition("tags.site = '" + site + "'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")
+                        .setConnectTimeout(Duration.newBuilder().setSeconds(60))
+                        .setResponseTimeout(Duration.newBuilder().setSeconds(5)))).build());
+        List<Job> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        JobServiceGrpc.newStub(gateway.channel()).withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), collect(received, ended));
+        await().atMost(WAIT).until(() -> received.stream().anyMatch(j -> j.getStatistics().getRunningCount() == 2));
+
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+        assertThat(ended.join().getCode()).isEqualTo(Status.Code.OK);
+        Job last = received.get(received.size() - 1);
+        assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(last.getStatistics().getRunningCount()).isZero();
+        assertThat(last.getStatistics().getPendingCount()).isZero();
+        assertThat(last.getStatistics().getFailedCount()).isEqualTo(2);
+        assertThat(jobs.listJobDevices(ListJobDevicesRequest.newBuilder().setJobId(job.getJobId()).build()).getDevicesList())
+                .hasSize(2).allSatisfy(device -> assertThat(device.toString()).doesNotContain("DeviceNotOnline"));
     }
 
     @Test
