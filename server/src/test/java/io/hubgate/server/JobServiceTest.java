@@ -365,6 +365,31 @@ class JobServiceTest {
     }
 
     @Test
+    void queryCondition_isLimitedAsQueryTextIs_8192Characters() {
+        String longest = "deviceId = '" + "d".repeat(8192 - "deviceId = ''".length()) + "'";
+
+        Job accepted = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob(longest, struct("l", "1")))).build());
+        StatusRuntimeException tooLong = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                .setJob(later(twinJob(longest + " ", struct("l", "2")))).build()));
+
+        assertThat(accepted.getQueryCondition()).hasSize(8192);
+        assertThat(tooLong.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(tooLong)).containsExactly("job.query_condition");
+        assertThat(tooLong.getStatus().getDescription()).contains("8192");
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(accepted.getJobId()).build());
+    }
+
+    @Test
+    void queryCondition_withNonAsciiOutsideALiteral_isInvalidArgument_asForQueryTwins_notAFailedJob() {
+        StatusRuntimeException refused = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                .setJob(twinJob("tags.ci\u20acy = 'x'", struct("n", "1"))).build()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(refused)).containsExactly("job.query_condition");
+        assertThat(refused.getStatus().getDescription()).contains("non-ASCII");
+    }
+
+    @Test
     void aMethodJob_withANonFinitePayloadNumber_isInvalidArgumentNamingIt_notInternal() {
         for (double number : List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)) {
             Value nonFinite = Value.newBuilder().setNumberValue(number).build();
