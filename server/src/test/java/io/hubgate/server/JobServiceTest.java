@@ -436,6 +436,50 @@ class JobServiceTest {
     }
 
     @Test
+    void cancelJob_byACallerWhoCannotReadJobs_answersTheSameForAnotherTypesJobAsForAMissingOne() {
+        JobServiceGrpc.JobServiceBlockingStub twinWriter = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                TestGateway.bearer(gateway.callerToken("twin-writer", Set.of("Twin.Write")))));
+        Job methodJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")).build())).build());
+        try {
+            StatusRuntimeException existing = Statuses.failureOf(() -> twinWriter.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()));
+            StatusRuntimeException missing = Statuses.failureOf(() -> twinWriter.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(TestGateway.uniqueId("ghost")).build()));
+
+            // Nothing in the answer tells whether the job exists, nor what it does.
+            assertThat(existing.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(missing.getStatus().getCode()).isEqualTo(existing.getStatus().getCode());
+            assertThat(missing.getStatus().getDescription()).isEqualTo(existing.getStatus().getDescription());
+            assertThat(Statuses.errorInfo(missing)).isEqualTo(Statuses.errorInfo(existing));
+            assertThat(existing.getStatus().getDescription()).doesNotContain("method-invocation");
+            assertThat(jobs.getJob(GetJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()).getState())
+                    .isEqualTo(JobState.JOB_STATE_SCHEDULED);
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build());
+        }
+    }
+
+    @Test
+    void cancelJob_byACallerWhoCanReadJobs_cancelsItsOwnTypeAndIsToldWhichRoleTheOtherTypeTakes() {
+        JobServiceGrpc.JobServiceBlockingStub twinOperator = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                TestGateway.bearer(gateway.callerToken("twin-operator", Set.of("Twin.Write", "Twin.Read")))));
+        Job twinJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("c", "1")))).build());
+        Job methodJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")).build())).build());
+        try {
+            assertThat(twinOperator.cancelJob(CancelJobRequest.newBuilder().setJobId(twinJob.getJobId()).build()).getState())
+                    .isEqualTo(JobState.JOB_STATE_CANCELLED);
+            StatusRuntimeException denied = Statuses.failureOf(() -> twinOperator.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()));
+            assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(Statuses.errorInfo(denied).getMetadataMap()).containsEntry("requiredRoles", "Method.Invoke");
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build());
+        }
+    }
+
+    @Test
     void aHubOfTierS1_refusesASecondActiveJob_withResourceExhausted() {
         gateway.hub().faults().enforceQuota(HubTier.S1, 1);
         String first = null;

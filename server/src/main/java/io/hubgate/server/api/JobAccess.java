@@ -8,7 +8,6 @@ import io.hubgate.api.v1.JobType;
  * which role it takes (a twin update needs the twin-writing role, a method invocation the
  * method-invoking one). Caller authorization supplies the real rule; without it anyone may.
  */
-@FunctionalInterface
 public interface JobAccess {
 
     /**
@@ -18,14 +17,30 @@ public interface JobAccess {
     Caller caller();
 
     /** One caller's permissions. */
-    @FunctionalInterface
     interface Caller {
         /**
          * @param method the RPC, for the refusal's message
          * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the role needed
          */
         void requireFor(JobType type, String method);
+
+        /**
+         * Checked before an existing job is looked up to decide {@link #requireFor}: refuses a
+         * caller to whom that decision would tell what it may not read (whether the job exists,
+         * and what it does), with one answer whatever the job.
+         *
+         * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the role needed
+         */
+        void requireToLookUp(String method);
     }
 
-    JobAccess ANYONE = () -> (type, method) -> { };
+    JobAccess ANYONE = () -> new Caller() {
+        @Override
+        public void requireFor(JobType type, String method) {
+        }
+
+        @Override
+        public void requireToLookUp(String method) {
+        }
+    };
 }

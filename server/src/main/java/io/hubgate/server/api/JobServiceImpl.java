@@ -70,6 +70,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         Responses.guard(observer, () -> {
             JobChecks.jobId(new Validation(), "job_id", request.getJobId(), false).check();
             JobAccess.Caller caller = access.caller();
+            caller.requireToLookUp(CANCEL); // before the job is read: see RoleJobAccess
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
                 var jobs = upstream.sdk().jobs();
                 caller.requireFor(JobMapper.type(JobMapper.toProto(jobs.get(request.getJobId()))), CANCEL);
