@@ -302,6 +302,36 @@ class ScheduledJobsSdkTest {
     }
 
     @Test
+    void methodNamesOutsideTheServiceRule_areArgumentInvalid400004_forJobsAndDirectMethods() throws Exception {
+        String device = registry.addDevice(new Device(TestHub.uniqueId("names"))).getDeviceId();
+        for (String name : List.of("a b", "$edgeHub", "a(b)", "a/b", "z\u00fc", "m".repeat(129))) {
+            String quoted = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name);
+            RawHub.Response job = raw.call("PUT", "/jobs/v2/" + TestHub.uniqueId("badname"),
+                    "{\"type\":\"scheduleDeviceMethod\",\"queryCondition\":\"*\",\"cloudToDeviceMethod\":"
+                            + "{\"methodName\":" + quoted + ",\"responseTimeoutInSeconds\":5}}");
+            RawHub.Response direct = raw.call("POST", "/twins/" + device + "/methods",
+                    "{\"methodName\":" + quoted + ",\"responseTimeoutInSeconds\":5}");
+
+            assertThat(job.status()).as("job, method %s", name).isEqualTo(400);
+            assertThat(job.errorCode()).as("job, method %s", name).isEqualTo(400004);
+            assertThat(job.errorMessage()).as("job, method %s", name).contains("methodName");
+            assertThat(direct.status()).as("direct, method %s", name).isEqualTo(400);
+            assertThat(direct.errorCode()).as("direct, method %s", name).isEqualTo(400004);
+        }
+    }
+
+    @Test
+    void startTimeWithoutATimeZone_isArgumentInvalid400004() {
+        RawHub.Response zoneless = raw.call("PUT", "/jobs/v2/" + TestHub.uniqueId("nozone"),
+                "{\"type\":\"scheduleUpdateTwin\",\"queryCondition\":\"*\",\"startTime\":\"2031-01-01T00:00:00\","
+                        + "\"updateTwin\":{\"etag\":\"*\",\"properties\":{\"desired\":{\"z\":1}}}}");
+
+        assertThat(zoneless.status()).isEqualTo(400);
+        assertThat(zoneless.errorCode()).isEqualTo(400004);
+        assertThat(zoneless.errorMessage()).contains("startTime");
+    }
+
+    @Test
     void unknownJob_isJobNotFound404002() {
         assertThatThrownBy(() -> jobs.get(TestHub.uniqueId("ghost")))
                 .isInstanceOf(IotHubNotFoundException.class)
