@@ -17,6 +17,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonParser;
 import io.hubgate.server.hub.HubErrorResponse;
+import io.hubgate.server.hub.UpstreamAttempt;
+import io.opentelemetry.api.trace.Span;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -58,6 +60,8 @@ public final class RestTransport {
     private static final String USER_AGENT = "hubgate-gateway";
     /** IoT Hub names the error of a failed request in this header too. */
     private static final HttpHeaderName ERROR_CODE_HEADER = HttpHeaderName.fromString("iothub-errorcode");
+    /** The hub's id of a request, where it answers with one. */
+    private static final HttpHeaderName REQUEST_ID_HEADER = HttpHeaderName.X_MS_REQUEST_ID;
     /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
     static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     /**
@@ -149,7 +153,7 @@ public final class RestTransport {
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
-    record Raw(int status, String text, String retryAfter, String errorName) {
+    record Raw(int status, String text, String retryAfter, String errorName, String requestId) {
         JsonElement json() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
         }
@@ -159,8 +163,29 @@ public final class RestTransport {
         }
     }
 
-    /** Sends one request, once, and returns whatever answer came; IOException when none did. */
+    /**
+     * Sends one request, once, and returns whatever answer came; IOException when none did. Within
+     * an upstream attempt, the request is a client span of the caller's trace ({@link UpstreamAttempt}).
+     */
     Raw exchange(HttpMethod method, HubPath path, Map<String, String> headers, JsonElement body, Duration timeout)
+            throws IOException {
+        UpstreamAttempt attempt = UpstreamAttempt.current();
+        if (attempt == null) {
+            return sendOnce(method, path, headers, body, timeout);
+        }
+        Span span = attempt.requestSpan(method.name(), path.template());
+        Raw raw;
+        try {
+            raw = sendOnce(method, path, headers, body, timeout);
+        } catch (IOException | RuntimeException | Error failure) {
+            UpstreamAttempt.failed(span, failure);
+            throw failure;
+        }
+        UpstreamAttempt.answered(span, raw.status(), raw.requestId(), raw.errorName(), raw.status() >= 400 ? raw.text() : null);
+        return raw;
+    }
+
+    private Raw sendOnce(HttpMethod method, HubPath path, Map<String, String> headers, JsonElement body, Duration timeout)
             throws IOException {
         HttpRequest request = new HttpRequest(method, url(path));
         request.setHeader(HttpHeaderName.ACCEPT, "application/json");
@@ -177,7 +202,8 @@ public final class RestTransport {
         try (HttpResponse response = pipeline.sendSync(request, context)) {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
-                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER));
+                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER),
+                    response.getHeaderValue(REQUEST_ID_HEADER));
         } catch (RuntimeException failed) {
             throw transportFailure(failed);
         }
