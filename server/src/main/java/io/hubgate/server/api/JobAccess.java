@@ -25,13 +25,13 @@ public interface JobAccess {
         void requireFor(JobType type, String method);
 
         /**
-         * Checked before an existing job is looked up to decide {@link #requireFor}: refuses a
-         * caller to whom that decision would tell what it may not read (whether the job exists,
-         * and what it does), with one answer whatever the job.
+         * Whether the caller may cancel a job of {@code type}, or, when {@code type} is null, be
+         * told that the job does not exist: a caller who may not read jobs gets the same refusal
+         * for a missing job as for one whose action it may not touch (see RoleJobAccess).
          *
          * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the role needed
          */
-        void requireToLookUp(String method);
+        void requireToCancel(JobType type, String method);
     }
 
     JobAccess ANYONE = () -> new Caller() {
@@ -40,7 +40,7 @@ public interface JobAccess {
         }
 
         @Override
-        public void requireToLookUp(String method) {
+        public void requireToCancel(JobType type, String method) {
         }
     };
 }

@@ -14,8 +14,9 @@ import java.util.Set;
  * <p>Cancelling names an existing job, whose type the gateway must read to choose the role; the
  * answer (NOT_FOUND, or a refusal naming the other type's role) would tell the caller whether
  * the job exists and what it does. That is no secret to a caller who may read jobs
- * ({@link Roles#TWIN_READ}), nor to one who may cancel any job (both action roles); anyone else is
- * refused before the job is read, with one answer for every job id, missing or not.
+ * ({@link Roles#TWIN_READ}), nor to one who may cancel any job (both action roles). Anyone else
+ * holds one action role: it may cancel the jobs of that action (and so learns of those), while a
+ * missing job and a job of the other action get one refusal, naming the role it lacks.
  */
 public final class RoleJobAccess implements JobAccess {
 
@@ -26,21 +27,34 @@ public final class RoleJobAccess implements JobAccess {
             @Override
             public void requireFor(JobType type, String method) {
                 boolean invokes = type == JobType.JOB_TYPE_METHOD_INVOCATION;
-                String needed = invokes ? Roles.METHOD_INVOKE : Roles.TWIN_WRITE;
-                if (!roles.contains(needed)) {
+                if (!roles.contains(needed(type))) {
                     throw AuthorizationInterceptor.denial(method + (invokes ? " of a method-invocation job"
-                            : " of a twin-update job"), Set.of(needed));
+                            : " of a twin-update job"), Set.of(needed(type)));
                 }
             }
 
             @Override
-            public void requireToLookUp(String method) {
-                boolean mayCancelAny = roles.contains(Roles.TWIN_WRITE) && roles.contains(Roles.METHOD_INVOKE);
-                if (!mayCancelAny && !roles.contains(Roles.TWIN_READ)) {
-                    throw AuthorizationInterceptor.denial(method + " without both " + Roles.TWIN_WRITE + " and "
-                            + Roles.METHOD_INVOKE + " (which may cancel any job)", Set.of(Roles.TWIN_READ));
+            public void requireToCancel(JobType type, String method) {
+                boolean mayKnow = roles.contains(Roles.TWIN_READ)
+                        || (roles.contains(Roles.TWIN_WRITE) && roles.contains(Roles.METHOD_INVOKE));
+                if (mayKnow) {
+                    if (type != null) {
+                        requireFor(type, method);
+                    }
+                    return;
+                }
+                String held = roles.contains(Roles.TWIN_WRITE) ? Roles.TWIN_WRITE : Roles.METHOD_INVOKE;
+                if (type == null || !roles.contains(needed(type))) {
+                    String lacking = held.equals(Roles.TWIN_WRITE) ? Roles.METHOD_INVOKE : Roles.TWIN_WRITE;
+                    throw AuthorizationInterceptor.denial(method + " of a job that is not a "
+                            + (held.equals(Roles.TWIN_WRITE) ? "twin-update" : "method-invocation")
+                            + " job, or does not exist (" + Roles.TWIN_READ + " would tell which)", Set.of(lacking));
                 }
             }
         };
+    }
+
+    private static String needed(JobType type) {
+        return type == JobType.JOB_TYPE_METHOD_INVOCATION ? Roles.METHOD_INVOKE : Roles.TWIN_WRITE;
     }
 }

@@ -71,15 +71,36 @@ class RoleJobAccessTest {
     }
 
     @Test
-    void lookingUpAJob_isRefusedOnlyToACallerWhoCouldNeitherReadItNorCancelEveryKind() {
-        StatusRuntimeException oneActionOnly = refusal(() -> callerWith(Roles.TWIN_WRITE).requireToLookUp(CANCEL));
-        StatusRuntimeException otherActionOnly = refusal(() -> callerWith(Roles.METHOD_INVOKE).requireToLookUp(CANCEL));
+    void cancelling_byACallerWhoCannotReadJobs_refusesAMissingJobAsAJobOfTheOtherAction() {
+        JobAccess.Caller twinWriter = callerWith(Roles.TWIN_WRITE);
+        StatusRuntimeException missing = refusal(() -> twinWriter.requireToCancel(null, CANCEL));
+        StatusRuntimeException otherAction = refusal(() -> twinWriter.requireToCancel(JobType.JOB_TYPE_METHOD_INVOCATION, CANCEL));
 
-        assertThat(oneActionOnly.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(Statuses.errorInfo(oneActionOnly).getMetadataMap()).containsEntry("requiredRoles", Roles.TWIN_READ);
-        assertThat(otherActionOnly.getStatus().getDescription()).isEqualTo(oneActionOnly.getStatus().getDescription());
-        assertThatCode(() -> callerWith(Roles.TWIN_WRITE, Roles.TWIN_READ).requireToLookUp(CANCEL)).doesNotThrowAnyException();
-        assertThatCode(() -> callerWith(Roles.METHOD_INVOKE, Roles.TWIN_READ).requireToLookUp(CANCEL)).doesNotThrowAnyException();
-        assertThatCode(() -> callerWith(Roles.TWIN_WRITE, Roles.METHOD_INVOKE).requireToLookUp(CANCEL)).doesNotThrowAnyException();
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(otherAction.getStatus().getDescription()).isEqualTo(missing.getStatus().getDescription());
+        assertThat(Statuses.errorInfo(otherAction)).isEqualTo(Statuses.errorInfo(missing));
+        assertThat(Statuses.errorInfo(missing).getMetadataMap()).containsEntry("requiredRoles", Roles.METHOD_INVOKE);
+        assertThatCode(() -> twinWriter.requireToCancel(JobType.JOB_TYPE_TWIN_UPDATE, CANCEL)).doesNotThrowAnyException();
+
+        JobAccess.Caller invoker = callerWith(Roles.METHOD_INVOKE);
+        assertThat(Statuses.errorInfo(refusal(() -> invoker.requireToCancel(null, CANCEL))).getMetadataMap())
+                .containsEntry("requiredRoles", Roles.TWIN_WRITE);
+        assertThat(refusal(() -> invoker.requireToCancel(JobType.JOB_TYPE_TWIN_UPDATE, CANCEL)).getStatus().getDescription())
+                .contains("not a method-invocation job");
+        assertThatCode(() -> invoker.requireToCancel(JobType.JOB_TYPE_METHOD_INVOCATION, CANCEL)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void cancelling_byACallerWhoMayKnow_isToldOfAMissingJob_andOfTheRoleTheOtherActionTakes() {
+        for (JobAccess.Caller knowing : java.util.List.of(callerWith(Roles.TWIN_WRITE, Roles.TWIN_READ),
+                callerWith(Roles.TWIN_WRITE, Roles.METHOD_INVOKE))) {
+            assertThatCode(() -> knowing.requireToCancel(null, CANCEL)).doesNotThrowAnyException();
+            assertThatCode(() -> knowing.requireToCancel(JobType.JOB_TYPE_TWIN_UPDATE, CANCEL)).doesNotThrowAnyException();
+        }
+        StatusRuntimeException denied = refusal(() -> callerWith(Roles.TWIN_WRITE, Roles.TWIN_READ)
+                .requireToCancel(JobType.JOB_TYPE_METHOD_INVOCATION, CANCEL));
+        assertThat(denied.getStatus().getDescription()).contains("of a method-invocation job");
+        assertThatCode(() -> callerWith(Roles.METHOD_INVOKE, Roles.TWIN_READ).requireToCancel(null, CANCEL))
+                .doesNotThrowAnyException();
     }
 }
