@@ -1,4 +1,4 @@
-package io.hubgate.server.api;
+package io.hubgate.server.service;
 
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.hubgate.bench.BenchFixtures;
@@ -24,7 +24,7 @@ import java.time.Duration;
  * mvn -B -q -pl bench -am package -DskipTests
  * CP=$(bench/profiling/classpath.sh)
  * javac -d /tmp/mapping-cost -cp "$CP" bench/profiling/MappingCost.java
- * java -cp "/tmp/mapping-cost:$CP" io.hubgate.server.api.MappingCost [calls per round, default 200000]
+ * java -cp "/tmp/mapping-cost:$CP" io.hubgate.server.service.MappingCost [calls per round, default 200000]
  */
 public class MappingCost {
     public static void main(String[] args) throws Exception {

@@ -1,7 +1,6 @@
 package io.hubgate.server.auth;
 
 import io.hubgate.api.v1.JobType;
-import io.hubgate.server.api.JobAccess;
 
 import java.util.Set;
 
