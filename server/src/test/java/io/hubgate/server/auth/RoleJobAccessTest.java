@@ -4,7 +4,6 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hubgate.api.v1.JobType;
-import io.hubgate.server.api.JobAccess;
 import io.hubgate.server.support.Statuses;
 import org.junit.jupiter.api.Test;
 
