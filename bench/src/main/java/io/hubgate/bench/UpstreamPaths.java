@@ -2,6 +2,7 @@ package io.hubgate.bench;
 
 import com.azure.core.credential.AzureSasCredential;
 import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.server.api.TwinJson;
 import io.hubgate.server.credential.HubTrust;
 import io.hubgate.server.hub.rest.HubRest;
 import io.hubgate.server.hub.rest.RestTransport;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (azure-core's pipeline with its SAS policy, as {@code HubRest} sends it), and that path on
  * azure-core's default Netty client too, which is how the JDK client was chosen. Each pair
  * alternates like the workloads; the same threads, the same emulator and the same SAS token.
+ * Each side ends with a twin it can use: the SDK's own model (its parser), the controlled path's
+ * text read into the API's twin by {@link TwinJson}, as the gateway's handlers read it.
  */
 final class UpstreamPaths {
 
@@ -68,9 +71,9 @@ final class UpstreamPaths {
         Alternation.Side sdk = sdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
                 i -> direct.twins().get(Workload.twinId(i, twins))));
         Alternation.Side pipelineJdk = jdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
-                i -> jdk.getTwin(Workload.twinId(i, twins), "")));
+                i -> TwinJson.read(jdk.getTwin(Workload.twinId(i, twins), ""))));
         Alternation.Side pipelineNetty = nettyCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
-                i -> netty.getTwin(Workload.twinId(i, twins), "")));
+                i -> TwinJson.read(netty.getTwin(Workload.twinId(i, twins), ""))));
         out.printf(Locale.ROOT, "%n== Upstream paths: GetTwin through the SDK and through the controlled path (azure-core pipeline) ==%n");
         TextRows.header(out);
         for (int level : levels) {

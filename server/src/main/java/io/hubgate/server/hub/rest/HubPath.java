@@ -35,6 +35,11 @@ public final class HubPath {
         return new HubPath("/devices");
     }
 
+    /** {@code /devices/query} */
+    public static HubPath query() {
+        return new HubPath("/devices/query");
+    }
+
     /** {@code /devices/{id}/modules} */
     public static HubPath modules(String deviceId) {
         return new HubPath("/devices/" + segment(deviceId) + "/modules");

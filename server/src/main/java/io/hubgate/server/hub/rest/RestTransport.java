@@ -58,6 +58,8 @@ public final class RestTransport {
     private static final String USER_AGENT = "hubgate-gateway";
     /** IoT Hub names the error of a failed request in this header too. */
     private static final HttpHeaderName ERROR_CODE_HEADER = HttpHeaderName.fromString("iothub-errorcode");
+    /** Where the next page of a query starts; absent on the last page. */
+    static final HttpHeaderName CONTINUATION_HEADER = HttpHeaderName.fromString("x-ms-continuation");
     /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
     static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     /**
@@ -122,8 +124,11 @@ public final class RestTransport {
         return new RestTransport(hostName, new SasAuthorizationPolicy(credential), client);
     }
 
-    /** An answer with a 2xx status: its body as text (parsed only by whoever needs it, once). */
-    record Answer(int status, String text) {
+    /**
+     * An answer with a 2xx status: its body as text (parsed only by whoever needs it, once), and
+     * the {@code x-ms-continuation} header of a query page (null when absent).
+     */
+    record Answer(int status, String text, String continuation) {
         /** The body as JSON (JSON null when there is none). */
         JsonElement body() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
@@ -145,11 +150,11 @@ public final class RestTransport {
         if (raw.status() >= 300) {
             throw raw.error();
         }
-        return new Answer(raw.status(), raw.text());
+        return new Answer(raw.status(), raw.text(), raw.continuation());
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
-    record Raw(int status, String text, String retryAfter, String errorName) {
+    record Raw(int status, String text, String retryAfter, String errorName, String continuation) {
         JsonElement json() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
         }
@@ -177,7 +182,8 @@ public final class RestTransport {
         try (HttpResponse response = pipeline.sendSync(request, context)) {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
-                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER));
+                    response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER),
+                    response.getHeaderValue(CONTINUATION_HEADER));
         } catch (RuntimeException failed) {
             throw transportFailure(failed);
         }
