@@ -115,6 +115,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
     @Option(names = "--gateway-jvm-arg", description = "A JVM option for every gateway JVM, repeatable, e.g. -Xmx256m or a profiler agent.")
     List<String> gatewayJvmArgs = List.of();
 
+    @Option(names = "--launcher", paramLabel = "SCRIPT",
+            description = "Start gateway JVMs with this launcher script, with its JVM defaults (--gateway-jvm-arg adds to them), "
+                    + "e.g. server/target/hubgate/bin/hubgate; default: java -cp <the bench's class path>.")
+    Path launcher;
+
     @Option(names = "--gateway-arg", description = "An extra gateway flag for the gateways on the bench's emulator, repeatable, "
             + "e.g. --gateway-arg=--max-concurrent-calls --gateway-arg=128.")
     List<String> gatewayArgs = List.of();
@@ -140,6 +145,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
     @Option(names = "--smoke", description = "Toy sizes (200 twins, concurrency 1 and 4, 0.3 s, 1 launch, 50 calls in flight): "
             + "checks the harness, in seconds.")
     boolean smoke;
+
+    /** The system property that sets the level of the gateway's access log (logger hubgate.access). */
+    static final String ACCESS_LOG_LEVEL_PROPERTY = "hubgate.log.access.level";
 
     private final PrintStream out;
     private final Report report = new Report();
@@ -179,8 +187,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
         if (channels < 1 || rounds < 1 || twins < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--channels, --rounds and --twins must be at least 1");
         }
-        if (!accessLog && System.getProperty("org.slf4j.simpleLogger.log.hubgate.access") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.hubgate.access", "warn"); // an in-process gateway's
+        if (!accessLog && System.getProperty(ACCESS_LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(ACCESS_LOG_LEVEL_PROPERTY, "warn"); // an in-process gateway's
         }
         try (IotHubEmulator emulator = IotHubEmulator.builder().port(0).workerThreads(EMULATOR_WORKERS).build().start()) {
             EmulatorCoordinates at = emulator.coordinates();
@@ -200,7 +208,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                                 + "(%d workers) with SAS; JWT caller auth; %d plaintext channel(s), async stubs. direct: one "
                                 + "shared set of SDK clients (default options, SAS), one thread per concurrent call%n",
                         gateway.where(), Report.millis(System.nanoTime() - launched), EMULATOR_WORKERS, stubs.channelCount());
-                report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM" : "the whole bench JVM";
+                report.memoryWhere = gateway instanceof GatewayProcess ? "its own JVM, " + launch().describe() : "the whole bench JVM";
                 memory(gateway, "idle, just started");
                 CpuClock gatewayCpu = gateway instanceof GatewayProcess process
                         ? CpuClock.process(process.pid(), "the gateway's JVM, every thread (GC and JIT included), pid " + process.pid())
@@ -263,8 +271,12 @@ public final class GatewayBenchmark implements Callable<Integer> {
     }
 
     private RunningGateway start(GatewaySetup setup) throws Exception {
-        return gatewayMode == GatewayMode.PROCESS ? GatewayProcess.start(setup, gatewayJvmArgs, accessLog)
+        return gatewayMode == GatewayMode.PROCESS ? GatewayProcess.start(setup, launch())
                 : InProcessGateway.start(setup);
+    }
+
+    private GatewayLaunch launch() {
+        return new GatewayLaunch(gatewayJvmArgs, launcher, accessLog);
     }
 
     /**
@@ -298,7 +310,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                 startLaunches);
         out.printf(Locale.ROOT, "%-45s %10s   %s%n", "gateway", "median ms", "each launch ms");
         for (GatewaySetup setup : List.of(GatewaySetup.embeddedEmulator(), GatewaySetup.runningEmulator(at, true, List.of()))) {
-            List<Long> nanos = StartupTimer.time(setup, startLaunches, gatewayJvmArgs);
+            List<Long> nanos = StartupTimer.time(setup, startLaunches, launch());
             out.printf(Locale.ROOT, "%-45s %,10d   %s%n", setup.label(), Report.millis(Report.median(nanos)), Report.launches(nanos));
             report.starts.add(new Report.StartRow(setup.label(), nanos));
         }

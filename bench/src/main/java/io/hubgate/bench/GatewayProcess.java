@@ -6,9 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.hubgate.server.Main;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A gateway in its own JVM: {@code java -cp <the bench's class path> io.hubgate.bench.GatewayChild
- * <flags>} ({@link GatewayChild} runs {@link Main}). It is ready when its gRPC health service
+ * A gateway in its own JVM, started as a {@link GatewayLaunch} says: {@code java -cp <the bench's class
+ * path> io.hubgate.bench.GatewayChild <flags>} ({@link GatewayChild} runs {@code Main}) or the
+ * distribution's launcher. It is ready when its gRPC health service
  * answers SERVING; {@link #startupNanos()} is the time from launching the JVM to that answer.
  *
  * <p>Stopping: {@link #close()} sends SIGTERM (Main drains for the short grace the bench gives),
@@ -47,25 +46,12 @@ final class GatewayProcess implements RunningGateway {
         this.memory = MemoryProbe.of(process.pid());
     }
 
-    /**
-     * Launches a gateway JVM and waits until it serves.
-     *
-     * @param jvmArgs   e.g. -Xmx256m, ahead of the main class
-     * @param accessLog keep the gateway's per-call access log (to the bench's pipe, then dropped);
-     *                  off, it is set to WARN, as it was under {@code mvn -q} in the first runs
-     */
-    static GatewayProcess start(GatewaySetup setup, List<String> jvmArgs, boolean accessLog) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        if (!accessLog) {
-            command.add("-Dorg.slf4j.simpleLogger.log.hubgate.access=warn");
-        }
-        command.addAll(List.of("-cp", ChildClasspath.containing(Main.class, GatewayChild.class), GatewayChild.class.getName()));
-        command.addAll(setup.args());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_"));
+    /** Launches a gateway JVM as {@code launch} says and waits until it serves. */
+    static GatewayProcess start(GatewaySetup setup, GatewayLaunch launch) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launch.command(setup.args())).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.equals("JAVA_OPTS"));
         builder.environment().putAll(setup.childEnvironment());
+        launch.environment(builder.environment());
 
         ChildOutput.Tail output = new ChildOutput.Tail(KEPT_LINES);
         CompletableFuture<Integer> announcedPort = new CompletableFuture<>();

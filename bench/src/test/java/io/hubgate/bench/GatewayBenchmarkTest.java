@@ -117,7 +117,7 @@ class GatewayBenchmarkTest {
         // The markdown tables for the README.
         assertThat(printed).contains("| workload | conc | gateway ops/s |", "| GetTwin | 4 |", "| GetTwin, conc | JWT ops/s |",
                 "| GetTwin, conc | SDK ops/s | pipeline (JDK client) ops/s |",
-                "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM) |",
+                "| start to SERVING (fresh gateway JVM) |", "| gateway memory (its own JVM, default JVM flags) |",
                 "| bare gRPC round trip (Health/Check), conc |");
         for (String peer : PEERS) {
             assertThat(printed).contains("| workload | conc | client | through hubgate ops/s |");

@@ -1,5 +1,6 @@
 package io.hubgate.emulator;
 
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
@@ -12,7 +13,8 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
-import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import io.hubgate.emulator.http.HubErrorCode;
+import io.hubgate.emulator.support.SdkErrors;
 import io.hubgate.emulator.support.TestHub;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,14 +68,14 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> registry.addDevice(new Device(id)))
                 .isInstanceOf(IotHubConflictException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(409001));
+                .satisfies(SdkErrors.named(HubErrorCode.DEVICE_ALREADY_EXISTS));
     }
 
     @Test
     void getDevice_missing_isNotFound404001() {
         assertThatThrownBy(() -> registry.getDevice(TestHub.uniqueId("missing")))
                 .isInstanceOf(IotHubNotFoundException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404001));
+                .satisfies(SdkErrors.named(HubErrorCode.DEVICE_NOT_FOUND));
     }
 
     @Test
@@ -105,7 +107,7 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> registry.removeDevice(stale))
                 .isInstanceOf(IotHubPreconditionFailedException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(412001));
+                .satisfies(SdkErrors.named(HubErrorCode.PRECONDITION_FAILED));
         assertThat(registry.getDevice(stale.getDeviceId())).isNotNull();
     }
 
@@ -123,14 +125,14 @@ class DeviceRegistrySdkTest {
     void addDevice_withAmpersandInId_isRefused400004() {
         assertThatThrownBy(() -> registry.addDevice(new Device("bad&id")))
                 .isInstanceOf(IotHubBadFormatException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
+                .satisfies(SdkErrors.named(HubErrorCode.ARGUMENT_INVALID));
     }
 
     @Test
     void addDevice_withIdOf129Characters_isRefused400004() {
         assertThatThrownBy(() -> registry.addDevice(new Device("x".repeat(129))))
                 .isInstanceOf(IotHubBadFormatException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(400004));
+                .satisfies(SdkErrors.named(HubErrorCode.ARGUMENT_INVALID));
     }
 
     @Test
@@ -172,7 +174,7 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> registry.addModule(new Module(deviceId, "m")))
                 .isInstanceOf(IotHubConflictException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(409301));
+                .satisfies(SdkErrors.named(HubErrorCode.MODULE_ALREADY_EXISTS_ON_DEVICE));
     }
 
     @Test
@@ -182,10 +184,10 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> registry.getModule(deviceId, "none"))
                 .isInstanceOf(IotHubNotFoundException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
+                .satisfies(SdkErrors.named(HubErrorCode.MODULE_NOT_FOUND));
         assertThatThrownBy(() -> registry.addModule(new Module(TestHub.uniqueId("nodevice"), "m")))
                 .isInstanceOf(IotHubNotFoundException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404001));
+                .satisfies(SdkErrors.named(HubErrorCode.DEVICE_NOT_FOUND));
     }
 
     @Test
@@ -198,7 +200,7 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> registry.addModule(new Module(deviceId, "m50")))
                 .isInstanceOf(IotHubException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(413003));
+                .satisfies(SdkErrors.named(HubErrorCode.TOO_MANY_MODULES_ON_DEVICE));
         assertThat(registry.getModulesOnDevice(deviceId)).hasSize(50);
     }
 
@@ -212,7 +214,7 @@ class DeviceRegistrySdkTest {
 
         assertThatThrownBy(() -> intruder.addDevice(new Device(id)))
                 .isInstanceOf(IotHubUnauthorizedException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(401002));
+                .satisfies(SdkErrors.named(HubErrorCode.IOTHUB_UNAUTHORIZED_ACCESS));
         assertThatThrownBy(() -> registry.getDevice(id)).isInstanceOf(IotHubNotFoundException.class);
     }
 

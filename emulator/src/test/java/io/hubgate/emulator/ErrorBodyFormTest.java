@@ -16,9 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The error body per endpoint, as the service words it: registry and twin errors in the named
  * form ({@code "Message":"ErrorCode:DeviceNotFound;…"}, which the Node SDK reads to pick
- * DeviceNotFoundError and C# and Python users split on ';'), direct-method errors in the JSON form
- * with the six-digit code. Both carry the name in {@code iothub-errorcode}, and both give the Java
- * SDK's own parser its six-digit code.
+ * DeviceNotFoundError and C# and Python users split on ';'), exactly the service's two fields;
+ * direct-method errors in the JSON form with the six-digit code. Both carry the name in
+ * {@code iothub-errorcode}. The Java SDK's own parser finds the six-digit code only in the JSON
+ * form: from the named form it gets nothing but the HTTP status, as from the service
+ * (azure-iot-sdk-java #1108).
  */
 class ErrorBodyFormTest {
 
@@ -59,12 +61,26 @@ class ErrorBodyFormTest {
     }
 
     @Test
-    void namedForm_givesTheJavaSdksParserItsSixDigitCode() {
-        RawHub.Response response = hub.call("GET", "/devices/" + TestHub.uniqueId("missing"), null);
+    void namedForm_isExactlyTheServicesTwoFields_withNoCopyOfTheJsonForm() {
+        String id = TestHub.uniqueId("missing");
+
+        RawHub.Response response = hub.call("GET", "/devices/" + id, null);
+
+        JsonNode outer = outer(response);
+        assertThat(outer.get("Message").textValue()).isEqualTo("ErrorCode:DeviceNotFound;Device " + id + " not registered");
+        assertThat(outer.size()).as(response.body()).isEqualTo(2);
+        assertThat(response.body()).doesNotContain("404001").doesNotContain("errorCode");
+    }
+
+    @Test
+    void namedForm_givesTheJavaSdksParserOnlyTheName_soTheSdkKeepsTheHttpStatus() {
+        String id = TestHub.uniqueId("missing");
+        RawHub.Response response = hub.call("GET", "/devices/" + id, null);
 
         String best = ErrorMessageParser.bestErrorMessage(response.body());
 
-        assertThat(ErrorMessageParser.bestErrorCode(best)).as(best).isEqualTo(404001);
+        assertThat(ErrorMessageParser.bestErrorCode(best)).as(best).isEqualTo(ErrorMessageParser.getDefaultErrorCode());
+        assertThat(best).startsWith("ErrorCode:DeviceNotFound;Device " + id + " not registered Tracking ID:");
     }
 
     @Test
@@ -76,8 +92,9 @@ class ErrorBodyFormTest {
 
         String message = outer(response).get("Message").textValue();
         assertThat(message.split(";")[0]).isEqualTo("ErrorCode:ArgumentInvalid");
+        assertThat(message.split(";")).hasSize(2);
         assertThat(message.split(";")[1]).doesNotContain("{").isNotBlank();
-        assertThat(ErrorMessageParser.bestErrorCode(ErrorMessageParser.bestErrorMessage(response.body()))).isEqualTo(400004);
+        assertThat(ErrorMessageParser.bestErrorMessage(response.body())).startsWith(message + " Tracking ID:");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.hubgate.emulator;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
-import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyDevicesException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
@@ -25,6 +24,7 @@ import io.hubgate.emulator.http.OperationClass;
 import io.hubgate.emulator.support.EntraClients;
 import io.hubgate.emulator.support.MovableClock;
 import io.hubgate.emulator.support.RawHub;
+import io.hubgate.emulator.support.SdkErrors;
 import io.hubgate.emulator.support.TestHub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +76,7 @@ class ScheduledJobsLimitsTest {
 
             assertThatThrownBy(() -> jobs.scheduleUpdateTwin("second", "*", desired("a", 2), later, 60))
                     .isInstanceOf(IotHubTooManyDevicesException.class)
-                    .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(403003))
+                    .satisfies(SdkErrors.named(HubErrorCode.JOB_QUOTA_EXCEEDED))
                     .hasMessageContaining("allows 1");
 
             jobs.cancel("first");
@@ -190,7 +190,28 @@ class ScheduledJobsLimitsTest {
         assertThatThrownBy(() -> new ScheduledJobsClient(at.hostWithPort(), twinContributor)
                 .scheduleUpdateTwin(TestHub.uniqueId("denied"), "*", desired("x", 1), new Date(), 60))
                 .isInstanceOf(IotHubUnauthorizedException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(401003));
+                .satisfies(SdkErrors.named(HubErrorCode.IOTHUB_UNAUTHORIZED));
         assertThat(new ScheduledJobsClient(at.hostWithPort(), contributor).cancel(jobId).getJobId()).isEqualTo(jobId);
+    }
+
+    /**
+     * IoT Hub authorizes {@code POST /devices/query} as one operation, {@code twins/read} (its
+     * refusal names the method and path, "not authorized for POST on /devices/query"), whatever
+     * the query reads: the RBAC reference gives jobs/read to the /jobs/v2 routes only. So a job's
+     * device entries are read with twins/read, and jobs/read alone does not reach them.
+     */
+    @Test
+    void rbac_devicesJobsQuery_isAuthorizedAsEveryQuery_byTwinsRead_notByJobsRead() throws Exception {
+        EmulatorCoordinates at = TestHub.coordinates();
+        String query = "SELECT * FROM devices.jobs WHERE devices.jobs.jobId = '" + TestHub.uniqueId("none") + "'";
+        TokenCredential twinContributor = EntraClients.clientSecret(at, DefaultDirectory.TWIN);
+        TokenCredential registryContributor = EntraClients.clientSecret(at, DefaultDirectory.REGISTRY);
+
+        assertThat(new ScheduledJobsClient(at.hostWithPort(), twinContributor).query(query).hasNext())
+                .as("twins/read without jobs/read reads the entries").isFalse();
+        assertThatThrownBy(() -> new ScheduledJobsClient(at.hostWithPort(), registryContributor).query(query).hasNext())
+                .isInstanceOf(IotHubUnauthorizedException.class)
+                .satisfies(SdkErrors.named(HubErrorCode.IOTHUB_UNAUTHORIZED))
+                .hasMessageContaining("POST on /devices/query");
     }
 }

@@ -1,13 +1,14 @@
 package io.hubgate.emulator;
 
 import com.azure.core.credential.AzureSasCredential;
-import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.hubgate.emulator.faults.HubTier;
+import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.support.RawHub;
+import io.hubgate.emulator.support.SdkErrors;
 import io.hubgate.emulator.support.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +83,7 @@ class TierQuotaSdkTest {
                     call.call();
                     return true;
                 } catch (IotHubTooManyRequestsException throttled) {
-                    assertThat(throttled.getErrorCode()).isEqualTo(429001);
+                    assertThat(throttled).satisfies(SdkErrors.named(HubErrorCode.THROTTLING_EXCEPTION));
                     return false;
                 }
             }));
@@ -203,7 +204,7 @@ class TierQuotaSdkTest {
 
         assertThatThrownBy(() -> registry.getDevice(deviceId))
                 .isInstanceOf(IotHubTooManyRequestsException.class)
-                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(429001))
+                .satisfies(SdkErrors.named(HubErrorCode.THROTTLING_EXCEPTION))
                 .hasMessageContaining("tier S1");
     }
 }

@@ -9,6 +9,7 @@ import io.hubgate.server.auth.AuthorizationInterceptor;
 import io.hubgate.server.auth.RoleJobAccess;
 import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
+import io.hubgate.server.auth.JwksRefreshes;
 import io.hubgate.server.auth.CallerAuthenticator;
 import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.api.JobAccess;
@@ -22,9 +23,14 @@ import io.hubgate.server.api.MethodServiceImpl;
 import io.hubgate.server.api.RegistryServiceImpl;
 import io.hubgate.server.api.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
 import io.hubgate.server.hub.UpstreamCalls;
+import io.hubgate.server.hub.UpstreamTelemetry;
 import io.hubgate.server.observability.AccessLogInterceptor;
+import io.hubgate.server.observability.CredentialMetrics;
+import io.hubgate.server.observability.Telemetry;
+import io.hubgate.server.observability.OperatorEndpoints;
 import io.hubgate.server.observability.RequestIdInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +54,8 @@ public final class Gateway implements AutoCloseable {
     private final JobWatchers jobWatchers;
     private final GatewayServer server;
     private final String callers;
+    /** The operator's endpoints beside the API (metrics, traces, health port); set once, as it starts. */
+    private volatile OperatorEndpoints operator = OperatorEndpoints.none();
 
     private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, JobWatchers jobWatchers,
                     GatewayServer server, String callers) {
@@ -64,9 +72,37 @@ public final class Gateway implements AutoCloseable {
         return start(config, com.azure.core.util.Configuration.getGlobalConfiguration());
     }
 
+    /**
+     * As {@link #start(GatewayConfig)}, and then the operator's endpoints of {@code operations}
+     * (health port …); a failure to start them stops the gateway again.
+     */
+    public static Gateway start(GatewayConfig config, OperationsSettings operations) throws Exception {
+        return start(config, com.azure.core.util.Configuration.getGlobalConfiguration(), operations);
+    }
+
+    /** As {@link #start(GatewayConfig, OperationsSettings)}, with Azure's variables read from {@code environment}. */
+    public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                                OperationsSettings operations) throws Exception {
+        OperatorEndpoints operator = OperatorEndpoints.open(operations, config.bindAddress());
+        Gateway gateway;
+        try {
+            gateway = start(config, environment, null, operator);
+        } catch (Exception e) {
+            operator.close();
+            throw e;
+        }
+        try {
+            operator.serveHealth(gateway.server.healthService());
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
     /** As {@link #start(GatewayConfig)}, with Azure's variables read from {@code environment}. */
     public static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment) throws Exception {
-        return start(config, environment, null);
+        return start(config, environment, (ServerInterceptor) null);
     }
 
     /**
@@ -76,12 +112,19 @@ public final class Gateway implements AutoCloseable {
      */
     static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
                          ServerInterceptor authenticationOverride) throws Exception {
+        return start(config, environment, authenticationOverride, OperatorEndpoints.none());
+    }
+
+    private static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
+                                 ServerInterceptor authenticationOverride, OperatorEndpoints operator) throws Exception {
         HubConnection hub = HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
         try {
+            Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
-                    config.upstreamTimeout());
+                    config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
+            CredentialMetrics.observeHubToken(telemetry.meter(), hub.tokenStatus(), Clock.systemUTC());
             PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
                     : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
             jobWatchers = new JobWatchers(calls, JobWatchers.DEFAULT_INTERVAL);
@@ -94,15 +137,21 @@ public final class Gateway implements AutoCloseable {
                     new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers,
                             tokens));
             AuthSettings auth = callerAuth(config, hub);
-            List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride);
+            JwksRefreshes jwksRefreshes = new JwksRefreshes();
+            List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride, jwksRefreshes);
+            if (auth.jwtConfigured()) {
+                CredentialMetrics.observeJwks(telemetry.meter(), jwksRefreshes);
+            }
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
-            GatewayServer server = new GatewayServer(config, services, api, infrastructure).start();
+            GatewayServer server = new GatewayServer(config, services, api, infrastructure, operator::configure).start();
             String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
-            return new Gateway(config, hub, calls, jobWatchers, server, callers);
+            Gateway gateway = new Gateway(config, hub, calls, jobWatchers, server, callers);
+            gateway.operator = operator;
+            return gateway;
         } catch (Exception e) {
             if (jobWatchers != null) {
                 jobWatchers.close();
@@ -122,6 +171,13 @@ public final class Gateway implements AutoCloseable {
      */
     static List<ServerInterceptor> interceptors(GatewayConfig config, AuthSettings auth, ServerInterceptor authenticationOverride)
             throws java.io.IOException {
+        return interceptors(config, auth, authenticationOverride, new JwksRefreshes());
+    }
+
+    /** As {@link #interceptors(GatewayConfig, AuthSettings, ServerInterceptor)}, the JWKS refreshes counted by {@code jwks}. */
+    private static List<ServerInterceptor> interceptors(GatewayConfig config, AuthSettings auth,
+                                                        ServerInterceptor authenticationOverride, JwksRefreshes jwks)
+            throws java.io.IOException {
         List<ServerInterceptor> chain = new ArrayList<>(List.of(new RequestIdInterceptor(), new AccessLogInterceptor()));
         if (auth.disabled()) {
             return List.copyOf(chain);
@@ -129,7 +185,7 @@ public final class Gateway implements AutoCloseable {
         if (authenticationOverride != null) {
             chain.add(authenticationOverride);
         } else {
-            List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC());
+            List<CallerAuthenticator> authenticators = Authenticators.from(auth, Clock.systemUTC(), jwks);
             if (authenticators.isEmpty()) {
                 throw new IllegalArgumentException("no caller authentication configured: give --jwt-issuer and "
                         + "--jwt-audience, --client-ca, or --api-keys-file");
@@ -194,12 +250,18 @@ public final class Gateway implements AutoCloseable {
         return hub;
     }
 
+    /** The operator's endpoints beside the API (none unless started with {@link OperationsSettings}). */
+    public OperatorEndpoints operator() {
+        return operator;
+    }
+
     /** Graceful stop: NOT_SERVING, drain in-flight calls for the configured grace, then release the hub. */
     @Override
     public void close() throws Exception {
         // Watches last as long as their jobs: end them first so they do not hold up the drain.
         jobWatchers.close();
         boolean drained = server.shutdown(config.shutdownGrace());
+        operator.close();
         calls.shutdown(GatewayServer.FORCED_STOP_WAIT);
         hub.close();
         LOG.info("hubgate stopped{}", drained ? "" : " (some calls were cancelled after the grace period)");

@@ -60,6 +60,16 @@ public final class GatewayServer {
      */
     public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
                          List<ServerInterceptor> infrastructureInterceptors) throws IOException {
+        this(config, services, interceptors, infrastructureInterceptors, builder -> { });
+    }
+
+    /**
+     * @param instrumentation adds to the server before it is built what observes every call
+     *                        (metrics, spans): see {@code OperatorEndpoints#configure}
+     */
+    public GatewayServer(GatewayConfig config, List<BindableService> services, List<ServerInterceptor> interceptors,
+                         List<ServerInterceptor> infrastructureInterceptors,
+                         java.util.function.Consumer<io.grpc.ServerBuilder<?>> instrumentation) throws IOException {
         this.address = config.bindAddress() + ":" + config.port();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                 new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()));
@@ -103,7 +113,13 @@ public final class GatewayServer {
         builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(ProtoReflectionServiceV1.newInstance().bindService()),
                 infrastructure));
         builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(v1alphaReflection()), infrastructure));
+        instrumentation.accept(builder);
         this.server = builder.build();
+    }
+
+    /** The health service this server answers with: another port may serve the same statuses. */
+    public BindableService healthService() {
+        return health.getHealthService();
     }
 
     @SuppressWarnings("deprecation") // the v1alpha service is deprecated upstream, not gone: tools still need it

@@ -2,10 +2,14 @@ package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.GatewayOptions;
+import io.hubgate.server.config.OperationsSettings;
+import io.hubgate.server.observability.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,6 +34,8 @@ public final class Main {
         CommandLine cli = new CommandLine(options);
         GatewayConfig config;
         Path envFile;
+        LogFormat logFormat;
+        OperationsSettings operations;
         try {
             cli.parseArgs(args);
             if (cli.isUsageHelpRequested()) {
@@ -40,7 +46,9 @@ public final class Main {
                 cli.printVersionHelp(System.out);
                 return;
             }
+            logFormat = options.logFormat();
             config = options.toConfig();
+            operations = options.operations();
             envFile = options.developmentEnvFile(config);
         } catch (CommandLine.ParameterException | IllegalArgumentException invalid) {
             System.err.println("hubgate: " + invalid.getMessage());
@@ -48,19 +56,24 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
+        logFormat.apply();
+        // A JSON log is nothing but JSON lines: the start is in its log lines, so nothing is printed.
+        PrintStream console = logFormat == LogFormat.JSON ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         try {
-            Gateway gateway = Gateway.start(config);
+            Gateway gateway = Gateway.start(config, operations);
             // Printed as well as logged: under "mvn -q exec:java" Maven's quiet logger hides INFO.
-            System.out.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
+            console.println("hubgate is serving gRPC on " + config.bindAddress() + ":" + gateway.port()
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
-            System.out.println(gateway.callers());
+            console.println(gateway.callers());
             if (envFile != null) {
                 DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
             }
             String callerHint = DevelopmentEnvironment.callerHint(gateway, envFile);
-            if (callerHint != null) {
-                System.out.println(callerHint);
+            if (callerHint != null && logFormat == LogFormat.JSON) {
+                LOG.info(callerHint);
+            } else if (callerHint != null) {
+                console.println(callerHint);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -71,6 +84,8 @@ public final class Main {
                     gateway.close();
                 } catch (Exception e) {
                     LOG.warn("Stopping failed: {}", e.getMessage());
+                } finally {
+                    LogFormat.stopLogging();
                 }
             }, "hubgate-shutdown"));
             gateway.awaitTermination();

@@ -256,7 +256,8 @@ class CredentialProviderTest {
     private static Map<String, String> runManagedIdentityProbe(String deviceId, String... clientId) throws Exception {
         List<String> args = new ArrayList<>(List.of(hub.hostWithPort(), hub.certificatePath().toString(), deviceId));
         args.addAll(List.of(clientId));
-        Map<String, String> values = ManagedIdentityProcess.run(hub, CredentialManagedIdentityProbe.class, List.of(), args);
+        Map<String, String> values = ManagedIdentityProcess.run(hub, CredentialManagedIdentityProbe.class,
+                List.of("-Dhubgate.log.level=warn"), args);
         assertThat(values).doesNotContainKey("failure");
         return values;
     }

@@ -14,16 +14,21 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
+import io.hubgate.api.v1.CancelJobRequest;
 import io.hubgate.api.v1.CreateDeviceRequest;
+import io.hubgate.api.v1.CreateJobRequest;
 import io.hubgate.api.v1.CreateModuleRequest;
 import io.hubgate.api.v1.Device;
 import io.hubgate.api.v1.GetDeviceRequest;
 import io.hubgate.api.v1.GetTwinRequest;
+import io.hubgate.api.v1.Job;
+import io.hubgate.api.v1.JobServiceGrpc;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.Module;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.api.v1.Twin;
 import io.hubgate.api.v1.TwinServiceGrpc;
+import io.hubgate.api.v1.TwinUpdate;
 import io.hubgate.api.v1.UpdateTwinRequest;
 import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices.Target;
@@ -67,6 +72,8 @@ class HostileInputFuzzTest {
     static final int MALFORMED_EVERY = 8;
     static final int CALLERS = 8;
     static final Duration CALL_DEADLINE = Duration.ofSeconds(20);
+    /** A watch of a job that has not ended lasts until its deadline: keep that short. */
+    static final Duration WATCH_DEADLINE = Duration.ofSeconds(2);
 
     private static final MethodBehaviour ECHO = new MethodBehaviour(200, null, Duration.ZERO, true, true);
     private static final Map<String, MethodDescriptor<?, ?>> METHODS = methods();
@@ -95,7 +102,15 @@ class HostileInputFuzzTest {
                     .setTags(Struct.newBuilder().putFields("role", Value.newBuilder().setStringValue("canary").build())).build());
             Device canaryDevice = gateway.registry().getDevice(GetDeviceRequest.newBuilder().setDeviceId(canary).build());
 
-            HostileRequests generator = new HostileRequests(seed, target, "m1", methodNames, canary, false);
+            JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(gateway.channel());
+            Job ended = jobs.createJob(CreateJobRequest.newBuilder().setJob(Job.newBuilder()
+                    .setQueryCondition("deviceId = '" + target + "'").setStartTime(com.google.protobuf.Timestamp.newBuilder()
+                            .setSeconds(java.time.Instant.now().plusSeconds(3600).getEpochSecond()))
+                    .setTwinUpdate(TwinUpdate.newBuilder().setTags(Struct.newBuilder().putFields("fuzz",
+                            Value.newBuilder().setStringValue("job").build())))).build());
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(ended.getJobId()).build());
+
+            HostileRequests generator = new HostileRequests(seed, target, "m1", methodNames, canary, false, ended.getJobId());
             List<HostileRequests.Request> requests = new ArrayList<>(count);
             List<byte[]> malformed = new ArrayList<>(Collections.nCopies(count, null));
             for (int i = 0; i < count; i++) {
@@ -154,7 +169,8 @@ class HostileInputFuzzTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Status call(Channel channel, HostileRequests.Request request) {
         MethodDescriptor method = METHODS.get(request.method());
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        Duration deadline = request.method().equals("JobService/WatchJob") ? WATCH_DEADLINE : CALL_DEADLINE;
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
         try {
             if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
                 Iterator<?> results = ClientCalls.blockingServerStreamingCall(channel, method, options, request.message());
@@ -205,7 +221,7 @@ class HostileInputFuzzTest {
     private static Map<String, MethodDescriptor<?, ?>> methods() {
         Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
         for (ServiceDescriptor service : List.of(RegistryServiceGrpc.getServiceDescriptor(), TwinServiceGrpc.getServiceDescriptor(),
-                MethodServiceGrpc.getServiceDescriptor())) {
+                MethodServiceGrpc.getServiceDescriptor(), JobServiceGrpc.getServiceDescriptor())) {
             for (MethodDescriptor<?, ?> method : service.getMethods()) {
                 methods.put(method.getFullMethodName().substring("hubgate.v1.".length()), method);
             }

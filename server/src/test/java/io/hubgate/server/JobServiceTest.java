@@ -307,6 +307,35 @@ class JobServiceTest {
     }
 
     @Test
+    void aMethodJob_withAMethodNameIoTHubRefuses_isInvalidArgument_notInternal() {
+        for (String name : List.of("../reboot", "a b", "$edgeHub", "x".repeat(129), "\u000f$\u0013", " *\"*\"")) {
+            StatusRuntimeException failure = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                            .setMethodInvocation(MethodInvocation.newBuilder().setMethodName(name))).build()));
+
+            assertThat(failure.getStatus().getCode()).as(name).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(Statuses.violatedFields(failure)).as(name).containsExactly("job.method_invocation.method_name");
+        }
+    }
+
+    @Test
+    void aMethodJob_withANonFinitePayloadNumber_isInvalidArgumentNamingIt_notInternal() {
+        for (double number : List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)) {
+            Value nonFinite = Value.newBuilder().setNumberValue(number).build();
+            Value payload = Value.newBuilder().setStructValue(Struct.newBuilder().putFields("level", nonFinite)
+                    .putFields("steps", Value.newBuilder().setListValue(com.google.protobuf.ListValue.newBuilder()
+                            .addValues(Value.newBuilder().setNumberValue(1)).addValues(nonFinite)).build())).build();
+            StatusRuntimeException failure = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                    .setJob(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                            .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot").setPayload(payload))).build()));
+
+            assertThat(failure.getStatus().getCode()).as(String.valueOf(number)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(Statuses.violatedFields(failure)).as(String.valueOf(number))
+                    .containsExactlyInAnyOrder("job.method_invocation.payload.level", "job.method_invocation.payload.steps[1]");
+        }
+    }
+
+    @Test
     void unknownJob_isNotFound_forEveryRpcThatNamesOne() {
         String ghost = TestGateway.uniqueId("ghost");
         List<StatusRuntimeException> failures = List.of(

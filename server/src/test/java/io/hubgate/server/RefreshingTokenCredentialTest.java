@@ -185,6 +185,11 @@ class RefreshingTokenCredentialTest {
             assertThat(last.getToken()).isNotEqualTo(first.getToken());
             assertThat(upstream.requests()).as("first, two failures, the successful retry").isEqualTo(4);
             assertThat(upstream.requestTimes().get(3)).isBefore(first.getExpiresAt().toInstant());
+            // What the metrics read: two tokens obtained, two failed refreshes, the served token's times.
+            assertThat(credential.refreshes()).isEqualTo(2);
+            assertThat(credential.refreshFailures()).isEqualTo(2);
+            assertThat(credential.expiresAt()).isEqualTo(last.getExpiresAt().toInstant());
+            assertThat(credential.obtainedAt()).isAfterOrEqualTo(upstream.requestTimes().get(3)).isBeforeOrEqualTo(Instant.now());
         }
     }
 

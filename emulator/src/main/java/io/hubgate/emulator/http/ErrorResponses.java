@@ -11,9 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes error bodies in the form the service uses on the endpoint ({@link ErrorBodyForm}), always
- * with the {@code iothub-errorcode} header naming the error, so that every official SDK gets its
- * typed error: Node its error class from the named form, Java the six-digit code from the JSON
- * form (nested inside the named form, too), C# the header.
+ * with the {@code iothub-errorcode} header naming the error, so that every official SDK sees what
+ * it sees from the service: Node its error class from the named form, Java the six-digit code from
+ * the JSON form (and only the HTTP status from the named form), C# the header.
  */
 public final class ErrorResponses {
 
@@ -29,11 +29,10 @@ public final class ErrorResponses {
     public HubResponse of(HubException error, ErrorBodyForm form) {
         HubErrorCode code = error.errorCode();
         String trackingId = newTrackingId();
-        String json = Json.text(jsonForm(error, trackingId));
         ObjectNode body = switch (form) {
-            case JSON -> wrapper(json, "");
-            case NAMED -> wrapper("ErrorCode:" + code.errorName() + ";" + namedField(error.getMessage()) + ";"
-                    + Json.text(wrapper(json, "")), "Tracking ID:" + trackingId);
+            case JSON -> wrapper(Json.text(jsonForm(error, trackingId)), "");
+            case NAMED -> wrapper("ErrorCode:" + code.errorName() + ";" + namedField(error.getMessage()),
+                    "Tracking ID:" + trackingId);
         };
         HubResponse response = HubResponse.json(code.httpStatus(), body).header("iothub-errorcode", code.errorName());
         error.headers().forEach(response::header);
@@ -59,9 +58,9 @@ public final class ErrorResponses {
     }
 
     /**
-     * The message as the named form's second field: readers split the field list on ';', and the
-     * Java SDK looks for the nested JSON from the first '{', so neither may occur in it. The
-     * nested JSON keeps the message as it was.
+     * The message as the named form's second field: readers split the field list on ';' (Node
+     * takes the second item as the message), and the Java SDK looks for a nested body from the
+     * first '{', so neither may occur in it.
      */
     private static String namedField(String message) {
         String text = message == null || message.isBlank() ? "The request failed" : message;

@@ -23,6 +23,9 @@ public enum Operation {
     GET_TWIN(AccessRight.SERVICE_CONNECT, OperationClass.TWIN_READ, "twins/read"),
     UPDATE_TWIN(AccessRight.SERVICE_CONNECT, OperationClass.TWIN_WRITE, "twins/write"),
     REPLACE_TWIN(AccessRight.SERVICE_CONNECT, OperationClass.TWIN_WRITE, "twins/write"),
+    // One operation whatever it reads, devices.jobs included: the service authorizes the route
+    // (its refusal says "not authorized for POST on /devices/query"), and the RBAC reference gives
+    // the query twins/read and jobs/read to the /jobs/v2 routes only.
     QUERY_TWINS(AccessRight.SERVICE_CONNECT, OperationClass.QUERY, "twins/read"),
     INVOKE_METHOD(AccessRight.SERVICE_CONNECT, OperationClass.METHODS, "directMethods/invoke/action"),
     PURGE_COMMAND_QUEUE(AccessRight.SERVICE_CONNECT, OperationClass.REGISTRY, "cloudToDeviceMessages/queue/purge/action"),

@@ -2,6 +2,7 @@ package io.hubgate.emulator.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.json.Json;
 
 import javax.net.ssl.SSLSocket;
@@ -24,6 +25,8 @@ import java.util.Map;
  * percent-encoded ids, bulk, malformed bodies) and what other SDKs do.
  */
 public final class RawHub {
+
+    private static final String NAMED_PREFIX = "ErrorCode:";
 
     private final EmulatorCoordinates hub;
     private final HttpClient client;
@@ -52,26 +55,41 @@ public final class RawHub {
             }
         }
 
-        /** The six-digit IoT Hub error code, from either form of the error body. */
-        public int errorCode() {
-            return jsonErrorForm().get("errorCode").intValue();
-        }
-
-        public String errorMessage() {
-            return jsonErrorForm().get("message").textValue();
-        }
-
         /**
-         * The JSON form {@code {"errorCode":…,"message":…}}: the body's Message itself (direct
-         * methods), or the nested object after the named form's "ErrorCode:Name;message;" fields.
+         * The six-digit IoT Hub error code, from either form of the error body: the JSON form's
+         * {@code errorCode}, or the code of the named form's {@code ErrorCode:<Name>}.
          */
-        private JsonNode jsonErrorForm() {
+        public int errorCode() {
+            String message = messageField();
+            if (message.startsWith(NAMED_PREFIX)) {
+                String name = message.substring(NAMED_PREFIX.length(), message.indexOf(';'));
+                return java.util.Arrays.stream(HubErrorCode.values()).filter(code -> code.errorName().equals(name))
+                        .findFirst().orElseThrow(() -> new AssertionError("no such IoT Hub error name: " + body))
+                        .code();
+            }
+            return jsonErrorForm(message).get("errorCode").intValue();
+        }
+
+        /** The hub's sentence: the named form's second field, or the JSON form's {@code message}. */
+        public String errorMessage() {
+            String message = messageField();
+            if (message.startsWith(NAMED_PREFIX)) {
+                return message.substring(message.indexOf(';') + 1);
+            }
+            return jsonErrorForm(message).get("message").textValue();
+        }
+
+        private String messageField() {
+            JsonNode message = json().get("Message");
+            if (message == null || !message.isTextual()) {
+                throw new AssertionError("not an IoT Hub error body: " + body);
+            }
+            return message.textValue();
+        }
+
+        /** The JSON form {@code {"errorCode":…,"message":…}} that the body's Message holds (direct methods). */
+        private JsonNode jsonErrorForm(String message) {
             try {
-                String message = json().get("Message").textValue();
-                if (message.startsWith("ErrorCode:")) {
-                    JsonNode nested = Json.parse(message.substring(message.indexOf('{')).getBytes(StandardCharsets.UTF_8));
-                    message = nested.get("Message").textValue();
-                }
                 return Json.parse(message.getBytes(StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
                 throw new AssertionError("not an IoT Hub error body: " + body, e);

@@ -3,6 +3,9 @@ package io.hubgate.server.api;
 import com.google.protobuf.Duration;
 import io.hubgate.api.v1.CreateJobRequest;
 import io.hubgate.api.v1.Job;
+import io.hubgate.api.v1.JobState;
+import io.hubgate.api.v1.JobType;
+import io.hubgate.api.v1.ListJobsRequest;
 import io.hubgate.api.v1.MethodInvocation;
 import io.hubgate.api.v1.TwinUpdate;
 
@@ -11,7 +14,7 @@ import io.hubgate.api.v1.TwinUpdate;
  * field is an INVALID_ARGUMENT naming it rather than a hub error: job ids (1 to 64 ASCII
  * letters, digits and '-'), the query condition (required, at most {@link #MAX_CONDITION_LENGTH}
  * characters; its syntax is IoT Hub's to judge when the job starts), the action (twin keys and
- * sizes as for UpdateTwin; method name, timeouts and payload as for InvokeMethod) and the
+ * sizes as for UpdateTwin; method name (IoT Hub's rule), timeouts and payload as for InvokeMethod) and the
  * maximum execution time (whole seconds, at least one).
  */
 final class JobChecks {
@@ -42,6 +45,20 @@ final class JobChecks {
                         + (c < 0x20 || c > 0x7E ? String.format("U+%04X", (int) c) : "'" + c + "'") + " at position " + i);
                 return validation;
             }
+        }
+        return validation;
+    }
+
+    /**
+     * Adds a violation for a filter value the API does not define: an unknown type or state is
+     * neither "every type" nor a type, so it is refused rather than read as no filter.
+     */
+    static Validation listFilters(Validation validation, ListJobsRequest request) {
+        if (request.getType() == JobType.UNRECOGNIZED) {
+            validation.add("type", "type is a JobType (0 to " + (JobType.values().length - 2) + "), not " + request.getTypeValue());
+        }
+        if (request.getState() == JobState.UNRECOGNIZED) {
+            validation.add("state", "state is a JobState (0 to " + (JobState.values().length - 2) + "), not " + request.getStateValue());
         }
         return validation;
     }
@@ -93,15 +110,17 @@ final class JobChecks {
     }
 
     private static void method(Validation validation, MethodInvocation method) {
-        if (method.getMethodName().isBlank()) {
-            validation.add("job.method_invocation.method_name", "the method name is required");
-        }
+        // IoT Hub's rule for method names, as for InvokeMethod (the SDK refuses others with an
+        // IllegalArgumentException, which would be the gateway's fault).
+        validation.methodName("job.method_invocation.method_name", method.getMethodName());
         MethodServiceImpl.seconds(validation, "job.method_invocation.response_timeout",
                 method.hasResponseTimeout() ? method.getResponseTimeout() : null,
                 MethodServiceImpl.DEFAULT_RESPONSE_TIMEOUT_SECONDS, MethodServiceImpl.MIN_RESPONSE_TIMEOUT_SECONDS);
         MethodServiceImpl.seconds(validation, "job.method_invocation.connect_timeout",
                 method.hasConnectTimeout() ? method.getConnectTimeout() : null, 0, 0);
-        if (method.hasPayload() && MethodServiceImpl.payloadBytes(method.getPayload()) > MethodServiceImpl.MAX_PAYLOAD_BYTES) {
+        // Finite numbers first: measuring the size serializes the payload, and JSON has no NaN.
+        if (method.hasPayload() && PayloadChecks.finiteNumbers(validation, "job.method_invocation.payload", method.getPayload())
+                && MethodServiceImpl.payloadBytes(method.getPayload()) > MethodServiceImpl.MAX_PAYLOAD_BYTES) {
             validation.add("job.method_invocation.payload", "the payload is larger than "
                     + MethodServiceImpl.MAX_PAYLOAD_BYTES + " bytes once serialized");
         }

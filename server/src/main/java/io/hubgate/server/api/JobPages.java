@@ -1,7 +1,5 @@
 package io.hubgate.server.api;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJob;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClient;
@@ -11,18 +9,17 @@ import io.hubgate.api.v1.JobState;
 import io.hubgate.api.v1.JobType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads the job listing ({@code GET /jobs/v2/query}) one gRPC page at a time, with a page token
- * that carries the filters and IoT Hub's continuation. As in {@link QueryPager}, the position is
- * "the continuation that fetched the current upstream page, and how many of its items were
- * taken", because the SDK's response fetches further pages by itself without saying where one
- * ends. A token is refused with other filters than it was issued for.
+ * Reads the job listing ({@code GET /jobs/v2/query}) one gRPC page at a time. As in
+ * {@link QueryPager}, the position is "the continuation that fetched the current upstream page,
+ * and how many of its items were taken", because the SDK's response fetches further pages by
+ * itself without saying where one ends. Page tokens are {@link PageTokens}, bound to the filters
+ * as their text (and, as every token, to the page size and the caller): a token is refused with
+ * other filters than it was issued for.
  */
 final class JobPages {
 
@@ -66,39 +63,28 @@ final class JobPages {
         return new Page(jobs, next);
     }
 
-    static String encode(Position position) {
-        JsonObject json = new JsonObject();
-        json.addProperty("t", position.type().getNumber());
-        json.addProperty("st", position.state().getNumber());
-        if (position.upstreamToken() != null) {
-            json.addProperty("c", position.upstreamToken());
-        }
-        json.addProperty("s", position.skip());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    /**
+     * The filters a page token is bound to, as its text: a token is good only with the type and
+     * state of the listing that gave it. Known values only ({@link JobChecks#listFilters}).
+     */
+    static String filters(JobType type, JobState state) {
+        return "type=" + type.getNumber() + ",state=" + state.getNumber();
+    }
+
+    /** The cursor a page token carries for {@code position}. */
+    static PageTokens.Cursor cursor(Position position) {
+        return new PageTokens.Cursor(filters(position.type(), position.state()), position.upstreamToken(), position.skip());
     }
 
     /**
-     * Decodes a page token for a listing with these filters; INVALID_ARGUMENT on {@code field} for
-     * anything not made by {@link #encode}, or made for other filters.
+     * The position a page token's cursor names, for a listing with these filters;
+     * INVALID_ARGUMENT on {@code field} when the token was given for other filters.
      */
-    static Position decode(String token, String field, JobType type, JobState state) {
-        Position position;
-        try {
-            JsonObject json = JsonParser.parseString(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            int skip = json.get("s").getAsInt();
-            if (skip < 0) {
-                throw new IllegalArgumentException("out of range");
-            }
-            position = new Position(JobType.forNumber(json.get("t").getAsInt()), JobState.forNumber(json.get("st").getAsInt()),
-                    json.has("c") ? json.get("c").getAsString() : null, skip);
-        } catch (RuntimeException malformed) {
-            throw Validation.invalidField(field, "the page token is malformed; pass back next_page_token unchanged");
-        }
-        if (position.type() != type || position.state() != state) {
+    static Position position(PageTokens.Cursor cursor, String field, JobType type, JobState state) {
+        if (!cursor.text().equals(filters(type, state))) {
             throw Validation.invalidField(field, "the page token belongs to a listing with other filters; "
                     + "send the same type and state as for the first page");
         }
-        return position;
+        return new Position(type, state, cursor.upstream(), cursor.offset());
     }
 }

@@ -81,17 +81,19 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> observer) {
         Responses.guard(observer, () -> {
-            new Validation().pageSize("page_size", request.getPageSize()).check();
+            JobChecks.listFilters(new Validation(), request).pageSize("page_size", request.getPageSize()).check();
+            PageTokens.Binding binding = tokens.bind(PageTokens.Kind.LIST_JOBS, request.getPageSize());
             JobPages.Position position = request.getPageToken().isEmpty()
                     ? new JobPages.Position(request.getType(), request.getState(), null, 0)
-                    : JobPages.decode(request.getPageToken(), "page_token", request.getType(), request.getState());
+                    : JobPages.position(binding.read(request.getPageToken(), "page_token"), "page_token",
+                            request.getType(), request.getState());
             int size = Validation.effectivePageSize(request.getPageSize());
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
                     JobPages.read(upstream.sdk().jobs(), position, size)), page -> {
                 ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
                 page.jobs().forEach(job -> response.addJobs(JobMapper.toProto(job)));
                 if (page.next() != null) {
-                    response.setNextPageToken(JobPages.encode(page.next()));
+                    response.setNextPageToken(binding.mint(JobPages.cursor(page.next())));
                 }
                 return response.build();
             }, observer);

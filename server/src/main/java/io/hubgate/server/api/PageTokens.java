@@ -34,10 +34,13 @@ public final class PageTokens {
 
     /** The RPC a token pages through: a token of one is refused by another. */
     enum Kind {
-        QUERY_TWINS, LIST_DEVICES, LIST_MODULES, LIST_JOB_DEVICES
+        QUERY_TWINS, LIST_DEVICES, LIST_MODULES, LIST_JOB_DEVICES, LIST_JOBS
     }
 
-    /** Where a listing goes on: the query or device id, IoT Hub's continuation (or null) and a count to skip. */
+    /**
+     * Where a listing goes on: what it lists (the query, the device id, the job filters), IoT
+     * Hub's continuation (or null) and a count to skip.
+     */
     record Cursor(String text, String upstream, int offset) {
     }
 

@@ -15,25 +15,32 @@ final class PayloadChecks {
     private PayloadChecks() {
     }
 
-    static void finiteNumbers(Validation validation, String path, Value value) {
-        switch (value.getKindCase()) {
+    /** Adds a violation for each NaN or infinity in {@code value}; true when there is none. */
+    static boolean finiteNumbers(Validation validation, String path, Value value) {
+        return switch (value.getKindCase()) {
             case NUMBER_VALUE -> {
                 if (!Double.isFinite(value.getNumberValue())) {
                     validation.add(path, "numbers must be finite: JSON has no NaN or Infinity");
+                    yield false;
                 }
+                yield true;
             }
             case STRUCT_VALUE -> {
+                boolean finite = true;
                 for (Map.Entry<String, Value> field : value.getStructValue().getFieldsMap().entrySet()) {
-                    finiteNumbers(validation, TwinChecks.child(path, field.getKey()), field.getValue());
+                    finite &= finiteNumbers(validation, TwinChecks.child(path, field.getKey()), field.getValue());
                 }
+                yield finite;
             }
             case LIST_VALUE -> {
+                boolean finite = true;
                 int index = 0;
                 for (Value element : value.getListValue().getValuesList()) {
-                    finiteNumbers(validation, path + "[" + index++ + "]", element);
+                    finite &= finiteNumbers(validation, path + "[" + index++ + "]", element);
                 }
+                yield finite;
             }
-            default -> { }
-        }
+            default -> true;
+        };
     }
 }

@@ -15,9 +15,15 @@ public final class Authenticators {
 
     /** @throws IOException when the JWKS cannot be discovered or the API key file cannot be read */
     public static List<CallerAuthenticator> from(AuthSettings settings, Clock clock) throws IOException {
+        return from(settings, clock, new JwksRefreshes());
+    }
+
+    /** As {@link #from(AuthSettings, Clock)}, the JWKS refreshes counted by {@code jwksRefreshes}. */
+    public static List<CallerAuthenticator> from(AuthSettings settings, Clock clock, JwksRefreshes jwksRefreshes)
+            throws IOException {
         List<CallerAuthenticator> authenticators = new ArrayList<>();
         if (settings.jwtConfigured()) {
-            authenticators.add(JwtAuthenticator.fromSettings(settings, clock));
+            authenticators.add(JwtAuthenticator.fromSettings(settings, clock, jwksRefreshes));
         }
         if (settings.apiKeysFile() != null) {
             authenticators.add(ApiKeyAuthenticator.fromFile(settings.apiKeysFile()));

@@ -87,11 +87,16 @@ public final class JwtAuthenticator implements CallerAuthenticator {
 
     /** From the settings: the key set at {@code jwksUrl}, or the one the OpenID metadata names. */
     public static JwtAuthenticator fromSettings(AuthSettings settings, Clock clock) throws IOException {
+        return fromSettings(settings, clock, new JwksRefreshes());
+    }
+
+    /** As {@link #fromSettings(AuthSettings, Clock)}, the key set's refreshes counted by {@code refreshes}. */
+    public static JwtAuthenticator fromSettings(AuthSettings settings, Clock clock, JwksRefreshes refreshes) throws IOException {
         DefaultResourceRetriever retriever = new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES);
         String jwksUrl = settings.jwksUrl() != null ? settings.jwksUrl() : discoverJwksUrl(settings, retriever);
         AuthSettings.JwksTiming timing = settings.jwks();
         JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(URI.create(jwksUrl).toURL(), retriever)
-                .cache(timing.cacheTtl().toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                .cache(timing.cacheTtl().toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT, refreshes)
                 // Refreshing ahead of expiry needs room for the ahead time and the refresh timeout.
                 .refreshAheadCache(timing.cacheTtl().toMillis()
                         > JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME + JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)

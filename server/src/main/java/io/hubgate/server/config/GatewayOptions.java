@@ -3,6 +3,7 @@ package io.hubgate.server.config;
 import io.hubgate.common.ConnectionString;
 import io.hubgate.common.Durations;
 import io.hubgate.server.auth.AccessPolicy;
+import io.hubgate.server.observability.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -151,6 +152,46 @@ public final class GatewayOptions {
                     + "service-app's client id and secret) to FILE, readable by its owner only, for the sample clients "
                     + "(env HUBGATE_DEV_ENV_FILE).")
     Path developmentEnvFile;
+
+    @Option(names = "--log-format", defaultValue = "${env:HUBGATE_LOG_FORMAT:-text}", paramLabel = "text|json",
+            description = "text: lines for people, on stderr; json: one JSON object per line (time, level, logger, message, "
+                    + "and the access log's requestId, traceId, caller, method, status, durationMs), on stdout "
+                    + "(env HUBGATE_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--health-port", defaultValue = "${env:HUBGATE_HEALTH_PORT}", paramLabel = "PORT",
+            description = "Also serve gRPC health, and only that, in plaintext on this port of --bind, for probes that "
+                    + "cannot speak TLS such as the kubelet's (env HUBGATE_HEALTH_PORT; default: off).")
+    Integer healthPort;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:HUBGATE_METRICS_PORT}", paramLabel = "PORT",
+            description = "Serve Prometheus text metrics over HTTP on this port of --bind, path /metrics (env HUBGATE_METRICS_PORT; "
+                    + "default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--otlp-endpoint", defaultValue = "${env:HUBGATE_OTLP_ENDPOINT}", paramLabel = "URL",
+            description = "Export traces with OTLP over HTTP to this collector, e.g. http://otel-collector:4318 (spans go to "
+                    + "<URL>/v1/traces) (env HUBGATE_OTLP_ENDPOINT; default: no tracing).")
+    String otlpEndpoint;
+
+    /** The operator's endpoints beside the API (not part of {@link GatewayConfig}: they do not change how calls are served). */
+    public OperationsSettings operations() {
+        java.net.URI endpoint = null;
+        if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
+            try {
+                endpoint = new java.net.URI(otlpEndpoint.trim());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--otlp-endpoint must be a URL such as http://otel-collector:4318, not '"
+                        + otlpEndpoint + "'");
+            }
+        }
+        return new OperationsSettings(healthPort, metricsPort, endpoint);
+    }
+
+    /** The log format: not part of {@link GatewayConfig}, because it is applied to the JVM before the gateway starts. */
+    public LogFormat logFormat() {
+        return LogFormat.parse(logFormat);
+    }
 
     /** Where to write the development environment, or null; only for a gateway on the embedded emulator. */
     public Path developmentEnvFile(GatewayConfig resolved) {

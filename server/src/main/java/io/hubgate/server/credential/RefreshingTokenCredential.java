@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. Close it to stop the background refreshes.
  */
-public final class RefreshingTokenCredential implements TokenCredential, AutoCloseable {
+public final class RefreshingTokenCredential implements TokenCredential, HubTokenStatus, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefreshingTokenCredential.class);
 
@@ -52,6 +52,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
     private final Duration refreshAhead;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refreshFailures = new java.util.concurrent.atomic.AtomicLong();
 
     public RefreshingTokenCredential(TokenCredential delegate) {
         this(delegate, Clock.systemUTC(), DEFAULT_REFRESH_AHEAD);
@@ -84,6 +86,28 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
         return slots.values().stream().mapToLong(slot -> slot.fetches).sum();
     }
 
+    /** Of the tokens held (one per scope set; the gateway uses one), the oldest's. */
+    @Override
+    public Instant obtainedAt() {
+        return slots.values().stream().map(slot -> slot.obtainedAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+    }
+
+    /** Of the tokens held, the first to expire. */
+    @Override
+    public Instant expiresAt() {
+        return slots.values().stream().map(Slot::expiresAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+    }
+
+    @Override
+    public long refreshes() {
+        return refreshes.get();
+    }
+
+    @Override
+    public long refreshFailures() {
+        return refreshFailures.get();
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();
@@ -108,6 +132,8 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
         /** The one pending background fetch: a new schedule replaces it, so refreshes never run in two chains. */
         private ScheduledFuture<?> next;
         private volatile long fetches;
+        /** When {@link #token} was obtained (for its age). */
+        private volatile Instant obtainedAt;
 
         Slot(TokenRequestContext request) {
             this.request = request;
@@ -145,10 +171,19 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
                 return inFlight;
             }
             fetches++;
-            CompletableFuture<AccessToken> started = delegate.getToken(request).toFuture();
-            inFlight = started;
-            started.whenComplete((fresh, failure) -> completed(started, fresh, failure));
-            return started;
+            // Callers get the fetch's outcome only after completed() has recorded it: a caller that
+            // holds the new token finds it counted (hubgate.hub_token.*), never a moment later.
+            CompletableFuture<AccessToken> settled = new CompletableFuture<>();
+            inFlight = settled;
+            delegate.getToken(request).toFuture().whenComplete((fresh, failure) -> {
+                completed(settled, fresh, failure);
+                if (failure != null) {
+                    settled.completeExceptionally(failure);
+                } else {
+                    settled.complete(fresh);
+                }
+            });
+            return settled;
         }
 
         private synchronized void completed(CompletableFuture<AccessToken> fetch, AccessToken fresh, Throwable failure) {
@@ -156,17 +191,24 @@ public final class RefreshingTokenCredential implements TokenCredential, AutoClo
                 inFlight = null;
             }
             if (failure == null && fresh != null) {
+                refreshes.incrementAndGet();
+                obtainedAt = clock.instant();
                 token = fresh;
                 retryDelay = FIRST_RETRY_DELAY;
                 schedule(refreshTime(fresh));
                 return;
             }
+            refreshFailures.incrementAndGet();
             if (token != null && clock.instant().isBefore(token.getExpiresAt().toInstant())) {
                 // The current token still works: keep serving it and try again soon.
                 LOG.warn("Token refresh failed, retrying in {}: {}", retryDelay, describe(failure));
                 schedule(clock.instant().plus(retryDelay));
                 retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
             }
+        }
+
+        synchronized Instant expiresAt() {
+            return token == null ? null : token.getExpiresAt().toInstant();
         }
 
         private Instant refreshTime(AccessToken fresh) {

@@ -6,6 +6,7 @@ import io.hubgate.common.SasToken;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. {@link #toString()} shows neither key nor token.
  */
-public final class SasCredentials implements AutoCloseable {
+public final class SasCredentials implements HubTokenStatus, AutoCloseable {
 
     /** Tokens live an hour, as the SDK's own; they are renewed after three quarters of that. */
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
@@ -32,6 +33,9 @@ public final class SasCredentials implements AutoCloseable {
     private final Clock clock;
     private final AzureSasCredential credential;
     private final ScheduledExecutorService renewer;
+    /** When the token in {@link #credential} was signed. */
+    private volatile Instant signedAt;
+    private final java.util.concurrent.atomic.AtomicLong signed = new java.util.concurrent.atomic.AtomicLong();
 
     private SasCredentials(String hostName, String keyName, String base64Key, Clock clock) {
         this.hostName = Objects.requireNonNull(hostName);
@@ -77,7 +81,33 @@ public final class SasCredentials implements AutoCloseable {
     }
 
     private String token() {
-        return SasToken.create(hostName, keyName, key, clock.instant().plus(TOKEN_LIFETIME));
+        Instant now = clock.instant();
+        String token = SasToken.create(hostName, keyName, key, now.plus(TOKEN_LIFETIME));
+        signedAt = now;
+        signed.incrementAndGet();
+        return token;
+    }
+
+    @Override
+    public Instant obtainedAt() {
+        return signedAt;
+    }
+
+    @Override
+    public Instant expiresAt() {
+        Instant at = signedAt;
+        return at == null ? null : at.plus(TOKEN_LIFETIME);
+    }
+
+    @Override
+    public long refreshes() {
+        return signed.get();
+    }
+
+    /** Signing with the key never fails once the key was read. */
+    @Override
+    public long refreshFailures() {
+        return 0;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.HubTarget;
 import io.hubgate.server.credential.CredentialProvider;
+import io.hubgate.server.credential.HubTokenStatus;
 import io.hubgate.server.credential.HubTrust;
 import io.hubgate.server.credential.RefreshingTokenCredential;
 import io.hubgate.server.credential.SasCredentials;
@@ -45,12 +46,15 @@ public final class HubConnection implements AutoCloseable {
     private final HubClients clients;
     private final String description;
     private final AutoCloseable credential;
+    private final HubTokenStatus tokenStatus;
     private final IotHubEmulator embedded;
 
-    private HubConnection(HubClients clients, String description, AutoCloseable credential, IotHubEmulator embedded) {
+    private <C extends AutoCloseable & HubTokenStatus> HubConnection(HubClients clients, String description, C credential,
+                                                                     IotHubEmulator embedded) {
         this.clients = clients;
         this.description = description;
         this.credential = credential;
+        this.tokenStatus = credential;
         this.embedded = embedded;
     }
 
@@ -116,6 +120,11 @@ public final class HubConnection implements AutoCloseable {
     /** Which hub and which credential mode, for the startup log (no secret in it). */
     public String description() {
         return description;
+    }
+
+    /** What the credential tells about its token (its age, its refreshes), for the metrics. */
+    public HubTokenStatus tokenStatus() {
+        return tokenStatus;
     }
 
     /** The embedded emulator, or null when a real hub is configured. */

@@ -60,7 +60,7 @@ public final class HubErrorMapper {
             return already;
         }
         if (cause instanceof IotHubException hub) {
-            return fromHub(hub.getErrorCode(), hub.getMessage(), SDK_THROTTLE_RETRY_DELAY); // used for 429 only
+            return fromSdk(hub);
         }
         if (cause instanceof HubErrorResponse hub) {
             return fromHub(hub.errorCode(), hub.getMessage(), hub.retryAfter());
@@ -95,6 +95,22 @@ public final class HubErrorMapper {
         }
         return status(Code.INTERNAL, "The gateway failed: " + cause.getClass().getSimpleName(), GATEWAY_DOMAIN,
                 "INTERNAL", null, null);
+    }
+
+    /**
+     * The SDK's exception. Its code is IoT Hub's six-digit one only when the body was the JSON
+     * form; from the named form ({@code ErrorCode:DeviceNotFound;…}, what the service sends for
+     * registry, twin, query and job errors) the SDK keeps just the HTTP status, and the name in
+     * its message gives the code back, as the controlled path reads it from the body.
+     */
+    private static StatusRuntimeException fromSdk(IotHubException hub) {
+        NamedHubError named = NamedHubError.parse(hub.getMessage());
+        // The SDK hides Retry-After: a throttle it met suggests the gateway's conservative delay (429 only).
+        if (named == null) {
+            return fromHub(hub.getErrorCode(), hub.getMessage(), SDK_THROTTLE_RETRY_DELAY);
+        }
+        int numeric = hub.getErrorCode() < 100_000 ? named.code(hub.getErrorCode()) : hub.getErrorCode();
+        return fromHub(numeric, named.message(), SDK_THROTTLE_RETRY_DELAY);
     }
 
     /**
@@ -146,11 +162,6 @@ public final class HubErrorMapper {
             }
         }
         return text.isEmpty() ? reason : text;
-    }
-
-    /** IoT Hub's six-digit code for an error name ({@code DeviceNotFound} → 404001), or null. */
-    public static Integer errorCode(String name) {
-        return IotHubErrorNames.code(name);
     }
 
     /**

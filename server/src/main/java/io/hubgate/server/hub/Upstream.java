@@ -10,7 +10,8 @@ import java.time.Duration;
  * with that time as its response timeout ({@link #rest()}). A handler picks the path per
  * operation; it never reads the deadline itself.
  *
- * <p>Made by {@link UpstreamCalls} for each attempt; immutable.
+ * <p>Which of the two it hands out is what the attempt's observation ({@link UpstreamAttempt})
+ * records as its path. Made by {@link UpstreamCalls} for each attempt and used by that attempt.
  */
 public final class Upstream {
 
@@ -18,16 +19,19 @@ public final class Upstream {
     private final Duration remaining;
     private final HubClients.Set sdk;
     private final boolean callerDeadline;
+    private final UpstreamAttempt observed;
 
-    Upstream(HubClients clients, Duration remaining, boolean callerDeadline) {
+    Upstream(HubClients clients, Duration remaining, boolean callerDeadline, UpstreamAttempt observed) {
         this.clients = clients;
         this.remaining = remaining;
         this.callerDeadline = callerDeadline;
+        this.observed = observed;
         this.sdk = clients.within(remaining);
     }
 
     /** The official SDK's clients, with the longest read timeout that fits in what remains. */
     public HubClients.Set sdk() {
+        observed.usingSdk();
         return sdk;
     }
 
@@ -37,16 +41,19 @@ public final class Upstream {
      * deadline has already bounded.
      */
     public HubClients.Set sdkCovering(Duration needed) {
+        observed.usingSdk();
         return clients.covering(needed);
     }
 
     /** The controlled path (azure-core pipeline), each request timing out with what remains. */
     public HubRest rest() {
+        observed.usingControlled();
         return clients.rest(remaining);
     }
 
     /** As {@link #sdkCovering}, for the controlled path: requests wait at least {@code needed}. */
     public HubRest restCovering(Duration needed) {
+        observed.usingControlled();
         return clients.rest(needed.compareTo(remaining) > 0 ? needed : remaining);
     }
 

@@ -65,6 +65,7 @@ public final class UpstreamCalls implements AutoCloseable {
     private final BlockingQueue<Runnable> waiting;
     /** Threads for queued and submitted calls; each holds a slot while it runs one, so at most maxConcurrent are busy. */
     private final ThreadPoolExecutor workers;
+    private final UpstreamTelemetry telemetry;
     private volatile boolean stopped;
 
     /**
@@ -73,7 +74,14 @@ public final class UpstreamCalls implements AutoCloseable {
      * @param defaultBudget the time a call gets when the caller set no deadline
      */
     public UpstreamCalls(HubClients clients, int maxConcurrent, int maxQueued, Duration defaultBudget) {
+        this(clients, maxConcurrent, maxQueued, defaultBudget, UpstreamTelemetry.off());
+    }
+
+    /** As {@link #UpstreamCalls(HubClients, int, int, Duration)}, measured and traced by {@code telemetry}. */
+    public UpstreamCalls(HubClients clients, int maxConcurrent, int maxQueued, Duration defaultBudget,
+                         UpstreamTelemetry telemetry) {
         this.clients = clients;
+        this.telemetry = telemetry;
         this.defaultBudget = defaultBudget;
         this.maxConcurrent = maxConcurrent;
         this.slots = new Semaphore(maxConcurrent);
@@ -84,6 +92,8 @@ public final class UpstreamCalls implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Read at each scrape, long after construction.
+        telemetry.observeCapacity(() -> maxConcurrent - slots.availablePermits(), maxConcurrent, waiting::size, maxQueued);
     }
 
     public HubClients clients() {
@@ -126,13 +136,15 @@ public final class UpstreamCalls implements AutoCloseable {
             result.completeExceptionally(deadlineExceeded());
             return result;
         }
+        UpstreamTelemetry.Call observed = telemetry.begin();
         if (stopped) {
+            observed.refusedAtCapacity();
             result.completeExceptionally(atCapacity());
             return result;
         }
         context.addListener(cancelled -> result.cancel(false), Runnable::run);
         boolean callerDeadline = context.getDeadline() != null;
-        Runnable task = () -> attempt(call, repeatability, verifier, deadline, callerDeadline, result);
+        Runnable task = () -> attempt(call, repeatability, verifier, deadline, callerDeadline, result, observed);
         if (here && slots.tryAcquire()) {
             try {
                 task.run();
@@ -143,6 +155,7 @@ public final class UpstreamCalls implements AutoCloseable {
             return result;
         }
         if (!waiting.offer(task)) {
+            observed.refusedAtCapacity();
             result.completeExceptionally(atCapacity());
             return result;
         }
@@ -188,7 +201,7 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private <T> void attempt(Call<T> call, Repeatability repeatability, Verifier<T> verifier, Deadline deadline,
-                             boolean callerDeadline, CompletableFuture<T> result) {
+                             boolean callerDeadline, CompletableFuture<T> result, UpstreamTelemetry.Call observed) {
         // The failure of an earlier attempt whose answer was lost and which the verifier judged
         // not applied; the attempt may still be under way at the hub (a slow hub), so a later
         // refusal can be its own effect.
@@ -201,13 +214,22 @@ public final class UpstreamCalls implements AutoCloseable {
                 result.completeExceptionally(deadlineExceeded());
                 return;
             }
+            UpstreamAttempt observation = observed.attempt(attempt);
             try {
-                result.complete(call.run(new Upstream(clients, remaining(deadline), callerDeadline)));
+                T answer;
+                try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
+                    answer = call.run(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                }
+                // Ended before the answer goes out, so that its spans end inside the server span.
+                observation.end(null);
+                result.complete(answer);
                 return;
             } catch (Exception failure) {
+                observation.end(failure);
                 boolean retry;
                 if (repeatability == Repeatability.NOT_REPEATABLE && RetryPolicy.outcomeUnknown(failure)) {
-                    Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, failure);
+                    Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, failure, observed.verification(attempt));
+                    observed.lostAnswer(verdict.state());
                     if (verdict.state() == Verifier.Verdict.State.APPLIED) {
                         result.complete(verdict.result());
                         return;
@@ -219,7 +241,7 @@ public final class UpstreamCalls implements AutoCloseable {
                     lostEarlier = failure;
                     retry = attempt < RetryPolicy.MAX_ATTEMPTS; // not applied yet: try again
                 } else if (lostEarlier != null && RetryPolicy.couldBeEarlierAttempt(failure)) {
-                    settle(verifier, deadline, callerDeadline, lostEarlier, result);
+                    settle(verifier, deadline, callerDeadline, lostEarlier, result, observed.verification(attempt));
                     return;
                 } else {
                     retry = RetryPolicy.shouldRetry(failure, repeatability, attempt);
@@ -233,6 +255,7 @@ public final class UpstreamCalls implements AutoCloseable {
                     result.completeExceptionally(failure);
                     return;
                 }
+                observed.retrying(failure);
                 LOG.debug("Attempt {} failed ({}), retrying in {} ms", attempt, failure.getClass().getSimpleName(),
                         wait.toMillis());
                 try {
@@ -254,8 +277,8 @@ public final class UpstreamCalls implements AutoCloseable {
      * UPSTREAM_OUTCOME_UNKNOWN, never the refusal (which would tell the caller to act again).
      */
     private <T> void settle(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost,
-                            CompletableFuture<T> result) {
-        Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, lost);
+                            CompletableFuture<T> result, UpstreamAttempt observation) {
+        Verifier.Verdict<T> verdict = verify(verifier, deadline, callerDeadline, lost, observation);
         if (verdict.state() == Verifier.Verdict.State.APPLIED) {
             result.complete(verdict.result());
         } else {
@@ -264,13 +287,20 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     /** Settles a lost answer by reading the hub; any failure of that read leaves it unknown. */
-    private <T> Verifier.Verdict<T> verify(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost) {
+    private <T> Verifier.Verdict<T> verify(Verifier<T> verifier, Deadline deadline, boolean callerDeadline, Exception lost,
+                                           UpstreamAttempt observation) {
         if (verifier == null || deadline.isExpired()) {
             return Verifier.Verdict.unknown();
         }
         try {
-            return verifier.check(new Upstream(clients, remaining(deadline), callerDeadline));
+            Verifier.Verdict<T> verdict;
+            try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
+                verdict = verifier.check(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+            }
+            observation.end(null);
+            return verdict;
         } catch (Exception unreadable) {
+            observation.end(unreadable);
             LOG.debug("Could not verify the outcome after {}: {}", lost.getClass().getSimpleName(), unreadable.toString());
             return Verifier.Verdict.unknown();
         }

@@ -11,8 +11,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.hubgate.server.auth.AuthContext;
 import io.hubgate.server.auth.Principal;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,15 +28,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link AuthContext#recording}. Every value is passed through
  * {@link LogText#escape} first: a claim or message holding a newline cannot forge a line.
  * Client-caused failures are INFO lines without a stack trace; gateway faults (INTERNAL,
- * UNKNOWN, DATA_LOSS) are WARN.
+ * UNKNOWN, DATA_LOSS) are WARN. The line itself, text or JSON fields, is {@link AccessLogEntry}'s;
+ * the trace id is the call's server span's ({@link ServerTracing}, outside this interceptor).
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("hubgate.access");
-
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Entry entry = new Entry(System.nanoTime(), RequestIdInterceptor.current(), call.getMethodDescriptor().getFullMethodName());
+        Entry entry = new Entry(System.nanoTime(), RequestIdInterceptor.current(), ServerTracing.currentTraceId(),
+                call.getMethodDescriptor().getFullMethodName());
         Context recording = AuthContext.recording(entry.caller);
         ServerCall<Q, R> logging = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
@@ -103,14 +101,16 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     private static final class Entry {
         private final long start;
         private final String requestId;
+        private final String traceId;
         private final String method;
         private final AtomicBoolean written = new AtomicBoolean();
         /** Who called, as authentication (inside this interceptor) recorded it. */
         private final AtomicReference<Principal> caller = new AtomicReference<>();
 
-        Entry(long start, String requestId, String method) {
+        Entry(long start, String requestId, String traceId, String method) {
             this.start = start;
             this.requestId = requestId;
+            this.traceId = traceId;
             this.method = method;
         }
 
@@ -120,19 +120,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
             }
             long micros = (System.nanoTime() - start) / 1000;
             Principal principal = this.caller.get();
-            String caller = LogText.escape((principal == null ? Principal.ANONYMOUS : principal).describe());
-            String id = LogText.escape(requestId);
-            String name = LogText.escape(method);
-            if (status.isOk()) {
-                LOG.info("{} {} {} OK {}us", id, caller, name, micros);
-                return;
-            }
-            String description = LogText.escape(status.getDescription());
-            if (isGatewayFault(status.getCode())) {
-                LOG.warn("{} {} {} {} {}us: {}", id, caller, name, status.getCode(), micros, description);
-            } else {
-                LOG.info("{} {} {} {} {}us: {}", id, caller, name, status.getCode(), micros, description);
-            }
+            String caller = (principal == null ? Principal.ANONYMOUS : principal).describe();
+            AccessLogEntry.write(isGatewayFault(status.getCode()), requestId, traceId, caller, method, status, micros);
         }
 
         private static boolean isGatewayFault(Status.Code code) {

@@ -264,10 +264,13 @@ class ValidationRulesTest {
         Validation validation = new Validation();
         Value payload = Value.newBuilder().setStructValue(struct("a", Value.newBuilder().setListValue(ListValue.newBuilder()
                 .addValues(number(1)).addValues(number(Double.NEGATIVE_INFINITY))).build())).build();
-        PayloadChecks.finiteNumbers(validation, "payload", payload);
+        assertThat(PayloadChecks.finiteNumbers(validation, "payload", payload)).as("all finite").isFalse();
         assertThat(fields(validation)).containsExactly("payload.a[1]");
+        assertThat(PayloadChecks.finiteNumbers(new Validation(), "payload", number(Double.NaN))).isFalse();
         Validation fine = new Validation();
-        PayloadChecks.finiteNumbers(fine, "payload", Value.newBuilder().setStructValue(struct("b", text("x"))).build());
+        Value finite = Value.newBuilder().setStructValue(struct("b", Value.newBuilder().setListValue(ListValue.newBuilder()
+                .addValues(number(2)).addValues(text("x"))).build())).build();
+        assertThat(PayloadChecks.finiteNumbers(fine, "payload", finite)).as("all finite").isTrue();
         assertThat(fields(fine)).isEmpty();
     }
 

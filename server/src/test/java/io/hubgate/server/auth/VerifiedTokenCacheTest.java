@@ -162,6 +162,27 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void aFullCache_makesRoomFromExpiredTokens_beforeAnyLiveOne() throws Exception {
+        MovableClock clock = new MovableClock(T0);
+        JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ZERO, clock, 3);
+        Instant soon = T0.plusSeconds(10);
+        for (String brief : List.of("brief-1", "brief-2")) {
+            assertThat(jwt.authenticate(bearer(token(key, c -> c.claim("oid", brief).expirationTime(Date.from(soon)))), null))
+                    .isNotNull();
+        }
+        String live = token(key, c -> c.claim("oid", "live"));
+        assertThat(jwt.authenticate(bearer(live), null).subject()).isEqualTo("live");
+        assertThat(jwt.cachedTokens()).isEqualTo(3);
+
+        clock.set(soon);
+        assertThat(jwt.authenticate(bearer(token(key, c -> c.claim("oid", "newcomer"))), null).subject()).isEqualTo("newcomer");
+        assertThat(jwt.cachedTokens()).as("the two expired tokens made room; the live one and the newcomer remain")
+                .isEqualTo(2);
+        assertThat(jwt.authenticate(bearer(live), null).subject()).isEqualTo("live");
+        assertThat(jwt.cachedTokens()).isEqualTo(2);
+    }
+
+    @Test
     void withTheCacheOff_nothingIsRemembered() throws Exception {
         JwtAuthenticator jwt = authenticator(new SwappableKeys(new JWKSet(key.toPublicJWK())), Duration.ofSeconds(60),
                 new MovableClock(T0), 0);

@@ -70,6 +70,41 @@ class HubErrorMapperTest {
     }
 
     @Test
+    void anSdkExceptionWithOnlyTheHttpStatus_getsItsCodeBackFromTheNameInItsMessage() {
+        // What the Java SDK makes of the service's named form (azure-iot-sdk-java #1108).
+        StatusRuntimeException status = HubErrorMapper.map(new IotHubException(404,
+                "ErrorCode:DeviceNotFound;Device d1 not registered Tracking ID:1bc30319a4294a7d89ba1511f14f0b5b-G:20-TimeStamp:02/05/2021 10:03:38"));
+
+        assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(detail(status, ErrorInfo.class).getReason()).isEqualTo("DeviceNotFound");
+        assertThat(detail(status, ErrorInfo.class).getMetadataMap()).containsEntry("iotHubErrorCode", "404001");
+        assertThat(status.getStatus().getDescription()).isEqualTo("Device d1 not registered");
+        assertMapped(new IotHubException(401, "ErrorCode:IotHubUnauthorizedAccess;Unauthorized Tracking ID:x"),
+                Status.Code.INTERNAL, "IotHubUnauthorizedAccess", HubErrorMapper.DOMAIN);
+        assertMapped(new IotHubException(429, "ErrorCode:ThrottlingException;slow down"),
+                Status.Code.RESOURCE_EXHAUSTED, "ThrottlingException", HubErrorMapper.DOMAIN);
+    }
+
+    @Test
+    void aNameTheGatewayDoesNotKnow_orOfAnotherStatus_leavesTheStatusAlone() {
+        StatusRuntimeException unknown = HubErrorMapper.map(new IotHubException(429,
+                "ErrorCode:ThrottlingMaxActiveJobCountExceeded;429 Tracking ID:x"));
+        assertThat(detail(unknown, ErrorInfo.class).getReason()).isEqualTo("ThrottlingException");
+        assertThat(detail(unknown, ErrorInfo.class).getMetadataMap()).containsEntry("iotHubErrorCode", "429");
+        assertThat(unknown.getStatus().getDescription()).isEqualTo("429");
+
+        StatusRuntimeException mismatched = HubErrorMapper.map(new IotHubException(404, "ErrorCode:DeviceAlreadyExists;odd"));
+        assertThat(mismatched.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(detail(mismatched, ErrorInfo.class).getReason()).isEqualTo("NotFound");
+
+        StatusRuntimeException sixDigits = HubErrorMapper.map(new IotHubException(404103, "ErrorCode:DeviceNotFound;x"));
+        assertThat(detail(sixDigits, ErrorInfo.class).getReason()).as("a six-digit code from the SDK wins")
+                .isEqualTo("DeviceNotOnline");
+        assertThat(HubErrorMapper.map(new IotHubException(404, "ErrorCode:;nameless")).getStatus().getDescription())
+                .isEqualTo("ErrorCode:;nameless");
+    }
+
+    @Test
     void throttling_carriesTheHubsRetryAfter_orTheConservativeSdkDelayWhenThePathCouldNotSeeIt() {
         RetryInfo fromHub = detail(HubErrorMapper.map(new HubErrorResponse(429, 429001, "slow down", Duration.ofSeconds(7))), RetryInfo.class);
         RetryInfo guessed = detail(HubErrorMapper.map(new IotHubException(429001, "slow down")), RetryInfo.class);

@@ -18,11 +18,13 @@ import java.util.logging.Logger;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reads what the gateway logs, as an operator would: slf4j-simple writes every line to
- * {@code System.err}, so this puts a tee in its place for the duration of a test and keeps each
- * line. Lines of the access log are the ones of logger {@code hubgate.access}. Restores the real
- * stream on close. Records of java.util.logging (grpc-java's own log) are kept too, with their
- * stack traces, as {@code [jul] LEVEL logger - message} lines. Not for tests that run in parallel with others (surefire runs classes one by one).
+ * Reads what the gateway logs, as an operator would: the text log writes every line to
+ * {@code System.err} (log4j2's console appender follows {@code System.setErr}), so this puts a
+ * tee in its place for the duration of a test and keeps each line. Lines of the access log are
+ * the ones of logger {@code hubgate.access}. Restores the real stream on close. Records of
+ * java.util.logging (grpc-java's own log) are kept too, with their stack traces, as
+ * {@code [jul] LEVEL logger - message} lines. Not for tests that run in parallel with others
+ * (surefire runs classes one by one).
  */
 public final class AccessLogCapture implements AutoCloseable {
 

@@ -6,11 +6,14 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Message;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import io.hubgate.api.v1.AuthenticationType;
 import io.hubgate.api.v1.BatchCreateDevicesRequest;
 import io.hubgate.api.v1.BatchDeleteDevicesRequest;
 import io.hubgate.api.v1.BatchUpdateDevicesRequest;
+import io.hubgate.api.v1.CancelJobRequest;
+import io.hubgate.api.v1.CreateJobRequest;
 import io.hubgate.api.v1.CreateDeviceRequest;
 import io.hubgate.api.v1.CreateModuleRequest;
 import io.hubgate.api.v1.DeleteDeviceRequest;
@@ -18,21 +21,28 @@ import io.hubgate.api.v1.DeleteModuleRequest;
 import io.hubgate.api.v1.Device;
 import io.hubgate.api.v1.DeviceStatus;
 import io.hubgate.api.v1.GetDeviceRequest;
+import io.hubgate.api.v1.GetJobRequest;
 import io.hubgate.api.v1.GetModuleRequest;
 import io.hubgate.api.v1.GetRegistryStatisticsRequest;
 import io.hubgate.api.v1.GetTwinRequest;
 import io.hubgate.api.v1.IdentityView;
 import io.hubgate.api.v1.InvokeMethodRequest;
+import io.hubgate.api.v1.Job;
 import io.hubgate.api.v1.ListDevicesRequest;
+import io.hubgate.api.v1.ListJobDevicesRequest;
+import io.hubgate.api.v1.ListJobsRequest;
 import io.hubgate.api.v1.ListModulesRequest;
+import io.hubgate.api.v1.MethodInvocation;
 import io.hubgate.api.v1.Module;
 import io.hubgate.api.v1.QueryTwinsRequest;
 import io.hubgate.api.v1.ReplaceTwinRequest;
 import io.hubgate.api.v1.StreamQueryTwinsRequest;
 import io.hubgate.api.v1.SymmetricKeys;
+import io.hubgate.api.v1.TwinUpdate;
 import io.hubgate.api.v1.UpdateDeviceRequest;
 import io.hubgate.api.v1.UpdateModuleRequest;
 import io.hubgate.api.v1.UpdateTwinRequest;
+import io.hubgate.api.v1.WatchJobRequest;
 import io.hubgate.api.v1.X509Thumbprints;
 
 import java.nio.charset.StandardCharsets;
@@ -51,6 +61,10 @@ import java.util.function.Supplier;
  * <p>Ids are drawn from ordinary ids and from ids the gateway's own rules refuse; ids that are
  * valid for IoT Hub but need URL encoding ({@code % ? # / '}) are left out unless
  * {@code urlSensitiveIds} (their handling belongs to the upstream path).
+ *
+ * <p>Jobs: a twin-update job only ever selects the fuzz target ({@code deviceId = '<target>'}), so
+ * that no generated condition ({@code *}, {@code … OR 1=1}) can write the canary's twin; method
+ * jobs take any condition, since a method changes no twin.
  */
 public final class HostileRequests {
 
@@ -82,26 +96,29 @@ public final class HostileRequests {
     private final List<String> methodNames;
     private final String avoidId;
     private final boolean urlSensitiveIds;
+    private final String jobId;
 
     /**
      * @param deviceId        an existing device, connected, answering {@code methodNames}
      * @param moduleId        an existing module on it
      * @param avoidId         an id never to generate (the canary)
      * @param urlSensitiveIds also make ids with characters that need URL encoding
+     * @param jobId           an existing job that has ended (watching it ends at once)
      */
     public HostileRequests(long seed, String deviceId, String moduleId, List<String> methodNames, String avoidId,
-                           boolean urlSensitiveIds) {
+                           boolean urlSensitiveIds, String jobId) {
         this.random = new Random(seed);
         this.deviceId = deviceId;
         this.moduleId = moduleId;
         this.methodNames = methodNames;
         this.avoidId = avoidId;
         this.urlSensitiveIds = urlSensitiveIds;
+        this.jobId = jobId;
     }
 
     /** The next request, for a random RPC. */
     public Request next() {
-        return switch (random.nextInt(20)) {
+        return switch (random.nextInt(26)) {
             case 0 -> new Request("RegistryService/CreateDevice", CreateDeviceRequest.newBuilder().setDevice(device()).setView(view()).build());
             case 1 -> new Request("RegistryService/GetDevice", GetDeviceRequest.newBuilder().setDeviceId(id()).setView(view()).build());
             case 2 -> new Request("RegistryService/UpdateDevice", updateDevice());
@@ -129,6 +146,15 @@ public final class HostileRequests {
                     .setPageToken(random.nextInt(3) == 0 ? pageToken() : "").build());
             case 18 -> new Request("TwinService/StreamQueryTwins", StreamQueryTwinsRequest.newBuilder().setQuery(query())
                     .setPageSize(pageSize()).build());
+            case 19 -> new Request("JobService/CreateJob", createJob());
+            case 20 -> new Request("JobService/GetJob", GetJobRequest.newBuilder().setJobId(jobId()).build());
+            case 21 -> new Request("JobService/CancelJob", CancelJobRequest.newBuilder().setJobId(jobId()).build());
+            case 22 -> new Request("JobService/ListJobs", ListJobsRequest.newBuilder().setPageSize(pageSize())
+                    .setPageToken(random.nextInt(3) == 0 ? pageToken() : "").setTypeValue(random.nextInt(5) - 1)
+                    .setStateValue(random.nextInt(9) - 1).build());
+            case 23 -> new Request("JobService/ListJobDevices", ListJobDevicesRequest.newBuilder().setJobId(jobId())
+                    .setPageSize(pageSize()).setPageToken(random.nextInt(3) == 0 ? pageToken() : "").build());
+            case 24 -> new Request("JobService/WatchJob", WatchJobRequest.newBuilder().setJobId(jobId()).build());
             default -> new Request("MethodService/InvokeMethod", invoke());
         };
     }
@@ -374,6 +400,79 @@ public final class HostileRequests {
             request.setDesired(struct(0));
         }
         return request.build();
+    }
+
+    private String jobId() {
+        return switch (random.nextInt(5)) {
+            case 0 -> jobId;
+            case 1, 2 -> "fzjob-" + random.nextInt(40);
+            case 3 -> "x".repeat(64 + random.nextInt(3));
+            default -> hostile();
+        };
+    }
+
+    private CreateJobRequest createJob() {
+        Job.Builder job = Job.newBuilder();
+        if (chance(2)) {
+            TwinUpdate.Builder update = TwinUpdate.newBuilder();
+            if (!chance(3)) {
+                update.setTags(struct(0));
+            }
+            if (!chance(3)) {
+                update.setDesired(struct(0));
+            }
+            job.setQueryCondition("deviceId = '" + deviceId + "'").setTwinUpdate(update);
+        } else {
+            MethodInvocation.Builder method = MethodInvocation.newBuilder()
+                    .setMethodName(chance(2) ? methodNames.get(random.nextInt(methodNames.size())) : hostile());
+            if (chance(2)) {
+                method.setPayload(value(0));
+            }
+            if (chance(3)) {
+                method.setResponseTimeout(duration());
+            }
+            if (chance(4)) {
+                method.setConnectTimeout(duration());
+            }
+            job.setQueryCondition(condition()).setMethodInvocation(method);
+        }
+        if (chance(3)) {
+            job.setMaxExecutionTime(duration());
+        }
+        if (chance(3)) {
+            job.setStartTime(timestamp());
+        }
+        if (chance(8)) {
+            job.setJobId(hostile());
+        }
+        if (chance(8)) {
+            job.clearAction();
+        }
+        return CreateJobRequest.newBuilder().setJob(job).setJobId(chance(2) ? "" : jobId()).build();
+    }
+
+    /** A method job's condition: the target, every device, a literal with hostile text, or anything. */
+    private String condition() {
+        return switch (random.nextInt(5)) {
+            case 0 -> "deviceId = '" + deviceId + "'";
+            case 1 -> "*";
+            case 2 -> "tags.x = '" + hostile().replace("'", "") + "'";
+            case 3 -> "q".repeat(7990 + random.nextInt(20));
+            default -> hostile();
+        };
+    }
+
+    private Timestamp timestamp() {
+        long now = System.currentTimeMillis() / 1000;
+        return switch (random.nextInt(7)) {
+            case 0 -> Timestamp.newBuilder().setSeconds(-1 - random.nextInt(1000)).build();
+            case 1 -> Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build();
+            case 2 -> Timestamp.newBuilder().setSeconds(253402300799L).build(); // 9999-12-31T23:59:59Z
+            case 3 -> Timestamp.newBuilder().setSeconds(now).setNanos(-1).build();
+            case 4 -> Timestamp.newBuilder().setSeconds(now).setNanos(1_000_000_000).build();
+            case 5 -> Timestamp.newBuilder().setSeconds(now - random.nextInt(100_000)).build();
+            default -> Timestamp.newBuilder().setSeconds(now + 3600 + random.nextInt(100_000)).build();
+        };
     }
 
     private InvokeMethodRequest invoke() {

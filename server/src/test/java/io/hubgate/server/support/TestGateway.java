@@ -112,7 +112,11 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
      * {@code subject} with these app roles (signed with the issuer's real key).
      */
     public String callerToken(String subject, Set<String> roles) {
-        EntraCoordinates entra = hub.coordinates().entra();
+        return callerToken(hub.coordinates().entra(), subject, roles);
+    }
+
+    /** As {@link #callerToken(String, Set)}, from the issuer of any emulator (one a test started itself). */
+    public static String callerToken(EntraCoordinates entra, String subject, Set<String> roles) {
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject(subject).claim("oid", subject).claim("tid", entra.tenantId())
@@ -142,10 +146,14 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
         return start(GatewayConfig.localDevelopment(0));
     }
 
+    /** A gateway the test started itself (with its operator endpoints, say), on its embedded emulator; closed with it. */
+    public static TestGateway of(Gateway started) {
+        return new TestGateway(started, started.hub().embeddedEmulator());
+    }
+
     public static TestGateway start(GatewayConfig config) {
         try {
-            Gateway started = Gateway.start(config);
-            return new TestGateway(started, started.hub().embeddedEmulator());
+            return of(Gateway.start(config));
         } catch (Exception e) {
             throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
         }

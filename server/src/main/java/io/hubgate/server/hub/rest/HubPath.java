@@ -20,50 +20,60 @@ public final class HubPath {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final String path;
+    /** The path with its ids as placeholders: what a span or a log may show. */
+    private final String template;
 
-    private HubPath(String path) {
+    private HubPath(String path, String template) {
         this.path = path;
+        this.template = template;
     }
 
     /** {@code /devices/{id}} */
     public static HubPath device(String deviceId) {
-        return new HubPath("/devices/" + segment(deviceId));
+        return new HubPath("/devices/" + segment(deviceId), "/devices/{id}");
     }
 
     /** {@code /devices} (bulk) */
     public static HubPath devices() {
-        return new HubPath("/devices");
+        return new HubPath("/devices", "/devices");
     }
 
     /** {@code /devices/query} */
     public static HubPath query() {
-        return new HubPath("/devices/query");
+        return new HubPath("/devices/query", "/devices/query");
     }
 
     /** {@code /devices/{id}/modules} */
     public static HubPath modules(String deviceId) {
-        return new HubPath("/devices/" + segment(deviceId) + "/modules");
+        return new HubPath("/devices/" + segment(deviceId) + "/modules", "/devices/{id}/modules");
     }
 
     /** {@code /devices/{id}/modules/{mid}} */
     public static HubPath module(String deviceId, String moduleId) {
-        return new HubPath("/devices/" + segment(deviceId) + "/modules/" + segment(moduleId));
+        return new HubPath("/devices/" + segment(deviceId) + "/modules/" + segment(moduleId), "/devices/{id}/modules/{mid}");
     }
 
     /** {@code /twins/{id}} or {@code /twins/{id}/modules/{mid}} when {@code moduleId} is not empty. */
     public static HubPath twin(String deviceId, String moduleId) {
-        return new HubPath("/twins/" + segment(deviceId) + (moduleId == null || moduleId.isEmpty() ? ""
-                : "/modules/" + segment(moduleId)));
+        boolean module = moduleId != null && !moduleId.isEmpty();
+        return new HubPath("/twins/" + segment(deviceId) + (module ? "/modules/" + segment(moduleId) : ""),
+                module ? "/twins/{id}/modules/{mid}" : "/twins/{id}");
     }
 
     /** The direct-method endpoint of a device, or of a module when {@code moduleId} is not empty. */
     public static HubPath methods(String deviceId, String moduleId) {
-        return new HubPath(twin(deviceId, moduleId).path + "/methods");
+        HubPath twin = twin(deviceId, moduleId);
+        return new HubPath(twin.path + "/methods", twin.template + "/methods");
     }
 
     /** The path and the {@code api-version} query, ready to follow {@code https://host}. */
     public String withApiVersion() {
         return path + "?api-version=" + API_VERSION;
+    }
+
+    /** The path with placeholders for its ids ({@code /twins/{id}}), free of any caller's value. */
+    public String template() {
+        return template;
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.hubgate.server.hub.rest;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.hubgate.server.hub.HubErrorMapper;
 import io.hubgate.server.hub.HubErrorResponse;
+import io.hubgate.server.hub.NamedHubError;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -21,15 +21,13 @@ import java.time.format.DateTimeParseException;
  *   <li>JSON: {@code {"Message":"{\"errorCode\":404103,…,\"message\":…}","ExceptionMessage":""}},
  *       or flat {@code {"errorCode":404001,"message":…}};</li>
  *   <li>named: {@code {"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:…"}}
- *       (the registry and twin endpoints), to which the emulator appends the JSON form after one
- *       more {@code ;}, as the Java SDK looks for it from the first brace.</li>
+ *       (the registry, twin, query, bulk and job endpoints), read by {@link NamedHubError} as
+ *       the SDK path reads the same text from the SDK's exception.</li>
  * </ul>
  * The JSON form's code wins; else the error name (the body's, or the {@code iothub-errorcode}
  * header's) is looked up; else the HTTP status stands in.
  */
 final class RestErrors {
-
-    private static final String NAMED_PREFIX = "ErrorCode:";
 
     private RestErrors() {
     }
@@ -42,13 +40,10 @@ final class RestErrors {
         JsonObject outer = object(body);
         String field = outer != null && outer.get("Message") != null && outer.get("Message").isJsonPrimitive()
                 ? outer.get("Message").getAsString() : null;
-        if (field != null && field.startsWith(NAMED_PREFIX)) {
-            int end = field.indexOf(';');
-            name = end > 0 ? field.substring(NAMED_PREFIX.length(), end) : field.substring(NAMED_PREFIX.length());
-            String rest = end > 0 ? field.substring(end + 1) : "";
-            int brace = rest.indexOf('{');
-            message = (brace >= 0 ? rest.substring(0, brace) : rest).replaceAll(";\\s*$", "").trim();
-            json = brace >= 0 ? jsonForm(object(rest.substring(brace))) : null;
+        NamedHubError named = NamedHubError.parse(field);
+        if (named != null) {
+            name = named.name();
+            message = named.message();
         } else if (outer != null) {
             json = jsonForm(outer);
         }
@@ -62,10 +57,7 @@ final class RestErrors {
             message = json.toString();
         }
         if (code == status && name != null) {
-            Integer named = HubErrorMapper.errorCode(name.trim());
-            if (named != null && named / 1000 == status) {
-                code = named;
-            }
+            code = new NamedHubError(name.trim(), message).code(status);
         }
         return new HubErrorResponse(status, code, message, retryAfter(retryAfter));
     }

@@ -17,6 +17,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonParser;
 import io.hubgate.server.hub.HubErrorResponse;
+import io.hubgate.server.hub.UpstreamAttempt;
+import io.opentelemetry.api.trace.Span;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -60,6 +62,8 @@ public final class RestTransport {
     private static final HttpHeaderName ERROR_CODE_HEADER = HttpHeaderName.fromString("iothub-errorcode");
     /** Where the next page of a query starts; absent on the last page. */
     static final HttpHeaderName CONTINUATION_HEADER = HttpHeaderName.fromString("x-ms-continuation");
+    /** The hub's id of a request, where it answers with one. */
+    private static final HttpHeaderName REQUEST_ID_HEADER = HttpHeaderName.X_MS_REQUEST_ID;
     /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
     static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     /**
@@ -154,7 +158,7 @@ public final class RestTransport {
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
-    record Raw(int status, String text, String retryAfter, String errorName, String continuation) {
+    record Raw(int status, String text, String retryAfter, String errorName, String requestId, String continuation) {
         JsonElement json() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
         }
@@ -164,8 +168,29 @@ public final class RestTransport {
         }
     }
 
-    /** Sends one request, once, and returns whatever answer came; IOException when none did. */
+    /**
+     * Sends one request, once, and returns whatever answer came; IOException when none did. Within
+     * an upstream attempt, the request is a client span of the caller's trace ({@link UpstreamAttempt}).
+     */
     Raw exchange(HttpMethod method, HubPath path, Map<String, String> headers, JsonElement body, Duration timeout)
+            throws IOException {
+        UpstreamAttempt attempt = UpstreamAttempt.current();
+        if (attempt == null) {
+            return sendOnce(method, path, headers, body, timeout);
+        }
+        Span span = attempt.requestSpan(method.name(), path.template());
+        Raw raw;
+        try {
+            raw = sendOnce(method, path, headers, body, timeout);
+        } catch (IOException | RuntimeException | Error failure) {
+            UpstreamAttempt.failed(span, failure);
+            throw failure;
+        }
+        UpstreamAttempt.answered(span, raw.status(), raw.requestId(), raw.errorName(), raw.status() >= 400 ? raw.text() : null);
+        return raw;
+    }
+
+    private Raw sendOnce(HttpMethod method, HubPath path, Map<String, String> headers, JsonElement body, Duration timeout)
             throws IOException {
         HttpRequest request = new HttpRequest(method, url(path));
         request.setHeader(HttpHeaderName.ACCEPT, "application/json");
@@ -183,7 +208,7 @@ public final class RestTransport {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
                     response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER),
-                    response.getHeaderValue(CONTINUATION_HEADER));
+                    response.getHeaderValue(REQUEST_ID_HEADER), response.getHeaderValue(CONTINUATION_HEADER));
         } catch (RuntimeException failed) {
             throw transportFailure(failed);
         }

@@ -27,4 +27,16 @@ class HubPathTest {
         assertThat(HubPath.modules("a/b").toString()).isEqualTo("/devices/a%2Fb/modules");
         assertThat(HubPath.devices().toString()).isEqualTo("/devices");
     }
+
+    @Test
+    void templates_nameThePathWithoutAnyId() {
+        assertThat(HubPath.device("secret-id").template()).isEqualTo("/devices/{id}");
+        assertThat(HubPath.devices().template()).isEqualTo("/devices");
+        assertThat(HubPath.modules("secret-id").template()).isEqualTo("/devices/{id}/modules");
+        assertThat(HubPath.module("secret-id", "m").template()).isEqualTo("/devices/{id}/modules/{mid}");
+        assertThat(HubPath.twin("secret-id", "").template()).isEqualTo("/twins/{id}");
+        assertThat(HubPath.twin("secret-id", "m").template()).isEqualTo("/twins/{id}/modules/{mid}");
+        assertThat(HubPath.methods("secret-id", null).template()).isEqualTo("/twins/{id}/methods");
+        assertThat(HubPath.methods("secret-id", "m").template()).isEqualTo("/twins/{id}/modules/{mid}/methods");
+    }
 }
