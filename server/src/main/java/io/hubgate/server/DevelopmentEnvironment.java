@@ -87,7 +87,7 @@ public final class DevelopmentEnvironment {
      */
     public static void write(Path file, Map<String, String> variables) throws IOException {
         StringBuilder text = new StringBuilder("# hubgate on its embedded emulator: local development secrets, "
-                + "valid while this gateway runs. Use: set -a; . ").append(file.getFileName()).append("; set +a\n");
+                + "valid while this gateway runs. Use: set -a; . ").append(shellQuoted(file.toAbsolutePath().toString())).append("; set +a\n");
         variables.forEach((name, value) -> text.append(name).append('=').append(shellQuoted(value)).append('\n'));
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);

@@ -25,6 +25,7 @@ import io.hubgate.server.api.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
+import io.hubgate.server.hub.HubCredentialCheck;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.hub.UpstreamTelemetry;
 import io.hubgate.server.observability.AccessLogInterceptor;
@@ -121,6 +122,7 @@ public final class Gateway implements AutoCloseable {
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
         try {
+            HubCredentialCheck.atStart(hub.clients());
             Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));

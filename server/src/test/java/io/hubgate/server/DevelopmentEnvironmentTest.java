@@ -70,6 +70,11 @@ class DevelopmentEnvironmentTest {
     }
 
     @Test
+    void theFilesHeader_saysHowToSourceIt_byItsFullPath() throws Exception {
+        assertThat(Files.readAllLines(file).get(0)).contains("set -a; . '" + file.toAbsolutePath() + "'; set +a");
+    }
+
+    @Test
     void theFile_isShellSyntax_thatASourcingShellReadsBackExactly() throws Exception {
         Process shell = new ProcessBuilder("bash", "-c", "set -a; . \"$1\"; set +a; env | grep '^HUBGATE_' | sort", "sh",
                 file.toString()).redirectErrorStream(true).start();
@@ -109,6 +114,13 @@ class DevelopmentEnvironmentTest {
                 "--jwt-issuer", "https://issuer", "--jwt-audience", "api://hubgate");
         assertThatThrownBy(() -> options.developmentEnvFile(options.toConfig()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--dev-env-file");
+
+        GatewayOptions withConnectionString = new GatewayOptions();
+        new CommandLine(withConnectionString).parseArgs("--dev-env-file", "x.env", "--insecure-no-auth",
+                "--hub-connection-string", "HostName=myhub.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=a2V5");
+        assertThatThrownBy(() -> withConnectionString.developmentEnvFile(withConnectionString.toConfig()))
+                .as("the message names the flag the user gave").hasMessageContaining("with --hub-connection-string,")
+                .message().doesNotContain("--hub-host");
 
         GatewayOptions embedded = new GatewayOptions();
         new CommandLine(embedded).parseArgs("--dev-env-file", "x.env");

@@ -166,7 +166,7 @@ class ErrorMappingTest {
             assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo("IotHubUnauthorized");
             assertThat(Statuses.errorInfo(failure).getMetadataMap()).containsEntry("iotHubErrorCode", "401003");
             String message = failure.getStatus().getDescription();
-            assertThat(message).contains("gateway's own identity");
+            assertThat(message).contains("gateway's own hub credential (Entra credential").contains("data-plane role");
             assertThat(message).doesNotContain(secret).doesNotContain("eyJ").doesNotContainIgnoringCase("bearer")
                     .doesNotContain("SharedAccessSignature");
             assertThat(failure.toString()).doesNotContain(secret).doesNotContain("eyJ");

@@ -225,6 +225,30 @@ class HubgateCliTest {
         assertThat(cli("delete-device", id, "--etag", rawField(cli("get-device", id).out(), "etag")).exitCode()).isZero();
     }
 
+    @Test
+    void twinNumbers_printAsGrpcurlPrintsThem_integersWithoutAFraction() {
+        String id = uniqueId("cli-numbers");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+
+        Run updated = cli("update-twin", id, "--desired", "{\"interval\":30,\"ratio\":0.5,\"offset\":-7}");
+
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        // Struct numbers are doubles on the wire: the integral ones print as integers, the rest as they are.
+        assertThat(rawNumber(updated.out(), "interval")).isEqualTo("30");
+        assertThat(rawNumber(updated.out(), "ratio")).isEqualTo("0.5");
+        assertThat(rawNumber(updated.out(), "offset")).isEqualTo("-7");
+        assertThat(rawNumber(updated.out(), "$lastUpdatedVersion")).isEqualTo("2");
+        assertThat(cli("delete-device", id).exitCode()).isZero();
+    }
+
+    /** The first {@code "name": number} in printed JSON, as printed. */
+    private static String rawNumber(String printed, String name) {
+        java.util.regex.Matcher field = java.util.regex.Pattern
+                .compile("\"" + java.util.regex.Pattern.quote(name) + "\": ?([-0-9.eE+]+)").matcher(printed);
+        assertThat(field.find()).as("a \"" + name + "\" number in:\n" + printed).isTrue();
+        return field.group(1);
+    }
+
     /** The first {@code "name": "value"} in printed JSON, exactly as printed (escapes and all). */
     private static String rawField(String printed, String name) {
         java.util.regex.Matcher field = java.util.regex.Pattern.compile("\"" + name + "\": ?\"([^\"]*)\"").matcher(printed);

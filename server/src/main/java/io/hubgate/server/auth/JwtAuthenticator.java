@@ -124,6 +124,11 @@ public final class JwtAuthenticator implements CallerAuthenticator {
     }
 
     @Override
+    public Set<String> perCallKinds() {
+        return Set.of(PerCallCredential.AUTHORIZATION + "bearer");
+    }
+
+    @Override
     public Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure {
         String token = AuthorizationHeader.credential(headers, "Bearer");
         if (token == null) {

@@ -113,6 +113,16 @@ public final class HubClients {
         return hostName;
     }
 
+    /** Which kind of credential these clients present to the hub. */
+    public HubCredentialKind credentialKind() {
+        return tokenCredential != null ? HubCredentialKind.ENTRA : HubCredentialKind.SAS_KEY;
+    }
+
+    /** The Entra credential behind these clients, or null for a SAS key. */
+    TokenCredential tokenCredential() {
+        return tokenCredential;
+    }
+
     /** The clients whose read timeout is the longest step not beyond {@code budget} (at least the shortest step). */
     public Set within(Duration budget) {
         int chosen = READ_TIMEOUT_STEPS[0];

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * A bare HTTP/2 client (grpc-java's own shaded Netty codec, no gRPC on top): sends a request's
  * HEADERS and one DATA frame of bytes the test chooses — gRPC's 5-byte message prefix included —
  * so a test can send frames no gRPC client would (reserved flag bits, a compressed flag without
- * {@code grpc-encoding}, a stream that ends mid-message). Reads the status from the trailers.
+ * {@code grpc-encoding}, a stream that ends mid-message, an upper-case header name). Reads the status from the trailers.
  * Plaintext, prior knowledge; one connection per instance.
  */
 public final class RawHttp2 implements AutoCloseable {
@@ -77,16 +77,30 @@ public final class RawHttp2 implements AutoCloseable {
                     CharSequence message = headers.headers().get("grpc-message");
                     answer.complete(new Answer(Integer.parseInt(headers.headers().get("grpc-status").toString()),
                             message == null ? null : message.toString(), null));
-                } else if (frame instanceof Http2ResetFrame reset) {
+                }
+            }
+
+            /** Netty hands a stream's RST_STREAM to its channel as an event, not as a read. */
+            @Override
+            public void userEventTriggered(ChannelHandlerContext context, Object event) {
+                if (event instanceof Http2ResetFrame reset) {
                     answer.complete(new Answer(null, null, reset.errorCode()));
                 }
             }
+
+            /** The connection went away (a GOAWAY) without an answer on this stream. */
+            @Override
+            public void channelInactive(ChannelHandlerContext context) {
+                answer.complete(new Answer(null, null, null));
+            }
         }).open().sync().getNow();
-        Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").authority(authority).path("/" + fullMethodName)
+        // Not validated here: a test may send header names and values a careful client would refuse.
+        Http2Headers headers = new DefaultHttp2Headers(false).method("POST").scheme("http").authority(authority).path("/" + fullMethodName)
                 .add("content-type", "application/grpc").add("te", "trailers");
         extraHeaders.forEach(headers::add);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).sync();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), true)).sync();
+        // Not awaited: the gateway may already have reset the stream on its headers alone.
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), true));
         return answer.get(30, TimeUnit.SECONDS);
     }
 
