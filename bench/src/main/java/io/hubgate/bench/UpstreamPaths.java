@@ -3,7 +3,7 @@ package io.hubgate.bench;
 import com.azure.core.credential.AzureSasCredential;
 import com.google.gson.JsonObject;
 import io.hubgate.emulator.EmulatorCoordinates;
-import io.hubgate.server.api.TwinJson;
+import io.hubgate.server.service.TwinJson;
 import io.hubgate.server.credential.HubTrust;
 import io.hubgate.server.hub.rest.HubRest;
 import io.hubgate.server.hub.rest.RestTransport;

@@ -9,7 +9,7 @@ import java.io.IOException;
  * has the port, or the address is not this machine's), so {@link Main} prints this message as one
  * line instead of a stack trace. It keeps the transport's exception as its cause.
  */
-public final class CannotListenException extends IOException {
+final class CannotListenException extends IOException {
 
     private CannotListenException(String message, IOException cause) {
         super(message, cause);

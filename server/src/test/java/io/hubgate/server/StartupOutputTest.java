@@ -1,6 +1,7 @@
 package io.hubgate.server;
 
 import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -15,7 +15,6 @@ import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
-import io.hubgate.server.DevelopmentEnvironment;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +69,7 @@ class HubgateCliTest {
 
     /** A token of the gateway's emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
     private static String callerToken(Gateway gateway, List<String> roles) {
-        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        EntraCoordinates entra = gateway.embeddedHub().emulator().coordinates().entra();
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject("cli-test").claim("oid", "cli-test").claim("tid", entra.tenantId())
@@ -114,7 +113,7 @@ class HubgateCliTest {
 
     /** What the gateway's --dev-env-file writes for it: the samples' shared variables. */
     private static Map<String, String> developmentEnvironment() {
-        return DevelopmentEnvironment.of(gateway);
+        return gateway.embeddedHub().developmentEnvironment(gateway.config(), gateway.port());
     }
 
     /** The development environment with one variable changed or added. */
@@ -330,7 +329,7 @@ class HubgateCliTest {
     void invokeReachesAConnectedDeviceAndPrintsItsAnswer() throws Exception {
         String id = uniqueId("cli-inv");
         assertThat(cli("create-device", id).exitCode()).isZero();
-        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        SimulatedDevices devices = gateway.embeddedHub().emulator().devices();
         Target device = new Target(id, null);
         devices.setConnected(device, true);
         devices.onMethod(device, "reboot", new MethodBehaviour(202, JSON.readTree("{\"rebooting\":true,\"in\":5}"),
@@ -377,7 +376,7 @@ class HubgateCliTest {
                 .contains("domain: azure-devices.net").contains("metadata: iotHubErrorCode=404103");
 
         // Connected once, then gone: the hub forgets its handlers and the device receives nothing.
-        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        SimulatedDevices devices = gateway.embeddedHub().emulator().devices();
         Target device = new Target(id, null);
         devices.setConnected(device, true);
         devices.onMethod(device, "reboot", new MethodBehaviour(200, null, Duration.ZERO, true, false));
@@ -400,7 +399,7 @@ class HubgateCliTest {
 
     @Test
     void acquiresATokenWithAClientSecret() throws Exception {
-        EmulatorCoordinates at = gateway.hub().embeddedEmulator().coordinates();
+        EmulatorCoordinates at = gateway.embeddedHub().emulator().coordinates();
         EntraCoordinates.ClientCredentials app = at.entra().application(DefaultDirectory.REGISTRY);
         Run stats = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", "",
                 "--client-id", app.clientId(), "--client-secret", app.secret(), "--tenant", at.entra().tenantId(),

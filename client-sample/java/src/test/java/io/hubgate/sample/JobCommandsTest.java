@@ -35,7 +35,7 @@ class JobCommandsTest {
     @BeforeAll
     static void startGateway() throws Exception {
         gateway = Gateway.start(GatewayConfig.localDevelopment(0));
-        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        EntraCoordinates entra = gateway.embeddedHub().emulator().coordinates().entra();
         Instant now = Instant.now();
         token = entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject("cli-jobs").claim("oid", "cli-jobs").claim("tid", entra.tenantId())

@@ -35,7 +35,7 @@ import java.util.Set;
  * {@link MessageDigest#isEqual}, so timing tells nothing about how close a guess was. Immutable
  * and thread-safe; the file is read once at start.
  */
-public final class ApiKeyAuthenticator implements CallerAuthenticator {
+final class ApiKeyAuthenticator implements CallerAuthenticator {
 
     public static final Metadata.Key<String> HEADER = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 

@@ -3,7 +3,7 @@ package io.hubgate.server.config;
 import io.hubgate.common.ConnectionString;
 import io.hubgate.common.Durations;
 import io.hubgate.server.auth.AccessPolicy;
-import io.hubgate.server.observability.LogFormat;
+import io.hubgate.server.auth.AuthSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

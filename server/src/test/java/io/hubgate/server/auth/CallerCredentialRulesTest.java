@@ -279,13 +279,13 @@ class CallerCredentialRulesTest {
     @Test
     void authenticators_comeInTheirFixedOrder(@TempDir Path dir) throws Exception {
         Path keys = Files.writeString(dir.resolve("keys.json"), "{\"keys\": []}");
-        io.hubgate.server.config.AuthSettings settings = io.hubgate.server.config.AuthSettings.defaults()
+        AuthSettings settings = AuthSettings.defaults()
                 .withJwt(List.of("https://issuer.example/v2.0"), List.of("aud"), "https://127.0.0.1:9/keys")
                 .withApiKeys(keys).withClientCertificates(dir.resolve("ca.pem"), false, Map.of());
         assertThat(Authenticators.from(settings, Clock.systemUTC())).extracting(Object::getClass)
                 .containsExactly(JwtAuthenticator.class, ApiKeyAuthenticator.class, MtlsAuthenticator.class);
-        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults(), Clock.systemUTC())).isEmpty();
-        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults().withApiKeys(keys), Clock.systemUTC()))
+        assertThat(Authenticators.from(AuthSettings.defaults(), Clock.systemUTC())).isEmpty();
+        assertThat(Authenticators.from(AuthSettings.defaults().withApiKeys(keys), Clock.systemUTC()))
                 .extracting(Object::getClass).containsExactly(ApiKeyAuthenticator.class);
     }
 
@@ -304,14 +304,14 @@ class CallerCredentialRulesTest {
         }));
         http.start();
         try {
-            io.hubgate.server.config.AuthSettings good = io.hubgate.server.config.AuthSettings.defaults()
+            AuthSettings good = AuthSettings.defaults()
                     .withJwt(List.of(base + "/good/v2.0//"), List.of("aud"), null);
             assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC())).isNotNull();
             assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC()).challenge()).isEqualTo("Bearer realm=\"hubgate\"");
-            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(AuthSettings.defaults()
                     .withJwt(List.of(base + "/none"), List.of("aud"), null), Clock.systemUTC()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("no jwks_uri");
-            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(AuthSettings.defaults()
                     .withJwt(List.of(base + "/bad"), List.of("aud"), null), Clock.systemUTC()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("not JSON");
         } finally {

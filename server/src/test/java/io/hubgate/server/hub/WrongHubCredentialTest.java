@@ -13,7 +13,7 @@ import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.EmulatorCoordinates;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.server.Gateway;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
