@@ -133,7 +133,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }
-                return QueryPager.read(set.query(), position, size);
+                return QueryPager.read(upstream.rest(), position, size);
             }), page -> {
                 ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder();
                 page.items().forEach(item -> response.addDevices(JobMapper.device(item)));
