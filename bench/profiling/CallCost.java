@@ -58,7 +58,7 @@ public class CallCost {
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "1"));
 
         try (Gateway gateway = Gateway.start(GatewayConfig.localDevelopment(0))) {
-            IotHubEmulator emulator = gateway.hub().embeddedEmulator();
+            IotHubEmulator emulator = gateway.embeddedHub().emulator();
             EmulatorCoordinates at = emulator.coordinates();
             HubTrust.withPem(at.certificatePath()).installForHttpsUrlConnection();
             BenchFixtures.seed(at, TWINS);

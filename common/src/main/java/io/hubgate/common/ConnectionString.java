@@ -1,5 +1,7 @@
 package io.hubgate.common;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,7 +42,22 @@ public record ConnectionString(String hostName, String sharedAccessKeyName, Stri
 
     /** Whether it names a host, a policy and a key: all a service SAS credential needs. */
     public boolean isComplete() {
-        return hostName != null && sharedAccessKeyName != null && sharedAccessKey != null;
+        return missingParts().isEmpty();
+    }
+
+    /** The names of the parts it lacks (absent or empty), in the order a connection string lists them. */
+    public List<String> missingParts() {
+        List<String> missing = new ArrayList<>();
+        if (hostName == null || hostName.isEmpty()) {
+            missing.add("HostName");
+        }
+        if (sharedAccessKeyName == null || sharedAccessKeyName.isEmpty()) {
+            missing.add("SharedAccessKeyName");
+        }
+        if (sharedAccessKey == null || sharedAccessKey.isEmpty()) {
+            missing.add("SharedAccessKey");
+        }
+        return List.copyOf(missing);
     }
 
     /** The connection string, key included. */

@@ -47,4 +47,12 @@ class ConnectionStringTest {
         assertThat(ConnectionString.parse("HostName=h;SharedAccessKeyName=p;SharedAccessKey=" + KEY).toString())
                 .doesNotContain(KEY).contains("h", "p");
     }
+
+    @Test
+    void missingParts_namesEachAbsentOrEmptyField_inTheConnectionStringsOrder() {
+        assertThat(ConnectionString.parse("HostName=h;SharedAccessKeyName=p;SharedAccessKey=k").missingParts()).isEmpty();
+        assertThat(ConnectionString.parse("HostName=h;SharedAccessKeyName=p").missingParts()).containsExactly("SharedAccessKey");
+        assertThat(ConnectionString.parse("SharedAccessKey=k;HostName= ").missingParts())
+                .containsExactly("HostName", "SharedAccessKeyName");
+    }
 }

@@ -32,7 +32,6 @@ import io.hubgate.emulator.tls.EmulatorCertificate;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +64,8 @@ final class EmulatorAssembly {
                 settings.clock());
         JobApi jobApi = new JobApi(jobStore, jobs, settings.clock(), faults::maxActiveJobs);
         RouteTable routes = HubRoutes.create(registry, twins, devices, query, jobApi);
-        Set<String> hubHosts = new LinkedHashSet<>(List.of(settings.hubHostName(), settings.hubName(), "localhost", "127.0.0.1"));
+        // The service accepts a token for its host name only; a local client's own address comes from its Host header.
+        Set<String> hubHosts = Set.of(settings.hubHostName());
         SasAuthenticator sas = new SasAuthenticator(policies, hubHosts, settings.clock());
         ErrorResponses errors = new ErrorResponses(settings.clock());
 

@@ -72,11 +72,40 @@ public final class EmulatorMain implements Callable<Integer> {
     int units;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EmulatorMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Exit code when the emulator could not start (a port or data directory in use, an unreadable state file). */
+    static final int EXIT_COULD_NOT_START = 1;
+
+    /** The command as {@link #main} runs it: a start failure the user can fix is one line, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine command = new CommandLine(new EmulatorMain());
+        command.setExecutionExceptionHandler((failure, cmd, parsed) -> {
+            if (failure instanceof EmulatorStartException cannotStart) {
+                cmd.getErr().println("hubgate-emulator: " + cannotStart.getMessage() + advice(cannotStart.setting()));
+                cmd.getErr().flush();
+                return EXIT_COULD_NOT_START;
+            }
+            throw failure;
+        });
+        return command;
+    }
+
+    private static String advice(EmulatorStartException.Setting setting) {
+        return switch (setting) {
+            case PORT -> " (another emulator still running?); stop that process, or choose another port with --port or "
+                    + "HUBGATE_EMULATOR_PORT (0 picks a free one)";
+            case DATA_DIRECTORY -> "; stop that emulator, or give another --data-dir";
+            case STATE_FILE -> "; repair or remove it, or give another --data-dir";
+        };
     }
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
+        }
         if ((certificate == null) != (key == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cert and --key go together");
         }

@@ -1,5 +1,6 @@
 package io.hubgate.emulator;
 
+import io.hubgate.common.BindFailures;
 import io.hubgate.emulator.auth.SharedAccessPolicy;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.entra.DefaultDirectory;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -97,24 +99,23 @@ public final class IotHubEmulator implements AutoCloseable {
             List<SharedAccessPolicy> policies = SharedAccessPolicy.defaults();
             EntraKeyring keyring;
             if (settings.dataDirectory() != null) {
-                state = StateDirectory.open(settings.dataDirectory(), store, etags, policies);
-                policies = state.policies();
-                store.setListener(state);
-                jobJournal = JobJournal.open(settings.dataDirectory(), jobStore);
-                keyring = EntraKeyring.open(settings.dataDirectory().resolve(EntraKeyring.FILE_NAME), settings.clock());
+                policies = openDataDirectory(policies);
+                keyring = readState(EntraKeyring.FILE_NAME,
+                        () -> EntraKeyring.open(settings.dataDirectory().resolve(EntraKeyring.FILE_NAME), settings.clock()));
             } else {
                 keyring = EntraKeyring.inMemory(settings.clock());
             }
             EntraDirectory directory = entraDirectory(keyring);
             EmulatorCertificate certificate = certificate();
-            Path certificatePath = writeCertificate(certificate);
 
-            EmulatorAssembly.Assembled assembled = EmulatorAssembly.assemble(settings, certificate, store, etags,
-                    policies, directory, keyring, jobStore, faults, this::reset);
+            EmulatorAssembly.Assembled assembled = assemble(certificate, policies, directory, keyring);
             devices = assembled.devices();
             jobs = assembled.jobs();
             requestCounts = assembled.counts();
             server = assembled.server();
+            // Only now that the port is ours: a start that fails must not replace the certificate
+            // that clients of an emulator already running there trust (--cert-out is often shared).
+            Path certificatePath = writeCertificate(certificate);
             server.start();
             jobs.start();
             coordinates = new EmulatorCoordinates(settings.hubName(), settings.hubHostName(), settings.bindAddress(),
@@ -127,6 +128,59 @@ public final class IotHubEmulator implements AutoCloseable {
             throw e instanceof IOException io
                     ? new UncheckedIOException("could not start the IoT Hub emulator: " + io.getMessage(), io)
                     : (RuntimeException) e;
+        }
+    }
+
+    /** Claims the data directory and restores the hub and its jobs from it; returns the hub's policies. */
+    private List<SharedAccessPolicy> openDataDirectory(List<SharedAccessPolicy> defaults) {
+        Path directory = settings.dataDirectory();
+        try {
+            state = StateDirectory.open(directory, store, etags, defaults);
+        } catch (StateDirectory.InUseException inUse) {
+            throw new EmulatorStartException(EmulatorStartException.Setting.DATA_DIRECTORY,
+                    "the data directory " + directory + " is in use by another emulator", inUse);
+        } catch (IOException unreadable) {
+            throw unreadableState(directory.toString(), unreadable);
+        }
+        store.setListener(state);
+        jobJournal = readState("jobs.json (or its journal, jobs-journal.jsonl)",
+                () -> JobJournal.open(directory, jobStore));
+        return state.policies();
+    }
+
+    private interface StateReader<T> {
+        T read() throws IOException;
+    }
+
+    /** Reads a file of the data directory; one it cannot read stops the start, naming the file. */
+    private <T> T readState(String fileName, StateReader<T> reader) {
+        try {
+            return reader.read();
+        } catch (IOException unreadable) {
+            throw unreadableState(settings.dataDirectory().resolve(fileName).toString(), unreadable);
+        }
+    }
+
+    private static EmulatorStartException unreadableState(String what, IOException failure) {
+        String reason = failure instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                ? json.getOriginalMessage() + (json.getLocation() == null ? ""
+                        : " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr())
+                : String.valueOf(failure.getMessage());
+        return new EmulatorStartException(EmulatorStartException.Setting.STATE_FILE,
+                "cannot read " + what + ": " + reason.replaceAll("\\s*\\R\\s*", " "), failure);
+    }
+
+    /** Assembles the server, which binds the port: the one step a second emulator on the same port fails. */
+    private EmulatorAssembly.Assembled assemble(EmulatorCertificate certificate, List<SharedAccessPolicy> policies,
+                                                EntraDirectory directory, EntraKeyring keyring) throws IOException {
+        try {
+            return EmulatorAssembly.assemble(settings, certificate, store, etags, policies, directory, keyring, jobStore,
+                    faults, this::reset);
+        } catch (java.net.SocketException bindFailure) {
+            String address = EmulatorCoordinates.httpsHost(settings.bindAddress(), settings.port());
+            throw new EmulatorStartException(EmulatorStartException.Setting.PORT, "cannot listen on " + address + ": "
+                    + (BindFailures.isAddressInUse(bindFailure) ? "the port is already in use"
+                            : BindFailures.rootMessage(bindFailure)), bindFailure);
         }
     }
 
@@ -223,9 +277,31 @@ public final class IotHubEmulator implements AutoCloseable {
             temporaryDirectory = Files.createTempDirectory("hubgate-emulator");
             path = temporaryDirectory.resolve(CERTIFICATE_FILE);
         }
-        certificate.writeCertificate(path);
-        certificate.writeTrustStore(path.resolveSibling(TRUST_STORE_FILE), TRUST_STORE_PASSWORD);
+        // Each file is written beside its place and moved in: a client never reads half a certificate.
+        Path pem = path;
+        replaceAtomically(pem, staged -> certificate.writeCertificate(staged));
+        replaceAtomically(pem.resolveSibling(TRUST_STORE_FILE), staged -> certificate.writeTrustStore(staged, TRUST_STORE_PASSWORD));
         return path.toAbsolutePath();
+    }
+
+    private interface FileWriter {
+        void write(Path path) throws IOException;
+    }
+
+    private static void replaceAtomically(Path target, FileWriter writer) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path staged = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+        try {
+            writer.write(staged);
+            // A temporary file is the owner's alone; a certificate and a trust store are public.
+            if (Files.getFileStore(staged).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(staged, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(staged);
+        }
     }
 
     /** Stops serving, then folds the journal into a snapshot so the next start is quick. */

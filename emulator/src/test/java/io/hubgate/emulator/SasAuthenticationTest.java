@@ -234,10 +234,20 @@ class SasAuthenticationTest {
     void resourceWithTheExplicitDefaultPort_meansTheSameHost() {
         // HostName=127.0.0.1:443 in a connection string (the Python SDK signs sr=127.0.0.1:443) or a
         // gateway started with --hub-host 127.0.0.1:443: https's own port names the same host.
-        for (String resource : List.of(hub.host() + ":443", host + ":443", hub.host() + ":443/devices/" + deviceId,
-                "https://" + host + ":443")) {
+        for (String resource : List.of(host + ":443", host + ":443/devices/" + deviceId, "https://" + host + ":443")) {
             String token = SasToken.create(resource, "iothubowner", ownerKey, inAnHour());
             assertThat(as(token).call("GET", "/devices/" + deviceId, null).status()).as(resource).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void resourceWithTheAddressButNotThePortConnectedTo_isRefused() {
+        // As the service: sr names the hub as the client addresses it. This emulator is not on 443,
+        // and the client sent Host: 127.0.0.1:<port>, so 127.0.0.1 (meaning :443) is another hub.
+        assertThat(hub.port()).isNotEqualTo(443);
+        for (String resource : List.of(hub.host(), hub.host() + ":443", hub.host() + ":443/devices/" + deviceId,
+                "localhost", "localhost:" + hub.port(), hub.hubName())) {
+            assertCreateRefused(SasToken.create(resource, "iothubowner", ownerKey, inAnHour()));
         }
     }
 

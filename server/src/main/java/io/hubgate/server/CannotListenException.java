@@ -1,5 +1,7 @@
 package io.hubgate.server;
 
+import io.hubgate.common.BindFailures;
+
 import java.io.IOException;
 
 /**
@@ -7,7 +9,7 @@ import java.io.IOException;
  * has the port, or the address is not this machine's), so {@link Main} prints this message as one
  * line instead of a stack trace. It keeps the transport's exception as its cause.
  */
-public final class CannotListenException extends IOException {
+final class CannotListenException extends IOException {
 
     private CannotListenException(String message, IOException cause) {
         super(message, cause);
@@ -15,31 +17,10 @@ public final class CannotListenException extends IOException {
 
     /** Describes why binding {@code address} (host:port, as configured) failed. */
     static CannotListenException of(String address, IOException failure) {
-        String reason = inUse(failure)
+        String reason = BindFailures.isAddressInUse(failure)
                 ? "the port is already in use (another hubgate still running?); stop that process, or choose another "
                         + "port with --port or HUBGATE_PORT (0 picks a free one)"
-                : rootMessage(failure);
+                : BindFailures.rootMessage(failure);
         return new CannotListenException("cannot listen on " + address + ": " + reason, failure);
-    }
-
-    /**
-     * EADDRINUSE. The JDK's sockets ({@code java.net.BindException}) and netty's epoll transport,
-     * which grpc-netty prefers on Linux (a NativeIoException), both carry the system's text.
-     */
-    private static boolean inUse(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -2,8 +2,6 @@ package io.hubgate.server;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
-import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.auth.AuthenticationInterceptor;
 import io.hubgate.server.auth.AuthorizationInterceptor;
 import io.hubgate.server.auth.RoleJobAccess;
@@ -11,20 +9,22 @@ import io.hubgate.server.auth.RoleKeyAccess;
 import io.hubgate.server.auth.Authenticators;
 import io.hubgate.server.auth.JwksRefreshes;
 import io.hubgate.server.auth.CallerAuthenticator;
-import io.hubgate.server.config.AuthSettings;
-import io.hubgate.server.api.JobAccess;
-import io.hubgate.server.api.JobServiceImpl;
-import io.hubgate.server.api.JobWatchers;
-import io.hubgate.server.api.KeyAccess;
-import io.hubgate.server.api.PageTokens;
+import io.hubgate.server.auth.AuthSettings;
+import io.hubgate.server.auth.JobAccess;
+import io.hubgate.server.service.JobServiceImpl;
+import io.hubgate.server.service.JobWatchers;
+import io.hubgate.server.auth.KeyAccess;
+import io.hubgate.server.service.PageTokens;
 import io.hubgate.server.auth.AuthContext;
 import io.hubgate.server.config.PageTokenKey;
-import io.hubgate.server.api.MethodServiceImpl;
-import io.hubgate.server.api.RegistryServiceImpl;
-import io.hubgate.server.api.TwinServiceImpl;
+import io.hubgate.server.service.MethodServiceImpl;
+import io.hubgate.server.service.RegistryServiceImpl;
+import io.hubgate.server.service.TwinServiceImpl;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
+import io.hubgate.server.hub.HubCredentialCheck;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.hub.UpstreamTelemetry;
 import io.hubgate.server.observability.AccessLogInterceptor;
@@ -40,7 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole gateway, wired from one configuration: hub connection (or embedded emulator),
+ * The whole gateway, wired from one configuration: hub connection (or the {@link EmbeddedHub}),
  * bounded upstream executor, API services, interceptors, gRPC server. Starts and stops them in
  * order.
  */
@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final HubConnection hub;
+    private final EmbeddedHub embedded;
     private final UpstreamCalls calls;
     private final JobWatchers jobWatchers;
     private final GatewayServer server;
@@ -57,11 +58,12 @@ public final class Gateway implements AutoCloseable {
     /** The operator's endpoints beside the API (metrics, traces, health port); set once, as it starts. */
     private volatile OperatorEndpoints operator = OperatorEndpoints.none();
 
-    private Gateway(GatewayConfig config, HubConnection hub, UpstreamCalls calls, JobWatchers jobWatchers,
-                    GatewayServer server, String callers) {
+    private Gateway(GatewayConfig config, HubConnection hub, EmbeddedHub embedded, UpstreamCalls calls,
+                    JobWatchers jobWatchers, GatewayServer server, String callers) {
         this.callers = callers;
         this.config = config;
         this.hub = hub;
+        this.embedded = embedded;
         this.calls = calls;
         this.jobWatchers = jobWatchers;
         this.server = server;
@@ -117,10 +119,13 @@ public final class Gateway implements AutoCloseable {
 
     private static Gateway start(GatewayConfig config, com.azure.core.util.Configuration environment,
                                  ServerInterceptor authenticationOverride, OperatorEndpoints operator) throws Exception {
-        HubConnection hub = HubConnection.open(config, environment);
+        HubConnection.sizeKeepAlivePool(config.maxConcurrentCalls());
+        EmbeddedHub embedded = config.embeddedHub() ? EmbeddedHub.start() : null;
+        HubConnection hub = embedded != null ? embedded.connection() : HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
         try {
+            HubCredentialCheck.atStart(hub.clients());
             Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
@@ -136,7 +141,7 @@ public final class Gateway implements AutoCloseable {
                     // A job takes the role of what it does (Twin.Write or Method.Invoke), whenever callers are authorized.
                     new JobServiceImpl(calls, config.auth().disabled() ? JobAccess.ANYONE : new RoleJobAccess(), jobWatchers,
                             tokens));
-            AuthSettings auth = callerAuth(config, hub);
+            AuthSettings auth = embedded != null ? embedded.callerAuth(config.auth()) : config.auth();
             JwksRefreshes jwksRefreshes = new JwksRefreshes();
             List<ServerInterceptor> api = interceptors(config, auth, authenticationOverride, jwksRefreshes);
             if (auth.jwtConfigured()) {
@@ -149,7 +154,7 @@ public final class Gateway implements AutoCloseable {
             String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
-            Gateway gateway = new Gateway(config, hub, calls, jobWatchers, server, callers);
+            Gateway gateway = new Gateway(config, hub, embedded, calls, jobWatchers, server, callers);
             gateway.operator = operator;
             return gateway;
         } catch (Exception e) {
@@ -197,23 +202,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * On the embedded hub with no JWT issuer configured, callers use tokens of the emulator's
-     * issuer for {@value DefaultDirectory#API_URI} (the audience is also the API app's client id,
-     * the form Entra puts in v2 tokens requested by client id).
-     */
-    private static AuthSettings callerAuth(GatewayConfig config, HubConnection hub) {
-        AuthSettings auth = config.auth();
-        if (auth.disabled() || auth.jwtConfigured() || !config.embeddedHub()) {
-            return auth;
-        }
-        EntraCoordinates entra = hub.embeddedEmulator().coordinates().entra();
-        return auth.withJwt(List.of(entra.issuer()),
-                List.of(DefaultDirectory.API_URI, entra.application(DefaultDirectory.API).clientId()), entra.jwksUri());
-    }
-
-    /**
      * How callers authenticate, for the startup line. Where a caller gets a token on the embedded
-     * hub is said by {@link DevelopmentEnvironment#callerHint}, which knows whether the user asked
+     * hub is said by {@link EmbeddedHub#callerHint}, which knows whether the user asked
      * for the credentials file.
      */
     private static String callersDescription(AuthSettings auth) {
@@ -248,6 +238,11 @@ public final class Gateway implements AutoCloseable {
 
     public HubConnection hub() {
         return hub;
+    }
+
+    /** The hub this gateway started in its own process, or null when a hub is configured. */
+    public EmbeddedHub embeddedHub() {
+        return embedded;
     }
 
     /** The operator's endpoints beside the API (none unless started with {@link OperationsSettings}). */

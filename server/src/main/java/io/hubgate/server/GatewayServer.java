@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * (a load balancer that has not yet seen NOT_SERVING may still route some here), then new calls
  * are refused, in-flight calls get the grace period to finish, and whatever remains is cancelled.
  */
-public final class GatewayServer {
+final class GatewayServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 

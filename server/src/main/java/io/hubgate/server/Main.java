@@ -1,9 +1,11 @@
 package io.hubgate.server;
 
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
+import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.config.GatewayOptions;
 import io.hubgate.server.config.OperationsSettings;
-import io.hubgate.server.observability.LogFormat;
+import io.hubgate.server.config.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -66,10 +68,12 @@ public final class Main {
                     + (config.plaintext() ? " (plaintext, loopback only)" : " (TLS)") + " for " + gateway.hub().description()
                     + ". Press Ctrl+C to stop.");
             console.println(gateway.callers());
+            EmbeddedHub embedded = gateway.embeddedHub();
             if (envFile != null) {
-                DevelopmentEnvironment.write(envFile, DevelopmentEnvironment.of(gateway));
+                // Only with the embedded hub: GatewayOptions refuses --dev-env-file with --hub-host.
+                DevelopmentEnvironment.write(envFile, embedded.developmentEnvironment(config, gateway.port()));
             }
-            String callerHint = DevelopmentEnvironment.callerHint(gateway, envFile);
+            String callerHint = embedded == null ? null : embedded.callerHint(config.auth(), envFile);
             if (callerHint != null && logFormat == LogFormat.JSON) {
                 LOG.info(callerHint);
             } else if (callerHint != null) {

@@ -14,7 +14,7 @@ import io.hubgate.emulator.faults.FaultRule;
 import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.OperationClass;
-import io.hubgate.server.hub.HubConnection;
+import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.hub.RetryPolicy;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
@@ -166,7 +166,7 @@ class ErrorMappingTest {
             assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo("IotHubUnauthorized");
             assertThat(Statuses.errorInfo(failure).getMetadataMap()).containsEntry("iotHubErrorCode", "401003");
             String message = failure.getStatus().getDescription();
-            assertThat(message).contains("gateway's own identity");
+            assertThat(message).contains("gateway's own hub credential (Entra credential").contains("data-plane role");
             assertThat(message).doesNotContain(secret).doesNotContain("eyJ").doesNotContainIgnoringCase("bearer")
                     .doesNotContain("SharedAccessSignature");
             assertThat(failure.toString()).doesNotContain(secret).doesNotContain("eyJ");
@@ -189,7 +189,7 @@ class ErrorMappingTest {
     void aCallWhoseDeadlinePassesWhileItWaits_neverReachesTheHub() throws Exception {
         String busy = existingDevice();
         String never = TestGateway.uniqueId("late");
-        try (TestGateway small = gateway.sibling(HubConnection.EMBEDDED_GATEWAY_APP, 1, 1)) {
+        try (TestGateway small = gateway.sibling(EmbeddedHub.GATEWAY_APP, 1, 1)) {
             get(small, busy); // fetches the sibling's token before any fault
             FaultRule slow = registryFault(FaultKind.LATENCY, 3000, null, null, 1);
             FaultRule countsFurtherRequests = registryFault(FaultKind.LATENCY, 0, null, 1.0, null);
@@ -212,7 +212,7 @@ class ErrorMappingTest {
     @Test
     void beyondCapacity_callsAreRefusedAtOnceWithResourceExhausted_andNoneHangs() throws Exception {
         String id = existingDevice();
-        try (TestGateway small = gateway.sibling(HubConnection.EMBEDDED_GATEWAY_APP, 1, 1)) {
+        try (TestGateway small = gateway.sibling(EmbeddedHub.GATEWAY_APP, 1, 1)) {
             get(small, id); // fetches the sibling's token before any fault
             registryFault(FaultKind.LATENCY, 2000, null, 1.0, null);
             RegistryServiceGrpc.RegistryServiceStub stub = RegistryServiceGrpc.newStub(small.channel());

@@ -210,6 +210,14 @@ class GatewayOptionsTest {
     }
 
     @Test
+    void connectionStringWithoutItsKey_isRefused_namingTheMissingField() {
+        assertRefused("--hub-connection-string has no SharedAccessKey",
+                "--insecure-no-auth", "--hub-connection-string", "HostName=h.azure-devices.net;SharedAccessKeyName=iothubowner");
+        assertRefused("--hub-connection-string has no SharedAccessKeyName",
+                "--insecure-no-auth", "--hub-connection-string", "HostName=h.azure-devices.net;SharedAccessKey=" + KEY);
+    }
+
+    @Test
     void outOfRangeNumbers_areRefused_namingTheFlag() {
         assertRefused("--port must be 0 to 65535", "--port", "70000");
         assertRefused("--max-concurrent-calls", "--max-concurrent-calls", "0");

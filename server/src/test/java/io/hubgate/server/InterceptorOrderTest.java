@@ -33,7 +33,7 @@ class InterceptorOrderTest {
 
     @Test
     void insecureNoAuth_hasNeitherAuthenticationNorAuthorization() throws Exception {
-        GatewayConfig config = GatewayConfig.localDevelopment(0).withAuth(io.hubgate.server.config.AuthSettings.insecureNoAuth());
+        GatewayConfig config = GatewayConfig.localDevelopment(0).withAuth(io.hubgate.server.auth.AuthSettings.insecureNoAuth());
         assertThat(Gateway.interceptors(config, config.auth(), null)).extracting(Object::getClass)
                 .containsExactly(RequestIdInterceptor.class, AccessLogInterceptor.class);
     }

@@ -1,6 +1,7 @@
 package io.hubgate.server;
 
 import io.hubgate.emulator.entra.DefaultDirectory;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,19 @@ class StartupOutputTest {
                     + ": the port is already in use");
             assertThat(output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void aConnectionStringMissingAField_endsTheProcessWithOneLineNamingTheField(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gateway.log");
+        Process gateway = start(log, Map.of("HUBGATE_PORT", "0",
+                "HUBGATE_HUB_CONNECTION_STRING", "HostName=127.0.0.1:1;SharedAccessKeyName=iothubowner"), "--insecure-no-auth");
+
+        assertThat(gateway.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the gateway exits").isTrue();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(gateway.exitValue()).as(output).isEqualTo(Main.EXIT_USAGE);
+        assertThat(output.lines().findFirst()).hasValue("hubgate: --hub-connection-string has no SharedAccessKey");
+        assertThat(output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     /** {@code hubgate} with these arguments and environment (no inherited HUBGATE_ or Azure variables). */

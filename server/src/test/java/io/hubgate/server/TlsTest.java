@@ -8,7 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.hubgate.api.v1.GetRegistryStatisticsRequest;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.tls.EmulatorCertificate;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;

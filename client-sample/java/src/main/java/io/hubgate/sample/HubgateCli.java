@@ -196,6 +196,12 @@ public final class HubgateCli implements Runnable {
         out.println(line);
     }
 
+    /** A line on standard error, as the CLI's own errors are printed. */
+    void printError(String line) {
+        err.println("error: " + line);
+        err.flush();
+    }
+
     private String target() {
         return firstSet(target, environment.get("HUBGATE_TARGET"), DEFAULT_TARGET);
     }

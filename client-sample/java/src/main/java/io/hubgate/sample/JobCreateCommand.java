@@ -50,8 +50,9 @@ final class JobCreateCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "TIME", description = "When to start, ISO 8601 (e.g. 2030-01-01T02:00:00Z; default: now).")
     String start;
     @Option(names = "--max-execution", converter = Json.DurationConverter.class,
-            description = "How long the job may run once started (default: 1 hour).") Duration maxExecution;
-    @Option(names = "--watch", description = "After creating, print each change of the job until it ends.") boolean watch;
+            description = "How long the job may run once started, e.g. 90s, 30m, 2h or PT1H (default: 1h).") Duration maxExecution;
+    @Option(names = "--watch", description = "After creating, print each change of the job until it ends; exit with 3 "
+            + "if the job ended failed or with any device failed.") boolean watch;
 
     @Override
     public Integer call() {
@@ -59,6 +60,11 @@ final class JobCreateCommand implements Callable<Integer> {
         if (twin == (method != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "say what the job does: --desired and/or --tags (a twin update), or --method (a direct method)");
+        }
+        if (twin) {
+            refuseOnATwinJob("--payload", payload);
+            refuseOnATwinJob("--timeout", timeout);
+            refuseOnATwinJob("--connect-timeout", connectTimeout);
         }
         Job.Builder definition = Job.newBuilder().setQueryCondition(condition);
         if (twin) {
@@ -94,15 +100,22 @@ final class JobCreateCommand implements Callable<Integer> {
             request.setJobId(jobId);
         }
         HubgateCli cli = job.cli;
-        return cli.call(channel -> {
+        if (!watch) {
+            return cli.call(channel -> cli.printPretty(JobServiceGrpc.newBlockingStub(channel).createJob(request.build())));
+        }
+        return JobWatchCommand.watch(cli, null, null, channel -> {
             Job created = JobServiceGrpc.newBlockingStub(channel).createJob(request.build());
-            if (!watch) {
-                cli.printPretty(created);
-                return;
-            }
             cli.printLine(created);
-            JobWatchCommand.printUntilEnded(cli, channel, created.getJobId());
+            return created;
         });
+    }
+
+    /** A method job's option given for a twin job would be dropped without a word: refuse it instead. */
+    private void refuseOnATwinJob(String option, Object value) {
+        if (value != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " is for a method job (--method); a twin job (--desired/--tags) has no " + option);
+        }
     }
 
     private Timestamp startTime() {

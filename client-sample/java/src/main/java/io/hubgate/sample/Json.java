@@ -45,9 +45,9 @@ final class Json {
         }
     }
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    /** "30s", "2m", "500ms" or an ISO-8601 duration ("PT30S"). */
+    /** "30s", "2m", "1h", "500ms" or an ISO-8601 duration ("PT30S"), as the gateway's and the emulator's options. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
@@ -57,13 +57,14 @@ final class Json {
                 return switch (matcher.group(2)) {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
-                    default -> Duration.ofMinutes(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
                 };
             }
             try {
                 return Duration.parse(text.strip());
             } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("not a duration (e.g. 30s, 2m, PT30S): " + text);
+                throw new CommandLine.TypeConversionException("not a duration (e.g. 30s, 2m, 1h, PT30S): " + text);
             }
         }
     }

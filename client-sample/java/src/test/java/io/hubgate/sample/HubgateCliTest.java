@@ -15,7 +15,6 @@ import io.hubgate.emulator.devices.SimulatedDevices.Target;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.emulator.tls.EmulatorCertificate;
-import io.hubgate.server.DevelopmentEnvironment;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +69,7 @@ class HubgateCliTest {
 
     /** A token of the gateway's emulator's issuer for api://hubgate with these app roles, as a real caller gets one. */
     private static String callerToken(Gateway gateway, List<String> roles) {
-        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        EntraCoordinates entra = gateway.embeddedHub().emulator().coordinates().entra();
         Instant now = Instant.now();
         return entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject("cli-test").claim("oid", "cli-test").claim("tid", entra.tenantId())
@@ -114,7 +113,7 @@ class HubgateCliTest {
 
     /** What the gateway's --dev-env-file writes for it: the samples' shared variables. */
     private static Map<String, String> developmentEnvironment() {
-        return DevelopmentEnvironment.of(gateway);
+        return gateway.embeddedHub().developmentEnvironment(gateway.config(), gateway.port());
     }
 
     /** The development environment with one variable changed or added. */
@@ -225,6 +224,30 @@ class HubgateCliTest {
         assertThat(cli("delete-device", id, "--etag", rawField(cli("get-device", id).out(), "etag")).exitCode()).isZero();
     }
 
+    @Test
+    void twinNumbers_printAsGrpcurlPrintsThem_integersWithoutAFraction() {
+        String id = uniqueId("cli-numbers");
+        assertThat(cli("create-device", id).exitCode()).isZero();
+
+        Run updated = cli("update-twin", id, "--desired", "{\"interval\":30,\"ratio\":0.5,\"offset\":-7}");
+
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        // Struct numbers are doubles on the wire: the integral ones print as integers, the rest as they are.
+        assertThat(rawNumber(updated.out(), "interval")).isEqualTo("30");
+        assertThat(rawNumber(updated.out(), "ratio")).isEqualTo("0.5");
+        assertThat(rawNumber(updated.out(), "offset")).isEqualTo("-7");
+        assertThat(rawNumber(updated.out(), "$lastUpdatedVersion")).isEqualTo("2");
+        assertThat(cli("delete-device", id).exitCode()).isZero();
+    }
+
+    /** The first {@code "name": number} in printed JSON, as printed. */
+    private static String rawNumber(String printed, String name) {
+        java.util.regex.Matcher field = java.util.regex.Pattern
+                .compile("\"" + java.util.regex.Pattern.quote(name) + "\": ?([-0-9.eE+]+)").matcher(printed);
+        assertThat(field.find()).as("a \"" + name + "\" number in:\n" + printed).isTrue();
+        return field.group(1);
+    }
+
     /** The first {@code "name": "value"} in printed JSON, exactly as printed (escapes and all). */
     private static String rawField(String printed, String name) {
         java.util.regex.Matcher field = java.util.regex.Pattern.compile("\"" + name + "\": ?\"([^\"]*)\"").matcher(printed);
@@ -306,7 +329,7 @@ class HubgateCliTest {
     void invokeReachesAConnectedDeviceAndPrintsItsAnswer() throws Exception {
         String id = uniqueId("cli-inv");
         assertThat(cli("create-device", id).exitCode()).isZero();
-        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        SimulatedDevices devices = gateway.embeddedHub().emulator().devices();
         Target device = new Target(id, null);
         devices.setConnected(device, true);
         devices.onMethod(device, "reboot", new MethodBehaviour(202, JSON.readTree("{\"rebooting\":true,\"in\":5}"),
@@ -353,7 +376,7 @@ class HubgateCliTest {
                 .contains("domain: azure-devices.net").contains("metadata: iotHubErrorCode=404103");
 
         // Connected once, then gone: the hub forgets its handlers and the device receives nothing.
-        SimulatedDevices devices = gateway.hub().embeddedEmulator().devices();
+        SimulatedDevices devices = gateway.embeddedHub().emulator().devices();
         Target device = new Target(id, null);
         devices.setConnected(device, true);
         devices.onMethod(device, "reboot", new MethodBehaviour(200, null, Duration.ZERO, true, false));
@@ -376,7 +399,7 @@ class HubgateCliTest {
 
     @Test
     void acquiresATokenWithAClientSecret() throws Exception {
-        EmulatorCoordinates at = gateway.hub().embeddedEmulator().coordinates();
+        EmulatorCoordinates at = gateway.embeddedHub().emulator().coordinates();
         EntraCoordinates.ClientCredentials app = at.entra().application(DefaultDirectory.REGISTRY);
         Run stats = raw("--target", "127.0.0.1:" + gateway.port(), "--plaintext", "--token", "",
                 "--client-id", app.clientId(), "--client-secret", app.secret(), "--tenant", at.entra().tenantId(),

@@ -35,7 +35,7 @@ class JobCommandsTest {
     @BeforeAll
     static void startGateway() throws Exception {
         gateway = Gateway.start(GatewayConfig.localDevelopment(0));
-        EntraCoordinates entra = gateway.hub().embeddedEmulator().coordinates().entra();
+        EntraCoordinates entra = gateway.embeddedHub().emulator().coordinates().entra();
         Instant now = Instant.now();
         token = entra.sign(new JWTClaimsSet.Builder().issuer(entra.issuer()).audience(DefaultDirectory.API_URI)
                 .subject("cli-jobs").claim("oid", "cli-jobs").claim("tid", entra.tenantId())
@@ -129,5 +129,61 @@ class JobCommandsTest {
         assertThat(unknown.err()).startsWith("error: NOT_FOUND: ").contains("reason: JobNotFound");
         assertThat(noAction.exitCode()).isEqualTo(2);
         assertThat(noAction.err()).contains("say what the job does");
+    }
+
+    @Test
+    void methodOptionsOnATwinJob_areAUsageError_notSilentlyDropped() {
+        for (List<String> option : List.of(List.of("--payload", "{\"x\":1}"), List.of("--timeout", "10s"),
+                List.of("--connect-timeout", "5s"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("job", "create", "--query", "deviceId = 'nobody'",
+                    "--desired", "{\"a\":1}"));
+            args.addAll(option);
+
+            Run run = cli(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(option.toString()).isEqualTo(2);
+            assertThat(run.err()).contains(option.get(0) + " is for a method job (--method)");
+        }
+    }
+
+    @Test
+    void maxExecution_acceptsHours_asItsHelpSaysTheDefaultIs() throws Exception {
+        Run created = cli("job", "create", "--query", "deviceId = 'nobody'", "--desired", "{\"a\":1}",
+                "--start", Instant.now().plusSeconds(3600).toString(), "--max-execution", "1h");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        Job job = job(created.out());
+        assertThat(job.getMaxExecutionTime().getSeconds()).isEqualTo(3600);
+        assertThat(cli("job", "cancel", job.getJobId()).exitCode()).isZero();
+    }
+
+    @Test
+    void createWithWatch_printsNoStateTwice() throws Exception {
+        Run created = cli("job", "create", "--query", "deviceId = 'nobody-" + UUID.randomUUID() + "'",
+                "--desired", "{\"a\":1}", "--watch");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        List<String> lines = created.outLines();
+        for (int i = 1; i < lines.size(); i++) {
+            assertThat(lines.get(i)).as("line " + i + " of\n" + created.out()).isNotEqualTo(lines.get(i - 1));
+        }
+        assertThat(job(lines.get(lines.size() - 1)).getState()).isEqualTo(JobState.JOB_STATE_COMPLETED);
+    }
+
+    @Test
+    void aWatchedJobWithFailedDevices_exitsWith3_andSaysHowMany() throws Exception {
+        String device = "cli-job-offline-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(cli("create-device", device).exitCode()).isZero();
+
+        // Nobody connected the device: the method fails on it (DeviceNotOnline).
+        Run created = cli("job", "create", "--query", "deviceId = '" + device + "'", "--method", "reboot", "--watch");
+        String jobId = job(created.outLines().get(0)).getJobId();
+        Run watched = cli("job", "watch", jobId);
+
+        for (Run run : List.of(created, watched)) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).contains("job " + jobId + " ended with 1 of 1 devices failed");
+            assertThat(job(run.outLines().get(run.outLines().size() - 1)).getStatistics().getFailedCount()).isEqualTo(1);
+        }
     }
 }

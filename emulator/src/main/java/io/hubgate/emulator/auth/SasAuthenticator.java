@@ -24,18 +24,22 @@ import java.util.stream.Collectors;
  * whole path segments, and a policy that grants the operation's right. Every refusal is
  * 401 / 401002 with the reason, and never echoes the token.
  *
- * <p>The resource's host may be the hub's host name or the host the client actually connected
- * to ({@code 127.0.0.1:port}): a local client cannot reach {@code myhub.azure-devices.net}.
+ * <p>The resource's host may be the hub's host name or the host and port the client addressed
+ * ({@code 127.0.0.1:port}): a local client cannot reach {@code myhub.azure-devices.net}.
  */
 public final class SasAuthenticator implements RequestAuthenticator {
+
+    private static final int HTTPS_PORT = 443;
 
     private final Map<String, SharedAccessPolicy> policies;
     private final Set<String> acceptedHosts;
     private final Clock clock;
 
+    /** @param acceptedHosts the hub's own host names, accepted whatever host the client addressed */
     public SasAuthenticator(List<SharedAccessPolicy> policies, Set<String> acceptedHosts, Clock clock) {
         this.policies = policies.stream().collect(Collectors.toUnmodifiableMap(SharedAccessPolicy::keyName, Function.identity()));
-        this.acceptedHosts = acceptedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.acceptedHosts = acceptedHosts.stream().map(h -> withExplicitPort(h.toLowerCase(Locale.ROOT)))
+                .collect(Collectors.toUnmodifiableSet());
         this.clock = clock;
     }
 
@@ -104,21 +108,26 @@ public final class SasAuthenticator implements RequestAuthenticator {
     }
 
     /**
-     * Whether a resource's host names this hub. An explicit default port means the same host:
-     * {@code 127.0.0.1:443} is what the Python SDK signs for {@code HostName=127.0.0.1:443}, while
-     * its HTTP client sends {@code Host: 127.0.0.1}.
+     * Whether a resource's host names this hub as the service checks it: the hub's host name, or
+     * (a local client cannot reach {@code <hub>.azure-devices.net}) exactly the host and port the
+     * client addressed, its {@code Host} header. Ports compare as https does: no port is 443, so
+     * {@code 127.0.0.1:443} is what the Python SDK signs for {@code HostName=127.0.0.1:443} while
+     * its HTTP client sends {@code Host: 127.0.0.1}, and the Node SDK, which cannot address a port,
+     * signs {@code 127.0.0.1} and sends {@code Host: 127.0.0.1} through an agent to another port.
+     * A token for {@code 127.0.0.1} sent to {@code 127.0.0.1:8443} names another hub, and is refused.
      */
     private boolean isOurHost(String host, HubRequest request) {
-        String bare = withoutDefaultPort(host);
-        if (acceptedHosts.contains(bare)) {
+        String named = withExplicitPort(host.toLowerCase(Locale.ROOT));
+        if (acceptedHosts.contains(named)) {
             return true;
         }
         String requestHost = request.header("Host");
-        return requestHost != null && withoutDefaultPort(requestHost.toLowerCase(Locale.ROOT)).equals(bare);
+        return requestHost != null && withExplicitPort(requestHost.toLowerCase(Locale.ROOT)).equals(named);
     }
 
-    private static String withoutDefaultPort(String host) {
-        return host.endsWith(":443") ? host.substring(0, host.length() - ":443".length()) : host;
+    /** {@code host} as {@code host:port}, https's 443 when it names none ({@code [::1]} has colons but no port). */
+    private static String withExplicitPort(String host) {
+        return host.lastIndexOf(':') > host.lastIndexOf(']') ? host : host + ":" + HTTPS_PORT;
     }
 
     private static HubException unauthorized(String message) {

@@ -100,7 +100,7 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
         }
         if (lock == null) {
             lockChannel.close();
-            throw new IOException(directory + " is in use by another emulator");
+            throw new InUseException(directory + " is in use by another emulator");
         }
         StateDirectory state = new StateDirectory(directory, store, etags, lockChannel, lock);
         try {
@@ -112,6 +112,13 @@ public final class StateDirectory implements StoreListener, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             state.releaseLock();
             throw e;
+        }
+    }
+
+    /** Another emulator (another process, or another instance in this one) holds the directory's lock. */
+    public static final class InUseException extends IOException {
+        InUseException(String message) {
+            super(message);
         }
     }
 

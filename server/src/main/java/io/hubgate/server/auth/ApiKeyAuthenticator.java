@@ -35,7 +35,7 @@ import java.util.Set;
  * {@link MessageDigest#isEqual}, so timing tells nothing about how close a guess was. Immutable
  * and thread-safe; the file is read once at start.
  */
-public final class ApiKeyAuthenticator implements CallerAuthenticator {
+final class ApiKeyAuthenticator implements CallerAuthenticator {
 
     public static final Metadata.Key<String> HEADER = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -74,6 +74,11 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
     }
 
     @Override
+    public Set<String> perCallKinds() {
+        return Set.of(PerCallCredential.X_API_KEY, PerCallCredential.AUTHORIZATION + "apikey");
+    }
+
+    @Override
     public Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure {
         String key = AuthorizationHeader.single(headers, HEADER);
         if (key == null) {
@@ -85,7 +90,12 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
         if (key.isBlank()) {
             throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_INVALID, "the API key is empty");
         }
-        byte[] presented = sha256(key.trim());
+        if (!isVisibleAscii(key)) {
+            // Trimming would give one key many spellings; keys are made of visible ASCII only.
+            throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_INVALID,
+                    "the API key contains whitespace or a character outside visible ASCII; send it exactly as issued");
+        }
+        byte[] presented = sha256(key);
         StoredKey match = null;
         for (StoredKey stored : keys) {
             if (MessageDigest.isEqual(presented, stored.sha256()) && match == null) {
@@ -99,6 +109,16 @@ public final class ApiKeyAuthenticator implements CallerAuthenticator {
             throw new AuthenticationFailure(AuthenticationFailure.Reason.API_KEY_REVOKED, "the API key has been revoked");
         }
         return new Principal(match.name(), null, null, match.roles(), "api-key");
+    }
+
+    private static boolean isVisibleAscii(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[] sha256(String key) {

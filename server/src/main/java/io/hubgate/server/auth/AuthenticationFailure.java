@@ -12,8 +12,10 @@ public final class AuthenticationFailure extends Exception {
     public enum Reason {
         /** No credential of any kind the gateway accepts. */
         CREDENTIALS_MISSING,
-        /** More than one {@code authorization} (or {@code x-api-key}) header: which one counts would be a guess. */
+        /** More than one per-call credential ({@code authorization} and {@code x-api-key} headers, of any kind): which one counts would be a guess. */
         CREDENTIALS_AMBIGUOUS,
+        /** An {@code authorization} scheme (or {@code x-api-key}) this gateway is not configured to accept. */
+        CREDENTIALS_UNSUPPORTED,
         /** A bearer token that was valid once, and its {@code exp} (with the clock skew) has passed. */
         TOKEN_EXPIRED,
         /** Any other bad bearer token: malformed, badly signed, wrong issuer, audience or tenant, not yet valid. */

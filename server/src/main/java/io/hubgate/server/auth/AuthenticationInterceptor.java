@@ -12,12 +12,14 @@ import io.hubgate.server.errors.GatewayStatus;
 
 import javax.net.ssl.SSLSession;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Establishes who is calling, and nothing else: asks the authenticators in their fixed order
  * (per-call credentials before the connection's certificate) and puts the first principal found
- * into the {@link Context}. A bad credential ends the call UNAUTHENTICATED with its safe reason;
+ * into the {@link Context}. A call may carry one per-call credential of a kind some authenticator
+ * reads ({@link PerCallCredential}). A bad credential ends the call UNAUTHENTICATED with its safe reason;
  * it does not fall through to the next kind. No credential at all ends it UNAUTHENTICATED with a
  * {@code WWW-Authenticate}-style hint. Every refusal carries an ErrorInfo whose reason is the
  * {@link AuthenticationFailure.Reason}. Unary and streaming calls alike: nothing reaches the
@@ -27,12 +29,14 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
 
     private final List<CallerAuthenticator> authenticators;
     private final String challenge;
+    private final Set<String> perCallKinds;
 
     public AuthenticationInterceptor(List<CallerAuthenticator> authenticators) {
         if (authenticators.isEmpty()) {
             throw new IllegalArgumentException("no authenticator configured");
         }
         this.authenticators = List.copyOf(authenticators);
+        this.perCallKinds = authenticators.stream().flatMap(a -> a.perCallKinds().stream()).collect(Collectors.toUnmodifiableSet());
         this.challenge = authenticators.stream().map(CallerAuthenticator::challenge).collect(Collectors.joining(", or "));
     }
 
@@ -40,6 +44,7 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         try {
+            PerCallCredential.kind(headers, perCallKinds);
             for (CallerAuthenticator authenticator : authenticators) {
                 Principal principal = authenticator.authenticate(headers, tls);
                 if (principal != null) {

@@ -1,6 +1,5 @@
 package io.hubgate.server.auth;
 
-import io.hubgate.server.config.AuthSettings;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -18,6 +18,14 @@ public interface CallerAuthenticator {
      */
     Principal authenticate(Metadata headers, SSLSession tls) throws AuthenticationFailure;
 
+    /**
+     * The per-call credentials this kind reads, as {@link PerCallCredential} names them
+     * ({@code "authorization: bearer"}, {@code "x-api-key"}); none for a connection's certificate.
+     */
+    default java.util.Set<String> perCallKinds() {
+        return java.util.Set.of();
+    }
+
     /** The {@code WWW-Authenticate}-style challenge naming this kind, for callers that sent nothing. */
     String challenge();
 }

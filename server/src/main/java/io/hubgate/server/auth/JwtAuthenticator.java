@@ -20,7 +20,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.grpc.Metadata;
-import io.hubgate.server.config.AuthSettings;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
@@ -45,7 +44,7 @@ import java.util.Set;
  * {@link VerifiedTokens}): callers send the same token on every call, and verifying it again
  * (RSA, base64, JSON) was most of the gateway's own CPU per call.
  */
-public final class JwtAuthenticator implements CallerAuthenticator {
+final class JwtAuthenticator implements CallerAuthenticator {
 
     /** Asymmetric algorithms only: never {@code none}, never HMAC (whose "secret" could be a public key). */
     public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
@@ -121,6 +120,11 @@ public final class JwtAuthenticator implements CallerAuthenticator {
         } catch (ParseException e) {
             throw new IOException("the OpenID metadata at " + metadata + " is not JSON: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Set<String> perCallKinds() {
+        return Set.of(PerCallCredential.AUTHORIZATION + "bearer");
     }
 
     @Override

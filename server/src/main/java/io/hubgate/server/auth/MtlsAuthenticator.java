@@ -23,7 +23,7 @@ import java.util.Set;
  * with the roles configured for that name ({@code --mtls-roles "cn:billing=Registry.Read,Twin.Read"}).
  * Immutable and thread-safe.
  */
-public final class MtlsAuthenticator implements CallerAuthenticator {
+final class MtlsAuthenticator implements CallerAuthenticator {
 
     private static final int SAN_DNS = 2;
     private static final int SAN_URI = 6;

@@ -1,6 +1,5 @@
 package io.hubgate.server.auth;
 
-import io.hubgate.server.api.KeyAccess;
 
 /**
  * Device and module keys are for {@link Roles#KEYS_READ} holders only: the current call's

@@ -1,6 +1,7 @@
 package io.hubgate.server.config;
 
 import io.hubgate.server.auth.AccessPolicy;
+import io.hubgate.server.auth.AuthSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;

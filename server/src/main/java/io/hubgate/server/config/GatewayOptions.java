@@ -3,7 +3,7 @@ package io.hubgate.server.config;
 import io.hubgate.common.ConnectionString;
 import io.hubgate.common.Durations;
 import io.hubgate.server.auth.AccessPolicy;
-import io.hubgate.server.observability.LogFormat;
+import io.hubgate.server.auth.AuthSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -196,8 +196,9 @@ public final class GatewayOptions {
     /** Where to write the development environment, or null; only for a gateway on the embedded emulator. */
     public Path developmentEnvFile(GatewayConfig resolved) {
         if (developmentEnvFile != null && !resolved.embeddedHub()) {
-            throw new IllegalArgumentException("--dev-env-file is for the embedded emulator only: with --hub-host, "
-                    + "callers use their own Entra applications");
+            String hubFlag = blankToNull(connectionString) != null ? "--hub-connection-string" : "--hub-host";
+            throw new IllegalArgumentException("--dev-env-file is for the embedded emulator only: with " + hubFlag
+                    + ", callers use their own Entra applications");
         }
         return developmentEnvFile;
     }
@@ -229,8 +230,9 @@ public final class GatewayOptions {
         String host = blankToNull(hubHost);
         if (connectionString != null && !connectionString.isBlank()) {
             mode = CredentialMode.SAS;
+            String connectionHost = hostOf(connectionString);
             if (host == null) {
-                host = hostOf(connectionString);
+                host = connectionHost;
             }
         }
         if (mode == CredentialMode.SAS && blankToNull(connectionString) == null
@@ -296,12 +298,13 @@ public final class GatewayOptions {
         }
     }
 
+    /** The host of a connection string that has every part; one that lacks a part is refused, naming it (never the key). */
     private static String hostOf(String connectionString) {
-        String host = ConnectionString.parse(connectionString).hostName();
-        if (host == null) {
-            throw new IllegalArgumentException("--hub-connection-string has no HostName");
+        ConnectionString parsed = ConnectionString.parse(connectionString);
+        if (!parsed.isComplete()) {
+            throw new IllegalArgumentException("--hub-connection-string has no " + String.join(" and no ", parsed.missingParts()));
         }
-        return host;
+        return parsed.hostName();
     }
 
     private static void requireReadable(String flag, Path path) {

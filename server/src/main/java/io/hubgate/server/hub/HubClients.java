@@ -46,11 +46,11 @@ public final class HubClients {
     private final String hostName;
     private final TokenCredential tokenCredential;
     private final AzureSasCredential sasCredential;
-    private final Map<Integer, Set> sets = new ConcurrentHashMap<>();
+    private final Map<Integer, SdkClients> sdkByReadTimeout = new ConcurrentHashMap<>();
     private final RestTransport rest;
 
     /** One client of each kind, with one read timeout. */
-    public record Set(RegistryClient registry, TwinClient twins, QueryClient query, DirectMethodsClient methods,
+    public record SdkClients(RegistryClient registry, TwinClient twins, QueryClient query, DirectMethodsClient methods,
                       ScheduledJobsClient jobs) {
     }
 
@@ -113,31 +113,41 @@ public final class HubClients {
         return hostName;
     }
 
+    /** Which kind of credential these clients present to the hub. */
+    public HubCredentialKind credentialKind() {
+        return tokenCredential != null ? HubCredentialKind.ENTRA : HubCredentialKind.SAS_KEY;
+    }
+
+    /** The Entra credential behind these clients, or null for a SAS key. */
+    TokenCredential tokenCredential() {
+        return tokenCredential;
+    }
+
     /** The clients whose read timeout is the longest step not beyond {@code budget} (at least the shortest step). */
-    public Set within(Duration budget) {
+    public SdkClients within(Duration budget) {
         int chosen = READ_TIMEOUT_STEPS[0];
         for (int step : READ_TIMEOUT_STEPS) {
             if (Duration.ofSeconds(step).compareTo(budget) <= 0) {
                 chosen = step;
             }
         }
-        return sets.computeIfAbsent(chosen, this::build);
+        return sdkByReadTimeout.computeIfAbsent(chosen, this::build);
     }
 
     /** The clients whose read timeout is the shortest step that covers {@code needed} (direct methods). */
-    public Set covering(Duration needed) {
+    public SdkClients covering(Duration needed) {
         int chosen = READ_TIMEOUT_STEPS[READ_TIMEOUT_STEPS.length - 1];
         for (int i = READ_TIMEOUT_STEPS.length - 1; i >= 0; i--) {
             if (Duration.ofSeconds(READ_TIMEOUT_STEPS[i]).compareTo(needed) >= 0) {
                 chosen = READ_TIMEOUT_STEPS[i];
             }
         }
-        return sets.computeIfAbsent(chosen, this::build);
+        return sdkByReadTimeout.computeIfAbsent(chosen, this::build);
     }
 
-    private Set build(int readTimeoutSeconds) {
+    private SdkClients build(int readTimeoutSeconds) {
         if (tokenCredential != null) {
-            return new Set(
+            return new SdkClients(
                     new RegistryClient(hostName, tokenCredential, RegistryClientOptions.builder()
                             .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
                     new TwinClient(hostName, tokenCredential, TwinClientOptions.builder()
@@ -149,7 +159,7 @@ public final class HubClients {
                     new ScheduledJobsClient(hostName, tokenCredential, ScheduledJobsClientOptions.builder()
                             .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()));
         }
-        return new Set(
+        return new SdkClients(
                 new RegistryClient(hostName, sasCredential, RegistryClientOptions.builder()
                         .httpReadTimeoutSeconds(readTimeoutSeconds).httpConnectTimeoutSeconds(CONNECT_TIMEOUT_SECONDS).build()),
                 new TwinClient(hostName, sasCredential, TwinClientOptions.builder()

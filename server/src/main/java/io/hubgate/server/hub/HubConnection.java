@@ -1,10 +1,6 @@
 package io.hubgate.server.hub;
 
 import com.azure.core.util.Configuration;
-import com.azure.core.util.ConfigurationBuilder;
-import io.hubgate.emulator.EmulatorCoordinates;
-import io.hubgate.emulator.IotHubEmulator;
-import io.hubgate.emulator.entra.EntraCoordinates;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;
@@ -16,14 +12,11 @@ import io.hubgate.server.credential.RefreshingTokenCredential;
 import io.hubgate.server.credential.SasCredentials;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The gateway's link to IoT Hub: the SDK clients and the one credential behind them, and — with
- * no hub configured — the embedded emulator they talk to. The embedded path is the production
- * path pointed at a local hub: a real client-secret credential gets real tokens from the
- * emulator's Entra issuer, and the real SDK calls its REST API over HTTPS.
+ * The gateway's link to IoT Hub: the SDK clients and the one credential behind them. The same for
+ * a configured hub ({@link #open}) and the embedded one (made by {@code server.embedded}, which
+ * alone knows the emulator, through {@link #of}).
  */
 public final class HubConnection implements AutoCloseable {
 
@@ -40,61 +33,49 @@ public final class HubConnection implements AutoCloseable {
         System.setProperty(RETRY_POST_PROPERTY, "false");
     }
 
-    /** The app registration the embedded emulator's directory gives the gateway (IoT Hub Data Contributor). */
-    public static final String EMBEDDED_GATEWAY_APP = "hubgate-gateway";
-
     private final HubClients clients;
     private final String description;
-    private final AutoCloseable credential;
     private final HubTokenStatus tokenStatus;
-    private final IotHubEmulator embedded;
+    private final AutoCloseable resources;
 
-    private <C extends AutoCloseable & HubTokenStatus> HubConnection(HubClients clients, String description, C credential,
-                                                                     IotHubEmulator embedded) {
+    private HubConnection(HubClients clients, String description, HubTokenStatus tokenStatus, AutoCloseable resources) {
         this.clients = clients;
         this.description = description;
-        this.credential = credential;
-        this.tokenStatus = credential;
-        this.embedded = embedded;
+        this.tokenStatus = tokenStatus;
+        this.resources = resources;
     }
 
     /**
-     * Connects to the configured hub, or starts the embedded emulator when none is configured;
-     * Azure's variables are read from {@code environment} (the process environment, or what tests
-     * and hosts that configure azure-identity in code give).
+     * Sizes the JDK's keep-alive pool for {@code maxConcurrentCalls}, or calls beyond the default 5
+     * pay a new TLS handshake each. The JDK reads the property once, at its first HTTP connection:
+     * call this before connecting to any hub.
      */
-    public static HubConnection open(GatewayConfig config, Configuration environment) throws IOException {
-        // Read once by the JDK at its first HTTP connection: size the keep-alive pool for the
-        // executor, or calls beyond the default 5 pay a new TLS handshake each.
+    public static void sizeKeepAlivePool(int maxConcurrentCalls) {
         if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", Integer.toString(config.maxConcurrentCalls()));
+            System.setProperty("http.maxConnections", Integer.toString(maxConcurrentCalls));
         }
-        return config.embeddedHub() ? embedded() : remote(config.hub(), config.credential(), environment);
     }
 
-    private static HubConnection embedded() {
-        IotHubEmulator emulator = IotHubEmulator.builder().port(0).build().start();
-        try {
-            EmulatorCoordinates at = emulator.coordinates();
-            HubTrust trust = HubTrust.with(List.of(at.certificate().certificate()));
-            trust.installForHttpsUrlConnection();
-            EntraCoordinates entra = at.entra();
-            EntraCoordinates.ClientCredentials app = entra.application(EMBEDDED_GATEWAY_APP);
-            Configuration environment = new ConfigurationBuilder(new EmptySource(), new EmptySource(), new MapSource(Map.of(
-                    Configuration.PROPERTY_AZURE_AUTHORITY_HOST, entra.authorityHost(),
-                    Configuration.PROPERTY_AZURE_TENANT_ID, entra.tenantId(),
-                    Configuration.PROPERTY_AZURE_CLIENT_ID, app.clientId(),
-                    Configuration.PROPERTY_AZURE_CLIENT_SECRET, app.secret()))).build();
-            RefreshingTokenCredential credential = new CredentialProvider(environment, trust.identityHttpClient())
-                    .create(CredentialSettings.of(CredentialMode.CLIENT_SECRET));
-            return new HubConnection(HubClients.withToken(at.hostWithPort(), credential, trust.sslContext()),
-                    "embedded emulator " + at.baseUrl() + " (credential: client-secret of " + EMBEDDED_GATEWAY_APP
-                            + " from its local Entra, tenant " + entra.tenantId() + ")",
-                    credential, emulator);
-        } catch (RuntimeException e) {
-            emulator.close();
-            throw e;
+    /**
+     * Connects to the configured hub ({@code config.hub()}, not the embedded one); Azure's
+     * variables are read from {@code environment} (the process environment, or what tests and
+     * hosts that configure azure-identity in code give).
+     */
+    public static HubConnection open(GatewayConfig config, Configuration environment) throws IOException {
+        if (config.embeddedHub()) {
+            throw new IllegalArgumentException("no hub configured: the embedded hub is started by EmbeddedHub");
         }
+        return remote(config.hub(), config.credential(), environment);
+    }
+
+    /**
+     * A connection over {@code clients}; {@code description} names the hub and credential for the
+     * startup log (no secret in it), {@code tokenStatus} is the credential's, and {@code resources}
+     * are closed with the connection.
+     */
+    public static HubConnection of(HubClients clients, String description, HubTokenStatus tokenStatus,
+                                   AutoCloseable resources) {
+        return new HubConnection(clients, description, tokenStatus, resources);
     }
 
     private static HubConnection remote(HubTarget hub, CredentialSettings settings, Configuration environment)
@@ -106,11 +87,11 @@ public final class HubConnection implements AutoCloseable {
                     ? SasCredentials.fromConnectionString(settings.connectionString())
                     : SasCredentials.fromKey(hub.hostName(), settings.sasKeyName(), settings.sasKey());
             return new HubConnection(HubClients.withSas(hub.hostName(), sas.credential(), trust.sslContext()),
-                    hub.hostName() + " (credential: sas, policy from configuration)", sas, null);
+                    hub.hostName() + " (credential: sas, policy from configuration)", sas, sas);
         }
         RefreshingTokenCredential credential = new CredentialProvider(environment, trust.identityHttpClient()).create(settings);
         return new HubConnection(HubClients.withToken(hub.hostName(), credential, trust.sslContext()),
-                hub.hostName() + " (credential: " + settings.mode() + ")", credential, null);
+                hub.hostName() + " (credential: " + settings.mode() + ")", credential, credential);
     }
 
     public HubClients clients() {
@@ -127,32 +108,8 @@ public final class HubConnection implements AutoCloseable {
         return tokenStatus;
     }
 
-    /** The embedded emulator, or null when a real hub is configured. */
-    public IotHubEmulator embeddedEmulator() {
-        return embedded;
-    }
-
     @Override
     public void close() throws Exception {
-        credential.close();
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
-
-    /** A configuration source with nothing in it (so the builder never reads the real environment). */
-    private static final class EmptySource implements com.azure.core.util.ConfigurationSource {
-        @Override
-        public Map<String, String> getProperties(String prefix) {
-            return Map.of();
-        }
-    }
-
-    /** A configuration source over a fixed map. */
-    private record MapSource(Map<String, String> values) implements com.azure.core.util.ConfigurationSource {
-        @Override
-        public Map<String, String> getProperties(String prefix) {
-            return values;
-        }
+        resources.close();
     }
 }

@@ -38,23 +38,42 @@ public final class HubErrorMapper {
      * through the SDK, which does not expose the header.
      */
     public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+    /**
+     * Suggested wait after a throttle met through the SDK, which hides the hub's {@code Retry-After}
+     * (so the gateway does not retry it itself, see {@link RetryPolicy#sdkThrottle}). Conservative
+     * on purpose: the operations still on the SDK are direct methods (a per-second meter) and jobs
+     * (a per-minute one: 100 a minute per unit on S1/S2), and 10 s lets a per-minute meter refill
+     * about 17 requests' worth and a per-second one ten windows, where 1 s would send a caller
+     * straight back into the same throttle. It is the gateway's choice, not the hub's value.
+     */
+    public static final java.time.Duration SDK_THROTTLE_RETRY_DELAY = java.time.Duration.ofSeconds(10);
     /** ErrorInfo reason when a non-repeatable operation's answer was lost and its effect cannot be known. */
     public static final String OUTCOME_UNKNOWN = "UPSTREAM_OUTCOME_UNKNOWN";
+
+    /** ErrorInfo reason when the gateway's own hub credential cannot get a token. */
+    public static final String GATEWAY_CREDENTIAL_FAILED = "GATEWAY_CREDENTIAL_FAILED";
+    /** Where the gateway does not know its credential's kind ({@link #map}); replaced where it does. */
+    private static final String UNAUTHORIZED_ADVICE = "check its SAS key, or its Entra identity's IoT Hub data-plane role";
 
     private HubErrorMapper() {
     }
 
     /** Maps any failure of an upstream call; the message never contains a token or key. */
     public static StatusRuntimeException map(Throwable failure) {
+        return map(failure, null);
+    }
+
+    /** As {@link #map(Throwable)}, a refusal of the gateway's own credential naming its {@code kind} (null: not known here). */
+    private static StatusRuntimeException map(Throwable failure, HubCredentialKind kind) {
         Throwable cause = unwrap(failure);
         if (cause instanceof StatusRuntimeException already) {
             return already;
         }
         if (cause instanceof IotHubException hub) {
-            return fromSdk(hub);
+            return fromSdk(hub, kind);
         }
         if (cause instanceof HubErrorResponse hub) {
-            return fromHub(hub.errorCode(), hub.getMessage(), hub.retryAfter());
+            return fromHub(hub.errorCode(), hub.getMessage(), hub.retryAfter(), kind);
         }
         if (cause instanceof java.net.http.HttpConnectTimeoutException) {
             return status(Code.UNAVAILABLE, "IoT Hub cannot be reached: " + cause.getMessage(), GATEWAY_DOMAIN,
@@ -79,13 +98,55 @@ public final class HubErrorMapper {
         if (cause instanceof CancellationException) {
             return Status.CANCELLED.withDescription("The call was cancelled").asRuntimeException();
         }
-        if (cause instanceof com.azure.core.exception.ClientAuthenticationException) {
-            // The gateway's credential could not get a token: the operator must fix the identity.
-            return status(Code.INTERNAL, "The gateway could not obtain an Entra token for IoT Hub: "
-                    + cause.getMessage(), GATEWAY_DOMAIN, "GATEWAY_CREDENTIAL_FAILED", null, null);
+        if (isTokenFailure(cause)) {
+            // The gateway's own credential could not get a token: the operator must fix it. Only
+            // an Entra credential gets tokens from elsewhere (a SAS key signs its own).
+            // What Entra said goes last: a status message is cut at 300 characters.
+            return status(Code.INTERNAL, "The gateway's own hub credential (" + HubCredentialKind.ENTRA.label() + ") could not"
+                    + " get a token; fix its tenant, client id, secret or certificate (the caller is not at fault): "
+                    + firstLine(deepestMessage(cause)), GATEWAY_DOMAIN, GATEWAY_CREDENTIAL_FAILED, null, null);
         }
         return status(Code.INTERNAL, "The gateway failed: " + cause.getClass().getSimpleName(), GATEWAY_DOMAIN,
                 "INTERNAL", null, null);
+    }
+
+    /**
+     * The status for a failure that is the gateway's own hub credential being refused — IoT Hub
+     * answered 401, or the credential could not get a token — naming which {@code kind} it is and
+     * what an operator checks; null for any other failure (which {@link #map} handles). INTERNAL,
+     * as the error table has it: the gateway's configuration is at fault, not the caller.
+     */
+    public static StatusRuntimeException ownCredentialRefused(Throwable failure, HubCredentialKind kind) {
+        Throwable cause = unwrap(failure);
+        boolean unauthorized = cause instanceof IotHubException hub && (hub.getErrorCode() == 401 || hub.getErrorCode() / 1000 == 401)
+                || cause instanceof HubErrorResponse response && response.httpStatus() == 401;
+        return unauthorized || isTokenFailure(cause) ? map(cause, kind) : null;
+    }
+
+    /** A failure of the credential itself (azure-identity, or msal4j beneath it), before any request reached IoT Hub. */
+    static boolean isTokenFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof com.azure.core.exception.ClientAuthenticationException
+                    || cause.getClass().getName().startsWith("com.microsoft.aad.msal4j.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String deepestMessage(Throwable failure) {
+        String message = failure.getClass().getSimpleName();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
+    }
+
+    /** The first line: Entra's messages go on with trace ids, timestamps and links. */
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("");
     }
 
     /**
@@ -94,27 +155,32 @@ public final class HubErrorMapper {
      * registry, twin, query and job errors) the SDK keeps just the HTTP status, and the name in
      * its message gives the code back, as the controlled path reads it from the body.
      */
-    private static StatusRuntimeException fromSdk(IotHubException hub) {
+    private static StatusRuntimeException fromSdk(IotHubException hub, HubCredentialKind kind) {
         NamedHubError named = NamedHubError.parse(hub.getMessage());
+        // The SDK hides Retry-After: a throttle it met suggests the gateway's conservative delay (429 only).
         if (named == null) {
-            return fromHub(hub.getErrorCode(), hub.getMessage(), null);
+            return fromHub(hub.getErrorCode(), hub.getMessage(), SDK_THROTTLE_RETRY_DELAY, kind);
         }
         int numeric = hub.getErrorCode() < 100_000 ? named.code(hub.getErrorCode()) : hub.getErrorCode();
-        return fromHub(numeric, named.message(), null);
+        return fromHub(numeric, named.message(), SDK_THROTTLE_RETRY_DELAY, kind);
     }
 
     /**
      * @param numeric    IoT Hub's six-digit code, or the HTTP status when there is none
      * @param retryAfter the hub's Retry-After (the controlled path sees it), or null
+     * @param kind       the gateway's own credential, named when the hub refuses it; null when not known
      */
-    private static StatusRuntimeException fromHub(int numeric, String rawMessage, java.time.Duration retryAfter) {
+    private static StatusRuntimeException fromHub(int numeric, String rawMessage, java.time.Duration retryAfter,
+                                                  HubCredentialKind kind) {
         int httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
         String reason = IotHubErrorNames.name(numeric, httpStatus);
         String message = hubMessage(rawMessage, reason);
         return switch (httpStatus) {
             case 400 -> status(Code.INVALID_ARGUMENT, message, DOMAIN, reason, numeric, null);
-            case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own identity (" + reason + "): " + message
-                    + " — grant the gateway's identity the IoT Hub data-plane role it needs", DOMAIN, reason, numeric, null);
+            case 401 -> status(Code.INTERNAL, "IoT Hub refused the gateway's own hub credential ("
+                    + (kind == null ? "" : kind.label() + ", ") + reason + "); "
+                    + (kind == null ? UNAUTHORIZED_ADVICE : kind.advice()) + " (the caller is not at fault): " + message,
+                    DOMAIN, reason, numeric, null);
             case 403 -> status(Code.RESOURCE_EXHAUSTED, message, DOMAIN, reason, numeric, null);
             case 404 -> status(Code.NOT_FOUND, message, DOMAIN, reason, numeric, null);
             case 409 -> status(Code.ALREADY_EXISTS, message, DOMAIN, reason, numeric, null);
@@ -161,7 +227,7 @@ public final class HubErrorMapper {
     public static StatusRuntimeException fromErrorName(String name, String message) {
         Integer code = IotHubErrorNames.code(name);
         int numeric = code != null ? code : 400013;
-        return fromHub(numeric, message == null || message.isBlank() ? name : message, null);
+        return fromHub(numeric, message == null || message.isBlank() ? name : message, null, null);
     }
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */

@@ -17,7 +17,7 @@ public final class Upstream {
 
     private final HubClients clients;
     private final Duration remaining;
-    private final HubClients.Set sdk;
+    private final HubClients.SdkClients sdk;
     private final boolean callerDeadline;
     private final UpstreamAttempt observed;
 
@@ -30,7 +30,7 @@ public final class Upstream {
     }
 
     /** The official SDK's clients, with the longest read timeout that fits in what remains. */
-    public HubClients.Set sdk() {
+    public HubClients.SdkClients sdk() {
         observed.usingSdk();
         return sdk;
     }
@@ -40,7 +40,7 @@ public final class Upstream {
      * direct method must be allowed to wait for the device's own timeouts, which the caller's
      * deadline has already bounded.
      */
-    public HubClients.Set sdkCovering(Duration needed) {
+    public HubClients.SdkClients sdkCovering(Duration needed) {
         observed.usingSdk();
         return clients.covering(needed);
     }

@@ -2,6 +2,7 @@ package io.hubgate.server.hub;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.StatusRuntimeException;
 import io.hubgate.server.hub.RetryPolicy.Repeatability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,12 +248,12 @@ public final class UpstreamCalls implements AutoCloseable {
                     retry = RetryPolicy.shouldRetry(failure, repeatability, attempt);
                 }
                 if (!retry) {
-                    result.completeExceptionally(failure);
+                    fail(result, failure);
                     return;
                 }
                 Duration wait = RetryPolicy.backoff(attempt, failure);
                 if (remaining(deadline).compareTo(wait) <= 0) {
-                    result.completeExceptionally(failure);
+                    fail(result, failure);
                     return;
                 }
                 observed.retrying(failure);
@@ -262,11 +263,20 @@ public final class UpstreamCalls implements AutoCloseable {
                     Thread.sleep(wait.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    result.completeExceptionally(failure);
+                    fail(result, failure);
                     return;
                 }
             }
         }
+    }
+
+    /**
+     * Ends the call with {@code failure}; a refusal of the gateway's own hub credential becomes
+     * the status that says which credential it was (only this class knows the clients' kind).
+     */
+    private void fail(CompletableFuture<?> result, Exception failure) {
+        StatusRuntimeException ownCredential = HubErrorMapper.ownCredentialRefused(failure, clients.credentialKind());
+        result.completeExceptionally(ownCredential != null ? ownCredential : failure);
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * the same statuses as the API port (NOT_SERVING from the start of a graceful stop). It does not
  * serve reflection, the API or anything else.
  */
-public final class HealthPort implements AutoCloseable {
+final class HealthPort implements AutoCloseable {
 
     private final Server server;
 

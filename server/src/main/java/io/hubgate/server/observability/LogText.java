@@ -6,7 +6,7 @@ package io.hubgate.server.observability;
  * and a backslash becomes {@code \\}, so no value can end a line, forge another one or hide a
  * character. Everything else is kept as it is. Stateless.
  */
-public final class LogText {
+final class LogText {
 
     private LogText() {
     }

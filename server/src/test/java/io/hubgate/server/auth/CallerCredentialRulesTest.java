@@ -104,6 +104,51 @@ class CallerCredentialRulesTest {
                 .isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS);
     }
 
+    private static final Set<String> BEARER_AND_KEYS = Set.of("authorization: bearer", "authorization: apikey", "x-api-key");
+
+    @Test
+    void perCallCredential_isTheOneHeaderOfAnAcceptedKind() throws Exception {
+        assertThat(PerCallCredential.kind(headers(), BEARER_AND_KEYS)).isNull();
+        assertThat(PerCallCredential.kind(headers("bEARER a.b.c"), BEARER_AND_KEYS)).isEqualTo("authorization: bearer");
+        assertThat(PerCallCredential.kind(headers("Bearer"), BEARER_AND_KEYS)).isEqualTo("authorization: bearer");
+        assertThat(PerCallCredential.kind(headers("ApiKey k"), BEARER_AND_KEYS)).isEqualTo("authorization: apikey");
+        assertThat(PerCallCredential.kind(apiKey("k"), BEARER_AND_KEYS)).isEqualTo("x-api-key");
+    }
+
+    @Test
+    void perCallCredential_twoOfAnyKinds_areAmbiguous() {
+        Metadata both = apiKey("k");
+        both.put(AUTHORIZATION, "Basic x");
+        assertThat(refusal(() -> PerCallCredential.kind(both, BEARER_AND_KEYS))).isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS);
+        assertThat(refusal(() -> PerCallCredential.kind(apiKey("k", "k"), BEARER_AND_KEYS)))
+                .isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS);
+    }
+
+    @Test
+    void perCallCredential_anUnacceptedScheme_isUnsupported_namedOnlyWhenRegistered() {
+        assertThat(refusal(() -> PerCallCredential.kind(headers("Basic x"), BEARER_AND_KEYS)))
+                .isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_UNSUPPORTED);
+        assertThat(refusal(() -> PerCallCredential.kind(apiKey("k"), Set.of("authorization: bearer"))))
+                .isEqualTo(AuthenticationFailure.Reason.CREDENTIALS_UNSUPPORTED);
+        assertThatThrownBy(() -> PerCallCredential.kind(headers("Basic x"), BEARER_AND_KEYS)).hasMessageContaining("'Basic'");
+        assertThatThrownBy(() -> PerCallCredential.kind(headers("hk_secretglued"), BEARER_AND_KEYS))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hk_secretglued"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" Bearer a.b.c", "\tBearer a.b.c", "Bearer\ta.b.c"})
+    void perCallCredential_whitespaceAroundTheScheme_isTheKindsInvalidToken(String value) {
+        assertThat(refusal(() -> PerCallCredential.kind(headers(value), BEARER_AND_KEYS))).isEqualTo(AuthenticationFailure.Reason.TOKEN_INVALID);
+    }
+
+    @Test
+    void apiKeys_areTakenAsSent_neverTrimmed(@TempDir Path dir) throws Exception {
+        ApiKeyAuthenticator authenticator = keyFile(dir);
+        for (String spelling : List.of(" " + KEY, KEY + " ", KEY + "\t", "\t" + KEY, KEY + "\u00a0")) {
+            assertThat(refusal(() -> authenticator.authenticate(apiKey(spelling), null))).isEqualTo(AuthenticationFailure.Reason.API_KEY_INVALID);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"a.b.c", "eyJh.eyJz.sig-_09AZaz", "A.B.C"})
     void compactJws_threeBase64urlParts_isWellFormed(String token) {
@@ -234,13 +279,13 @@ class CallerCredentialRulesTest {
     @Test
     void authenticators_comeInTheirFixedOrder(@TempDir Path dir) throws Exception {
         Path keys = Files.writeString(dir.resolve("keys.json"), "{\"keys\": []}");
-        io.hubgate.server.config.AuthSettings settings = io.hubgate.server.config.AuthSettings.defaults()
+        AuthSettings settings = AuthSettings.defaults()
                 .withJwt(List.of("https://issuer.example/v2.0"), List.of("aud"), "https://127.0.0.1:9/keys")
                 .withApiKeys(keys).withClientCertificates(dir.resolve("ca.pem"), false, Map.of());
         assertThat(Authenticators.from(settings, Clock.systemUTC())).extracting(Object::getClass)
                 .containsExactly(JwtAuthenticator.class, ApiKeyAuthenticator.class, MtlsAuthenticator.class);
-        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults(), Clock.systemUTC())).isEmpty();
-        assertThat(Authenticators.from(io.hubgate.server.config.AuthSettings.defaults().withApiKeys(keys), Clock.systemUTC()))
+        assertThat(Authenticators.from(AuthSettings.defaults(), Clock.systemUTC())).isEmpty();
+        assertThat(Authenticators.from(AuthSettings.defaults().withApiKeys(keys), Clock.systemUTC()))
                 .extracting(Object::getClass).containsExactly(ApiKeyAuthenticator.class);
     }
 
@@ -259,14 +304,14 @@ class CallerCredentialRulesTest {
         }));
         http.start();
         try {
-            io.hubgate.server.config.AuthSettings good = io.hubgate.server.config.AuthSettings.defaults()
+            AuthSettings good = AuthSettings.defaults()
                     .withJwt(List.of(base + "/good/v2.0//"), List.of("aud"), null);
             assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC())).isNotNull();
             assertThat(JwtAuthenticator.fromSettings(good, Clock.systemUTC()).challenge()).isEqualTo("Bearer realm=\"hubgate\"");
-            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(AuthSettings.defaults()
                     .withJwt(List.of(base + "/none"), List.of("aud"), null), Clock.systemUTC()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("no jwks_uri");
-            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(io.hubgate.server.config.AuthSettings.defaults()
+            assertThatThrownBy(() -> JwtAuthenticator.fromSettings(AuthSettings.defaults()
                     .withJwt(List.of(base + "/bad"), List.of("aud"), null), Clock.systemUTC()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("not JSON");
         } finally {

@@ -14,7 +14,6 @@ import io.hubgate.emulator.faults.FaultKind;
 import io.hubgate.emulator.faults.FaultRule;
 import io.hubgate.emulator.faults.FaultSpec;
 import io.hubgate.emulator.tls.EmulatorCertificate;
-import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.support.TestGateway;
 import org.bouncycastle.asn1.x500.X500Name;

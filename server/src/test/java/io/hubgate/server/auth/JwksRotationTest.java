@@ -8,7 +8,6 @@ import io.hubgate.api.v1.GetRegistryStatisticsRequest;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.entra.DefaultDirectory;
 import io.hubgate.emulator.entra.EntraCoordinates;
-import io.hubgate.server.config.AuthSettings;
 import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

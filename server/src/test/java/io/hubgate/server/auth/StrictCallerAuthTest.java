@@ -123,9 +123,9 @@ class StrictCallerAuthTest {
     }
 
     @Test
-    void bearerGluedToTheToken_isNoCredential() {
-        assertUnauthenticated(statistics(TestGateway.header("authorization", "BearerX" + token(c -> c))), "CREDENTIALS_MISSING");
-        assertUnauthenticated(statistics(TestGateway.header("authorization", "Bearer" + token(c -> c))), "CREDENTIALS_MISSING");
+    void bearerGluedToTheToken_isAnUnsupportedScheme() {
+        assertUnauthenticated(statistics(TestGateway.header("authorization", "BearerX" + token(c -> c))), "CREDENTIALS_UNSUPPORTED");
+        assertUnauthenticated(statistics(TestGateway.header("authorization", "Bearer" + token(c -> c))), "CREDENTIALS_UNSUPPORTED");
     }
 
     @Test

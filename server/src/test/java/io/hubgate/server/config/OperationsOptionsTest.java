@@ -1,6 +1,5 @@
 package io.hubgate.server.config;
 
-import io.hubgate.server.observability.LogFormat;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -35,7 +35,7 @@ class HubErrorPathsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static TestGateway gateway;
-    private static HubClients.Set sdk;
+    private static HubClients.SdkClients sdk;
     private static io.hubgate.server.hub.rest.HubRest rest;
 
     @BeforeAll

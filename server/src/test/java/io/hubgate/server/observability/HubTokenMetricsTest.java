@@ -18,7 +18,7 @@ import io.hubgate.emulator.http.HubErrorCode;
 import io.hubgate.emulator.http.OperationClass;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.auth.AccessPolicy;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.hubgate.server.config.CredentialMode;
 import io.hubgate.server.config.CredentialSettings;
 import io.hubgate.server.config.GatewayConfig;

@@ -8,7 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.server.config.AuthSettings;
+import io.hubgate.server.auth.AuthSettings;
 import io.grpc.ManagedChannelBuilder;
 import io.hubgate.api.v1.MethodServiceGrpc;
 import io.hubgate.api.v1.RegistryServiceGrpc;
@@ -99,7 +99,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
             throw new IllegalStateException("a TestGateway from perClass() is registered once, on one class");
         }
         Gateway started = starter.call();
-        attach(started, started.hub().embeddedEmulator());
+        attach(started, started.embeddedHub().emulator());
     }
 
     @Override
@@ -148,7 +148,7 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
 
     /** A gateway the test started itself (with its operator endpoints, say), on its embedded emulator; closed with it. */
     public static TestGateway of(Gateway started) {
-        return new TestGateway(started, started.hub().embeddedEmulator());
+        return new TestGateway(started, started.embeddedHub().emulator());
     }
 
     public static TestGateway start(GatewayConfig config) {

@@ -9,7 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.hubgate.api.v1.GetDeviceRequest;
 import io.hubgate.api.v1.RegistryServiceGrpc;
 import io.hubgate.emulator.entra.DefaultDirectory;
-import io.hubgate.server.DevelopmentEnvironment;
+import io.hubgate.server.embedded.DevelopmentEnvironment;
 import io.hubgate.server.Gateway;
 import io.hubgate.server.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +55,7 @@ class PolyglotSamplesTest {
     static void startGateway() throws Exception {
         gateway = Gateway.start(GatewayConfig.localDevelopment(0));
         Path file = dir.resolve("hubgate.env");
-        DevelopmentEnvironment.write(file, DevelopmentEnvironment.of(gateway));
+        DevelopmentEnvironment.write(file, gateway.embeddedHub().developmentEnvironment(gateway.config(), gateway.port()));
         environment = DevelopmentEnvironment.read(file);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
     }
@@ -178,7 +178,7 @@ class PolyglotSamplesTest {
 
     /** Asked by this test itself, as another caller: the sample really deleted the device. */
     private static void assertDeviceIsGone(String deviceId) {
-        String token = gateway.hub().embeddedEmulator().coordinates().entra()
+        String token = gateway.embeddedHub().emulator().coordinates().entra()
                 .accessToken(DefaultDirectory.READER, DefaultDirectory.API_URI);
         RegistryServiceGrpc.RegistryServiceBlockingStub registry = RegistryServiceGrpc.newBlockingStub(channel)
                 .withCallCredentials(new BearerCredentials(token));

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Everything but RFC 3986's unreserved characters is encoded, as UTF-8 bytes; the fixed parts
  * of a path are written by this class and need no encoding. Immutable.
  */
-public final class HubPath {
+final class HubPath {
 
     /** The REST API version the gateway speaks, the same as iot-service-client 2.1.9 sends. */
     public static final String API_VERSION = "2021-04-12";
@@ -36,6 +36,11 @@ public final class HubPath {
     /** {@code /devices} (bulk) */
     public static HubPath devices() {
         return new HubPath("/devices", "/devices");
+    }
+
+    /** {@code /devices/query} */
+    public static HubPath query() {
+        return new HubPath("/devices/query", "/devices/query");
     }
 
     /** {@code /devices/{id}/modules} */
