@@ -25,7 +25,7 @@ public class JfrShares {
             {"io.hubgate.server.auth.AuthorizationHeader", "authentication (other)"},
             {"io.hubgate.server.auth.AccessPolicy", "authorization"},
             {"io.hubgate.server.auth", "authentication (other)"},
-            {"io.hubgate.server.service.TwinMapper", "mapping SDK->proto"},
+            {"io.hubgate.server.service.TwinJson", "mapping JSON->proto"},
             {"io.hubgate.server.service.IdentityJson", "mapping REST JSON->proto"},
             {"io.hubgate.server.service.StructConverter", "mapping SDK->proto"},
             {"io.hubgate.server.service.Timestamps", "mapping SDK->proto"},

@@ -19,7 +19,8 @@ import java.time.Duration;
  * (a seeded bench twin), parsed by the official SDK. Allocation does not depend on how busy the
  * machine is, so before/after comparisons of the mapping hold on a loaded machine too.
  *
- * It calls the package-private TwinMapper, so it is compiled into the same package:
+ * It calls the gateway's TwinJson (JSON straight to the proto, one pass; it replaced the SDK
+ * parse + TwinMapper), compiled into the same package:
  *
  * mvn -B -q -pl bench -am package -DskipTests
  * CP=$(bench/profiling/classpath.sh)
@@ -39,19 +40,18 @@ public class MappingCost {
         }
         System.out.println(json);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Twin twin = Twin.fromJson(json);
         int n = Integer.parseInt(args.length > 0 ? args[0] : "200000");
         for (int round = 0; round < 3; round++) {
             long sink = 0;
             long a0 = mx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) sink += Twin.fromJson(json).hashCode();
             long a1 = mx.getCurrentThreadAllocatedBytes(), c1 = mx.getCurrentThreadCpuTime();
-            for (int i = 0; i < n; i++) sink += TwinMapper.toProto(twin).getSerializedSize();
+            for (int i = 0; i < n; i++) sink += TwinJson.read(json).getSerializedSize();
             long a2 = mx.getCurrentThreadAllocatedBytes(), c2 = mx.getCurrentThreadCpuTime();
-            io.hubgate.api.v1.Twin proto = TwinMapper.toProto(twin);
+            io.hubgate.api.v1.Twin proto = TwinJson.read(json);
             for (int i = 0; i < n; i++) sink += proto.toByteArray().length;
             long a3 = mx.getCurrentThreadAllocatedBytes(), c3 = mx.getCurrentThreadCpuTime();
-            System.out.printf("round %d: SDK Twin.fromJson %6d B %6.1f us | TwinMapper.toProto %6d B %6.1f us | proto.toByteArray %5d B %5.1f us (%d bytes) %d%n",
+            System.out.printf("round %d: SDK Twin.fromJson %6d B %6.1f us | TwinJson.read %6d B %6.1f us | proto.toByteArray %5d B %5.1f us (%d bytes) %d%n",
                     round, (a1 - a0) / n, (c1 - c0) / 1e3 / n, (a2 - a1) / n, (c2 - c1) / 1e3 / n, (a3 - a2) / n, (c3 - c2) / 1e3 / n,
                     proto.getSerializedSize(), sink % 2);
         }

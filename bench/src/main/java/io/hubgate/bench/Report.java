@@ -32,6 +32,10 @@ final class Report {
                    double sdkCpuMicros, double pipelineCpuMicros, double nettyCpuMicros) {
     }
 
+    /** UpdateTwin through the SDK and the controlled path (JDK client) at one concurrency, with CPU per call. */
+    record UpdatePathRow(int concurrency, Load.Result sdk, Load.Result pipeline, double sdkCpuMicros, double pipelineCpuMicros) {
+    }
+
     record AuthRow(int concurrency, Load.Result jwt, Load.Result none) {
     }
 
@@ -48,6 +52,7 @@ final class Report {
     final List<MemoryRow> memory = new ArrayList<>();
     final List<AuthRow> auth = new ArrayList<>();
     final List<PathRow> paths = new ArrayList<>();
+    final List<UpdatePathRow> updatePaths = new ArrayList<>();
     final List<PeerRow> peers = new ArrayList<>();
     final List<BareRow> bare = new ArrayList<>();
     PeakInFlight.Outcome peak;
@@ -106,6 +111,15 @@ final class Report {
                         row.sdk().throughput(), row.pipeline().throughput(), row.pipelineNetty().throughput(), p50p99(row.sdk()),
                         p50p99(row.pipeline()), p50p99(row.pipelineNetty()), row.sdkCpuMicros(), row.pipelineCpuMicros(),
                         row.nettyCpuMicros());
+            }
+        }
+        if (!updatePaths.isEmpty()) {
+            out.printf("%n| UpdateTwin, conc | SDK ops/s | pipeline (JDK client) ops/s | SDK p50 / p99 ms | pipeline p50 / p99 ms | CPU per call SDK / pipeline µs |%n");
+            out.println("|---|---|---|---|---|---|");
+            for (UpdatePathRow row : updatePaths) {
+                out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %s | %s | %.0f / %.0f |%n", row.concurrency(), row.sdk().throughput(),
+                        row.pipeline().throughput(), p50p99(row.sdk()), p50p99(row.pipeline()), row.sdkCpuMicros(),
+                        row.pipelineCpuMicros());
             }
         }
         if (!starts.isEmpty()) {

@@ -1,7 +1,9 @@
 package io.hubgate.bench;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.google.gson.JsonObject;
 import io.hubgate.emulator.EmulatorCoordinates;
+import io.hubgate.server.service.TwinJson;
 import io.hubgate.server.credential.HubTrust;
 import io.hubgate.server.hub.rest.HubRest;
 import io.hubgate.server.hub.rest.RestTransport;
@@ -14,11 +16,13 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The cost of each upstream path for one operation, GetTwin, in the bench's own JVM: the official
- * SDK's TwinClient (what the gateway uses for twins) against the gateway's controlled path
+ * The cost of each upstream path for GetTwin and UpdateTwin, in the bench's own JVM: the official
+ * SDK's TwinClient (what the gateway used for twins until they moved) against the gateway's controlled path
  * (azure-core's pipeline with its SAS policy, as {@code HubRest} sends it), and that path on
  * azure-core's default Netty client too, which is how the JDK client was chosen. Each pair
  * alternates like the workloads; the same threads, the same emulator and the same SAS token.
+ * Each side ends with a twin it can use: the SDK's own model (its parser), the controlled path's
+ * text read into the API's twin by {@link TwinJson}, as the gateway's handlers read it.
  */
 final class UpstreamPaths {
 
@@ -68,9 +72,9 @@ final class UpstreamPaths {
         Alternation.Side sdk = sdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
                 i -> direct.twins().get(Workload.twinId(i, twins))));
         Alternation.Side pipelineJdk = jdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
-                i -> jdk.getTwin(Workload.twinId(i, twins), "")));
+                i -> TwinJson.read(jdk.getTwin(Workload.twinId(i, twins), ""))));
         Alternation.Side pipelineNetty = nettyCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence,
-                i -> netty.getTwin(Workload.twinId(i, twins), "")));
+                i -> TwinJson.read(netty.getTwin(Workload.twinId(i, twins), ""))));
         out.printf(Locale.ROOT, "%n== Upstream paths: GetTwin through the SDK and through the controlled path (azure-core pipeline) ==%n");
         TextRows.header(out);
         for (int level : levels) {
@@ -91,6 +95,49 @@ final class UpstreamPaths {
                     + "pipeline on Netty %.0f us%n", level, "cpu", sdkCpu.microsPerCall(), jdkCpu.microsPerCall(), nettyCpu.microsPerCall());
             report.paths.add(new Report.PathRow(level, jdkPair.second(), jdkPair.first(), nettyPair.first(),
                     sdkCpu.microsPerCall(), jdkCpu.microsPerCall(), nettyCpu.microsPerCall()));
+        }
+        compareUpdates(out, report, settings, levels, direct, jdk);
+    }
+
+    /**
+     * UpdateTwin (a merge of one desired key, unconditional, answered with the whole twin) through
+     * the SDK's TwinClient and through the controlled path on the JDK client, as the gateway sends it.
+     */
+    private static void compareUpdates(PrintStream out, Report report, Comparisons settings, List<Integer> levels,
+                                       DirectClients direct, HubRest jdk) throws InterruptedException {
+        int twins = settings.twins();
+        AtomicInteger sequence = new AtomicInteger();
+        CpuMeter sdkCpu = new CpuMeter();
+        CpuMeter jdkCpu = new CpuMeter();
+        Alternation.Side sdk = sdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence, i -> {
+            com.microsoft.azure.sdk.iot.service.twin.Twin patch = new com.microsoft.azure.sdk.iot.service.twin.Twin(
+                    Workload.twinId(i, twins));
+            patch.getDesiredProperties().put("interval", i % 60);
+            direct.twins().patch(patch);
+        }));
+        Alternation.Side pipeline = jdkCpu.metered((c, nanos) -> Load.threads(c, nanos, sequence, i -> {
+            JsonObject desired = new JsonObject();
+            desired.addProperty("interval", i % 60);
+            JsonObject properties = new JsonObject();
+            properties.add("desired", desired);
+            JsonObject patch = new JsonObject();
+            patch.add("properties", properties);
+            TwinJson.read(jdk.patchTwin(Workload.twinId(i, twins), "", patch, null));
+        }));
+        out.printf(Locale.ROOT, "%n== Upstream paths: UpdateTwin (merge one desired key) through the SDK and through the controlled path ==%n");
+        TextRows.header(out);
+        for (int level : levels) {
+            sdkCpu.reset();
+            jdkCpu.reset();
+            Alternation.Pair pair = Alternation.run(level, settings.warmup(), settings.duration(), settings.rounds(), pipeline, sdk);
+            TextRows.row(out, level, "pipe-upd", pair.first());
+            TextRows.row(out, level, "sdk-upd", pair.second());
+            TextRows.ratios(out, level, "pu/sdk", pair.first(), pair.second());
+            TextRows.firstErrors(out, pair.first(), pair.second());
+            out.printf(Locale.ROOT, "%-6d %-8s CPU per call (whole bench JVM, emulator included): sdk %.0f us, pipeline %.0f us%n",
+                    level, "cpu-upd", sdkCpu.microsPerCall(), jdkCpu.microsPerCall());
+            report.updatePaths.add(new Report.UpdatePathRow(level, pair.second(), pair.first(), sdkCpu.microsPerCall(),
+                    jdkCpu.microsPerCall()));
         }
     }
 }

@@ -63,6 +63,10 @@ class GatewayBenchmarkTest {
             }
             assertThat(rows(printed, level + " +sdk +\\d+ .* 0$")).as(level + " sdk").isEqualTo(2);
             assertThat(rows(printed, level + " +cpu +CPU per call")).isOne();
+            // And UpdateTwin through the pipeline and the SDK.
+            assertThat(rows(printed, level + " +pipe-upd +\\d+ .* 0$")).as(level + " pipe-upd").isOne();
+            assertThat(rows(printed, level + " +sdk-upd +\\d+ .* 0$")).as(level + " sdk-upd").isOne();
+            assertThat(rows(printed, level + " +cpu-upd +CPU per call")).isOne();
             // A bare gRPC round trip, with the gateway's CPU per call measured.
             assertThat(rows(printed, level + " +health +\\d+ .* \\d+ +(\\d+|-) +\\d+ +0$")).as(level + " health").isOne();
         }

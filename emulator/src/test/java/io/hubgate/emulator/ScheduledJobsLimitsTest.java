@@ -81,7 +81,8 @@ class ScheduledJobsLimitsTest {
 
             jobs.cancel("first");
             jobs.scheduleUpdateTwin("second", "*", desired("a", 2), later, 60);
-            assertThat(jobs.get("second").getJobStatus()).isEqualTo(ScheduledJobStatus.scheduled);
+            // queued until the scheduler's next look (at once, on its own thread): not necessarily yet
+            await().atMost(Duration.ofSeconds(10)).until(() -> jobs.get("second").getJobStatus() == ScheduledJobStatus.scheduled);
         }
     }
 

@@ -174,6 +174,32 @@ class ScheduledJobsSdkTest {
     }
 
     @Test
+    void cancelMidRun_endsEveryUnfinishedEntryAsCanceled_andTheCancelledJobsStatisticsAreFinal() throws Exception {
+        String site = TestHub.uniqueId("site");
+        List<String> ids = devicesAtSite(site, 2); // neither connects: both wait out their connect timeout
+        String jobId = TestHub.uniqueId("cancelrun");
+        jobs.scheduleDirectMethod(jobId, "tags.site = '" + site + "'", "reboot", new Date(),
+                DirectMethodsJobOptions.builder().methodResponseTimeoutSeconds(5).methodConnectTimeoutSeconds(60)
+                        .maxExecutionTimeSeconds(120).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(jobId).getJobStatistics().getRunningCount() == 2);
+
+        ScheduledJob cancelled = jobs.cancel(jobId);
+
+        // The answer to the cancel already holds the final counts: nothing runs on in a cancelled job.
+        assertThat(cancelled.getJobStatus()).isEqualTo(ScheduledJobStatus.cancelled);
+        assertThat(cancelled.getJobStatistics().getRunningCount()).isZero();
+        assertThat(cancelled.getJobStatistics().getPendingCount()).isZero();
+        assertThat(cancelled.getJobStatistics().getFailedCount()).isEqualTo(2);
+        // … and they stay so: a device's connect retry after the cancel is not recorded as a device fault.
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> deviceEntries(jobId),
+                entries -> entries.stream().allMatch(entry -> "canceled".equals(entry.get("status").textValue())
+                        && "JobCancelled".equals(entry.at("/error/code").textValue())));
+        assertThat(deviceEntries(jobId)).extracting(entry -> entry.get("deviceId").textValue())
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(jobs.get(jobId).getJobStatistics().getFailedCount()).isEqualTo(2);
+    }
+
+    @Test
     void futureJob_isScheduled_andCancelLeavesItsDevicesUntouched() throws Exception {
         String site = TestHub.uniqueId("site");
         String id = devicesAtSite(site, 1).get(0);
@@ -273,6 +299,36 @@ class ScheduledJobsSdkTest {
         assertThatThrownBy(() -> jobs.scheduleUpdateTwin("j".repeat(65), "*", patch, new Date(), 60))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .hasMessageContaining("at most 64");
+    }
+
+    @Test
+    void methodNamesOutsideTheServiceRule_areArgumentInvalid400004_forJobsAndDirectMethods() throws Exception {
+        String device = registry.addDevice(new Device(TestHub.uniqueId("names"))).getDeviceId();
+        for (String name : List.of("a b", "$edgeHub", "a(b)", "a/b", "z\u00fc", "m".repeat(129))) {
+            String quoted = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name);
+            RawHub.Response job = raw.call("PUT", "/jobs/v2/" + TestHub.uniqueId("badname"),
+                    "{\"type\":\"scheduleDeviceMethod\",\"queryCondition\":\"*\",\"cloudToDeviceMethod\":"
+                            + "{\"methodName\":" + quoted + ",\"responseTimeoutInSeconds\":5}}");
+            RawHub.Response direct = raw.call("POST", "/twins/" + device + "/methods",
+                    "{\"methodName\":" + quoted + ",\"responseTimeoutInSeconds\":5}");
+
+            assertThat(job.status()).as("job, method %s", name).isEqualTo(400);
+            assertThat(job.errorCode()).as("job, method %s", name).isEqualTo(400004);
+            assertThat(job.errorMessage()).as("job, method %s", name).contains("methodName");
+            assertThat(direct.status()).as("direct, method %s", name).isEqualTo(400);
+            assertThat(direct.errorCode()).as("direct, method %s", name).isEqualTo(400004);
+        }
+    }
+
+    @Test
+    void startTimeWithoutATimeZone_isArgumentInvalid400004() {
+        RawHub.Response zoneless = raw.call("PUT", "/jobs/v2/" + TestHub.uniqueId("nozone"),
+                "{\"type\":\"scheduleUpdateTwin\",\"queryCondition\":\"*\",\"startTime\":\"2031-01-01T00:00:00\","
+                        + "\"updateTwin\":{\"etag\":\"*\",\"properties\":{\"desired\":{\"z\":1}}}}");
+
+        assertThat(zoneless.status()).isEqualTo(400);
+        assertThat(zoneless.errorCode()).isEqualTo(400004);
+        assertThat(zoneless.errorMessage()).contains("startTime");
     }
 
     @Test

@@ -31,6 +31,7 @@ import io.hubgate.api.v1.WatchJobRequest;
 import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.faults.HubTier;
+import io.hubgate.server.support.AccessLogCapture;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -276,6 +278,50 @@ class JobServiceTest {
     }
 
     @Test
+    void watchJob_endedByTheCallersDeadline_isInTheAccessLogAsDeadlineExceeded_notOk() {
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "4")))).build());
+        String id = "watch-deadline-" + UUID.randomUUID();
+        try (AccessLogCapture log = AccessLogCapture.start(true)) {
+            Iterator<Job> stream = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                            TestGateway.bearer(gateway.callerToken("watcher", TestGateway.ALL_ROLES)), TestGateway.header("x-request-id", id)))
+                    .withDeadlineAfter(2, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+            assertThat(stream.next().getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
+            assertThat(Statuses.failureOf(() -> stream.hasNext()).getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            String line = log.awaitAccessLine(l -> l.startsWith(id), WAIT);
+            assertThat(line).contains("WatchJob").containsPattern(" (DEADLINE_EXCEEDED|CANCELLED) ").doesNotContain(" OK ");
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+        }
+    }
+
+    @Test
+    void watchJob_ofAMethodJobCancelledMidRun_endsWithTheFinalCounts_noDeviceStillRunning() {
+        String site = TestGateway.uniqueId("site");
+        devicesAtSite(site, 2); // not connected: each waits out its connect timeout
+        Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(Job.newBuilder().setQueryCondition("tags.site = '" + site + "'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")
+                        .setConnectTimeout(Duration.newBuilder().setSeconds(60))
+                        .setResponseTimeout(Duration.newBuilder().setSeconds(5)))).build());
+        List<Job> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        JobServiceGrpc.newStub(gateway.channel()).withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), collect(received, ended));
+        await().atMost(WAIT).until(() -> received.stream().anyMatch(j -> j.getStatistics().getRunningCount() == 2));
+
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
+
+        assertThat(ended.join().getCode()).isEqualTo(Status.Code.OK);
+        Job last = received.get(received.size() - 1);
+        assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(last.getStatistics().getRunningCount()).isZero();
+        assertThat(last.getStatistics().getPendingCount()).isZero();
+        assertThat(last.getStatistics().getFailedCount()).isEqualTo(2);
+        assertThat(jobs.listJobDevices(ListJobDevicesRequest.newBuilder().setJobId(job.getJobId()).build()).getDevicesList())
+                .hasSize(2).allSatisfy(device -> assertThat(device.toString()).doesNotContain("DeviceNotOnline"));
+    }
+
+    @Test
     void invalidQueryCondition_failsTheJob_andTheWatchSaysWhy() {
         Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(twinJob("tags.site = ", struct("x", "1"))).build());
         List<Job> states = new ArrayList<>();
@@ -316,6 +362,31 @@ class JobServiceTest {
             assertThat(failure.getStatus().getCode()).as(name).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(Statuses.violatedFields(failure)).as(name).containsExactly("job.method_invocation.method_name");
         }
+    }
+
+    @Test
+    void queryCondition_isLimitedAsQueryTextIs_8192Characters() {
+        String longest = "deviceId = '" + "d".repeat(8192 - "deviceId = ''".length()) + "'";
+
+        Job accepted = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob(longest, struct("l", "1")))).build());
+        StatusRuntimeException tooLong = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                .setJob(later(twinJob(longest + " ", struct("l", "2")))).build()));
+
+        assertThat(accepted.getQueryCondition()).hasSize(8192);
+        assertThat(tooLong.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(tooLong)).containsExactly("job.query_condition");
+        assertThat(tooLong.getStatus().getDescription()).contains("8192");
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(accepted.getJobId()).build());
+    }
+
+    @Test
+    void queryCondition_withNonAsciiOutsideALiteral_isInvalidArgument_asForQueryTwins_notAFailedJob() {
+        StatusRuntimeException refused = Statuses.failureOf(() -> jobs.createJob(CreateJobRequest.newBuilder()
+                .setJob(twinJob("tags.ci\u20acy = 'x'", struct("n", "1"))).build()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(refused)).containsExactly("job.query_condition");
+        assertThat(refused.getStatus().getDescription()).contains("non-ASCII");
     }
 
     @Test
@@ -362,6 +433,50 @@ class JobServiceTest {
 
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(Statuses.errorInfo(denied).getMetadataMap()).containsEntry("requiredRoles", "Method.Invoke");
+    }
+
+    @Test
+    void cancelJob_byACallerWhoCannotReadJobs_answersTheSameForAnotherTypesJobAsForAMissingOne() {
+        JobServiceGrpc.JobServiceBlockingStub twinWriter = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                TestGateway.bearer(gateway.callerToken("twin-writer", Set.of("Twin.Write")))));
+        Job methodJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")).build())).build());
+        try {
+            StatusRuntimeException existing = Statuses.failureOf(() -> twinWriter.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()));
+            StatusRuntimeException missing = Statuses.failureOf(() -> twinWriter.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(TestGateway.uniqueId("ghost")).build()));
+
+            // Nothing in the answer tells whether the job exists, nor what it does.
+            assertThat(existing.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(missing.getStatus().getCode()).isEqualTo(existing.getStatus().getCode());
+            assertThat(missing.getStatus().getDescription()).isEqualTo(existing.getStatus().getDescription());
+            assertThat(Statuses.errorInfo(missing)).isEqualTo(Statuses.errorInfo(existing));
+            assertThat(existing.getStatus().getDescription()).doesNotContain("method-invocation");
+            assertThat(jobs.getJob(GetJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()).getState())
+                    .isEqualTo(JobState.JOB_STATE_SCHEDULED);
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build());
+        }
+    }
+
+    @Test
+    void cancelJob_byACallerWhoCanReadJobs_cancelsItsOwnTypeAndIsToldWhichRoleTheOtherTypeTakes() {
+        JobServiceGrpc.JobServiceBlockingStub twinOperator = JobServiceGrpc.newBlockingStub(gateway.channelWith(
+                TestGateway.bearer(gateway.callerToken("twin-operator", Set.of("Twin.Write", "Twin.Read")))));
+        Job twinJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("c", "1")))).build());
+        Job methodJob = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(Job.newBuilder().setQueryCondition("deviceId = 'nobody'")
+                .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")).build())).build());
+        try {
+            assertThat(twinOperator.cancelJob(CancelJobRequest.newBuilder().setJobId(twinJob.getJobId()).build()).getState())
+                    .isEqualTo(JobState.JOB_STATE_CANCELLED);
+            StatusRuntimeException denied = Statuses.failureOf(() -> twinOperator.cancelJob(
+                    CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build()));
+            assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(Statuses.errorInfo(denied).getMetadataMap()).containsEntry("requiredRoles", "Method.Invoke");
+        } finally {
+            jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(methodJob.getJobId()).build());
+        }
     }
 
     @Test

@@ -30,6 +30,9 @@ public final class MethodApi {
     static final int DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
     /** Method payloads are at most 128 KB. */
     static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+    static final int MAX_METHOD_NAME_LENGTH = 128;
+    /** Printable ASCII a method name may not hold (HTTP's token separators). */
+    static final String METHOD_NAME_SEPARATORS = "$()<>@,;:\\\"/[]?={}";
 
     private final IdentityRegistry registry;
     private final MethodInvoker invoker;
@@ -73,6 +76,7 @@ public final class MethodApi {
         if (!name.isTextual()) {
             throw HubException.argumentInvalid("methodName must be a string");
         }
+        checkMethodName(name.textValue());
         int responseTimeout = readSeconds(body, "responseTimeoutInSeconds", DEFAULT_RESPONSE_TIMEOUT_SECONDS,
                 MIN_RESPONSE_TIMEOUT_SECONDS);
         int connectTimeout = readSeconds(body, "connectTimeoutInSeconds", 0, 0);
@@ -84,6 +88,26 @@ public final class MethodApi {
         }
         return new MethodCall(deviceId, moduleId, name.textValue(), payload,
                 Duration.ofSeconds(responseTimeout), Duration.ofSeconds(connectTimeout));
+    }
+
+    /**
+     * The service's rule for method names: at most {@value #MAX_METHOD_NAME_LENGTH} characters of
+     * 7-bit ASCII, no space, control character or any of {@value #METHOD_NAME_SEPARATORS}; a name
+     * outside it is 400 / 400004 before any device is asked. (The Java SDK also refuses '.',
+     * which the service allows.)
+     */
+    static void checkMethodName(String name) {
+        if (name.length() > MAX_METHOD_NAME_LENGTH) {
+            throw HubException.argumentInvalid("methodName is " + name.length() + " characters long; at most "
+                    + MAX_METHOD_NAME_LENGTH + " are allowed");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || METHOD_NAME_SEPARATORS.indexOf(c) >= 0) {
+                throw HubException.argumentInvalid("methodName may hold ASCII letters, digits and !#%&'*+-.^_`|~ only; found "
+                        + (c <= 0x20 || c >= 0x7F ? String.format("U+%04X", (int) c) : "'" + c + "'") + " at position " + i);
+            }
+        }
     }
 
     private static int readSeconds(ObjectNode body, String field, int defaultValue, int min) {

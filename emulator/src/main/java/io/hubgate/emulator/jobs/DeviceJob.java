@@ -42,7 +42,9 @@ record DeviceJob(String jobId, String deviceId, JobType type, DeviceJobStatus st
 
     public DeviceJob canceled(Instant now) {
         return new DeviceJob(jobId, deviceId, type, DeviceJobStatus.CANCELED, createdTime, startTime, now, now,
-                null, "JobCancelled", "The job was cancelled before this device was processed");
+                null, "JobCancelled", status == DeviceJobStatus.RUNNING
+                        ? "The job was cancelled before this device was done (its result, if any, is not recorded)"
+                        : "The job was cancelled before this device was processed");
     }
 
     /** The key of this entry in job order: job id, then device id ('/' is in neither). */

@@ -160,13 +160,12 @@ final class JobRequestReader {
         String text = node.textValue();
         try {
             return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                // The service reads a time without an offset as UTC, as .NET does.
-                return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                throw HubException.argumentInvalid("startTime '" + text + "' is not an ISO 8601 date and time");
-            }
+        } catch (DateTimeParseException notRfc3339) {
+            // The service types startTime as an RFC 3339 date-time, which has a zone; a local time
+            // would mean a different instant on every machine, so it is refused rather than guessed.
+            String hint = text.matches("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+") ? " has no time zone; add one (e.g. 'Z' for UTC)"
+                    : " is not an ISO 8601 date and time with a time zone (e.g. 2031-01-01T02:00:00Z)";
+            throw HubException.argumentInvalid("startTime '" + text + "'" + hint);
         }
     }
 

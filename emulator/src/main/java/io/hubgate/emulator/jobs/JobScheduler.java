@@ -81,23 +81,16 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /**
-     * Cancels a job that has not ended: pending devices are not processed (their entries become
-     * {@code canceled}), operations already under way finish. A job that ended stays as it is.
+     * Cancels a job that has not ended: its unfinished device entries become {@code canceled}
+     * ({@link JobStore#cancel}) and its run starts nothing more. A job that ended stays as it is.
      */
     ScheduledJob cancel(String jobId) {
-        Instant now = clock.instant();
-        ScheduledJob job = store.update(jobId, current -> current.status().isTerminal() ? current
-                : current.ended(JobStatus.CANCELLED, null, "Cancelled on request", now));
+        ScheduledJob cancelled = store.cancel(jobId, clock.instant());
         JobRun run = runs.remove(jobId);
         if (run != null) {
             run.stop();
         }
-        for (DeviceJob entry : List.copyOf(store.deviceJobs(jobId))) {
-            if (entry.status() == DeviceJobStatus.PENDING) {
-                store.putDeviceJob(entry.canceled(now), now);
-            }
-        }
-        return store.get(jobId);
+        return cancelled;
     }
 
     /** Forgets the runs in progress (the emulator's reset empties the store beside this). */

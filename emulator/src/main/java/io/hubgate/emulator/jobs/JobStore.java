@@ -127,6 +127,31 @@ public final class JobStore {
     }
 
     /**
+     * Cancels a job that has not ended, in one step: every entry not yet done ends as
+     * {@code canceled} (pending ones, and running ones: a method waiting for its device to
+     * connect, or a call whose answer has not come), and the job becomes cancelled with the
+     * statistics that follow. Nothing of a cancelled job is still running, so whoever reads it
+     * afterwards, from the cancel's own answer on, sees its final counts; an answer arriving later
+     * is ignored ({@link #putDeviceJob}). A job that ended stays as it is.
+     */
+    synchronized ScheduledJob cancel(String jobId, Instant now) {
+        ScheduledJob job = require(jobId);
+        if (job.status().isTerminal()) {
+            return job;
+        }
+        JobStatistics statistics = job.statistics();
+        for (DeviceJob entry : List.copyOf(deviceJobs(jobId))) {
+            if (!entry.status().isTerminal()) {
+                DeviceJob canceled = entry.canceled(now);
+                listener.deviceJobChanged(canceled);
+                deviceJobs.put(canceled.key(), canceled);
+                statistics = statistics.move(entry.status(), DeviceJobStatus.CANCELED);
+            }
+        }
+        return publish(job.withStatistics(statistics, now).ended(JobStatus.CANCELLED, null, "Cancelled on request", now));
+    }
+
+    /**
      * Records a device entry's new state and moves the job's statistics with it; a change to an
      * entry that already ended is ignored (a late answer after a cancel or timeout).
      *

@@ -8,7 +8,6 @@ import io.hubgate.api.v1.JobType;
  * which role it takes (a twin update needs the twin-writing role, a method invocation the
  * method-invoking one). Caller authorization supplies the real rule; without it anyone may.
  */
-@FunctionalInterface
 public interface JobAccess {
 
     /**
@@ -18,14 +17,30 @@ public interface JobAccess {
     Caller caller();
 
     /** One caller's permissions. */
-    @FunctionalInterface
     interface Caller {
         /**
          * @param method the RPC, for the refusal's message
          * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the role needed
          */
         void requireFor(JobType type, String method);
+
+        /**
+         * Whether the caller may cancel a job of {@code type}, or, when {@code type} is null, be
+         * told that the job does not exist: a caller who may not read jobs gets the same refusal
+         * for a missing job as for one whose action it may not touch (see RoleJobAccess).
+         *
+         * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED naming the role needed
+         */
+        void requireToCancel(JobType type, String method);
     }
 
-    JobAccess ANYONE = () -> (type, method) -> { };
+    JobAccess ANYONE = () -> new Caller() {
+        @Override
+        public void requireFor(JobType type, String method) {
+        }
+
+        @Override
+        public void requireToCancel(JobType type, String method) {
+        }
+    };
 }

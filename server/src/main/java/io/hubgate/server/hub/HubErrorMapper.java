@@ -38,6 +38,15 @@ public final class HubErrorMapper {
      * through the SDK, which does not expose the header.
      */
     public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+    /**
+     * Suggested wait after a throttle met through the SDK, which hides the hub's {@code Retry-After}
+     * (so the gateway does not retry it itself, see {@link RetryPolicy#sdkThrottle}). Conservative
+     * on purpose: the operations still on the SDK are direct methods (a per-second meter) and jobs
+     * (a per-minute one: 100 a minute per unit on S1/S2), and 10 s lets a per-minute meter refill
+     * about 17 requests' worth and a per-second one ten windows, where 1 s would send a caller
+     * straight back into the same throttle. It is the gateway's choice, not the hub's value.
+     */
+    public static final java.time.Duration SDK_THROTTLE_RETRY_DELAY = java.time.Duration.ofSeconds(10);
     /** ErrorInfo reason when a non-repeatable operation's answer was lost and its effect cannot be known. */
     public static final String OUTCOME_UNKNOWN = "UPSTREAM_OUTCOME_UNKNOWN";
 
@@ -148,11 +157,12 @@ public final class HubErrorMapper {
      */
     private static StatusRuntimeException fromSdk(IotHubException hub, HubCredentialKind kind) {
         NamedHubError named = NamedHubError.parse(hub.getMessage());
+        // The SDK hides Retry-After: a throttle it met suggests the gateway's conservative delay (429 only).
         if (named == null) {
-            return fromHub(hub.getErrorCode(), hub.getMessage(), null, kind);
+            return fromHub(hub.getErrorCode(), hub.getMessage(), SDK_THROTTLE_RETRY_DELAY, kind);
         }
         int numeric = hub.getErrorCode() < 100_000 ? named.code(hub.getErrorCode()) : hub.getErrorCode();
-        return fromHub(numeric, named.message(), null, kind);
+        return fromHub(numeric, named.message(), SDK_THROTTLE_RETRY_DELAY, kind);
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.function.LongUnaryOperator;
  *
  * <p>What may be retried depends on the operation. A repeatable one (a read, a twin merge, an
  * unconditional replace) is retried on any transient failure: throttling, 5xx, a broken
- * connection. A non-repeatable one (a create, a delete, a conditional write, a direct method) is
+ * connection — except a throttle met through the SDK, which hides when the hub allows the next
+ * try ({@link #sdkThrottle}). A non-repeatable one (a create, a delete, a conditional write, a direct method) is
  * retried only when the failure proves IoT Hub did not act — throttled (429) or never connected.
  * When its answer was lost after the request went out ({@link #outcomeUnknown}), the call's
  * {@link Verifier} (if any) reads the hub to decide; nothing here ever retries such a failure.
@@ -42,7 +43,7 @@ public final class RetryPolicy {
 
     /** True when attempt number {@code attempt} (1-based) failed with a failure worth another try. */
     public static boolean shouldRetry(Throwable failure, Repeatability repeatability, int attempt) {
-        if (attempt >= MAX_ATTEMPTS) {
+        if (attempt >= MAX_ATTEMPTS || sdkThrottle(failure)) {
             return false;
         }
         if (repeatability == Repeatability.REPEATABLE) {
@@ -69,6 +70,18 @@ public final class RetryPolicy {
     /** The longest wait after attempt {@code attempt}: {@code min(MAX_BACKOFF, FIRST_BACKOFF × 2^(attempt-1))}. */
     static Duration cap(int attempt) {
         return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16)));
+    }
+
+    /**
+     * A throttle met through the SDK (429 as an {@link IotHubException}): the SDK hides the hub's
+     * {@code Retry-After}, so a retry on the gateway's own backoff could come sooner than the hub
+     * asked (a hub saying "an hour" was sent five requests in a second). Such a throttle is never
+     * retried; the caller gets RESOURCE_EXHAUSTED with {@link HubErrorMapper#SDK_THROTTLE_RETRY_DELAY}.
+     * On the controlled path the header is read, and a retry waits at least that long.
+     */
+    static boolean sdkThrottle(Throwable failure) {
+        return unwrap(failure) instanceof IotHubException hub
+                && (hub.getErrorCode() == 429 || hub.getErrorCode() / 1000 == 429);
     }
 
     /** Throttled, or the connection was never made: IoT Hub certainly did not act. */

@@ -38,10 +38,15 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         Entry entry = new Entry(System.nanoTime(), RequestIdInterceptor.current(), ServerTracing.currentTraceId(),
                 call.getMethodDescriptor().getFullMethodName());
         Context recording = AuthContext.recording(entry.caller);
+        // The call's own context: its deadline and cancellation, whichever thread closes the call.
+        Context callContext = Context.current();
         ServerCall<Q, R> logging = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                entry.log(status);
+                // A handler may finish on another thread just after the deadline passed or the
+                // client went away (WatchJob's poller sees the job end at that moment): gRPC then
+                // drops the OK, the client gets DEADLINE_EXCEEDED or CANCELLED, and so must the log.
+                entry.log(status.isOk() && callContext.isCancelled() ? cancelled(callContext.cancellationCause()) : status);
                 super.close(status, trailers);
             }
         };

@@ -35,7 +35,7 @@ final class DeviceLister {
                 : QueryPager.position(QUERY, binding.read(pageToken, "page_token"));
         int size = Validation.effectivePageSize(pageSize);
         return calls.runHere(Repeatability.REPEATABLE, upstream -> {
-            QueryPager.Page page = QueryPager.read(upstream.sdk().query(), position, size);
+            QueryPager.Page page = QueryPager.read(upstream.rest(), position, size);
             ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
             page.items().forEach(twin -> response.addDevices(fromTwin(twin)));
             if (page.next() != null) {

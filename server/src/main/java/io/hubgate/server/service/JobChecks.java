@@ -13,15 +13,20 @@ import io.hubgate.api.v1.TwinUpdate;
  * Checks job requests before anything reaches IoT Hub, with IoT Hub's own rules, so that a bad
  * field is an INVALID_ARGUMENT naming it rather than a hub error: job ids (1 to 64 ASCII
  * letters, digits and '-'), the query condition (required, at most {@link #MAX_CONDITION_LENGTH}
- * characters; its syntax is IoT Hub's to judge when the job starts), the action (twin keys and
+ * characters, non-ASCII only inside string literals as for any query ({@link QueryText}); its
+ * syntax is IoT Hub's to judge when the job starts), the action (twin keys and
  * sizes as for UpdateTwin; method name (IoT Hub's rule), timeouts and payload as for InvokeMethod) and the
  * maximum execution time (whole seconds, at least one).
  */
 final class JobChecks {
 
     static final int MAX_JOB_ID_LENGTH = 64;
-    /** A job's condition becomes the WHERE of a query, whose text IoT Hub limits to 8192 characters. */
-    static final int MAX_CONDITION_LENGTH = 8000;
+    /**
+     * IoT Hub documents one limit for query text, 8192 characters, and none of its own for a job's
+     * condition (the WHERE part of such a query); the gateway holds the condition to that limit,
+     * as the emulator does, rather than guess a smaller one.
+     */
+    static final int MAX_CONDITION_LENGTH = QueryResults.MAX_QUERY_LENGTH;
 
     private JobChecks() {
     }
@@ -80,6 +85,13 @@ final class JobChecks {
         } else if (condition.length() > MAX_CONDITION_LENGTH) {
             validation.add("job.query_condition", "the query condition is at most " + MAX_CONDITION_LENGTH
                     + " characters, not " + condition.length());
+        } else {
+            // The same text rule as QueryTwins: a character the query language cannot carry is
+            // the caller's error now, not a job that fails when it starts.
+            String unsendable = QueryText.unsendable(condition);
+            if (unsendable != null) {
+                validation.add("job.query_condition", unsendable);
+            }
         }
         if (job.hasMaxExecutionTime()) {
             Duration max = job.getMaxExecutionTime();

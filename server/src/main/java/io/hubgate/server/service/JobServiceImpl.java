@@ -1,5 +1,6 @@
 package io.hubgate.server.service;
 
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.hubgate.api.v1.CancelJobRequest;
@@ -73,7 +74,12 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             JobAccess.Caller caller = access.caller();
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream -> {
                 var jobs = upstream.sdk().jobs();
-                caller.requireFor(JobMapper.type(JobMapper.toProto(jobs.get(request.getJobId()))), CANCEL);
+                try {
+                    caller.requireToCancel(JobMapper.type(JobMapper.toProto(jobs.get(request.getJobId()))), CANCEL);
+                } catch (IotHubNotFoundException missing) {
+                    caller.requireToCancel(null, CANCEL); // the same refusal as another action's job, for some callers
+                    throw missing;
+                }
                 return jobs.cancel(request.getJobId());
             }), JobMapper::toProto, observer);
         });
@@ -127,7 +133,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }
-                return QueryPager.read(set.query(), position, size);
+                return QueryPager.read(upstream.rest(), position, size);
             }), page -> {
                 ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder();
                 page.items().forEach(item -> response.addDevices(JobMapper.device(item)));

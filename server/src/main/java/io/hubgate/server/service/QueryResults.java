@@ -1,7 +1,6 @@
 package io.hubgate.server.service;
 
 import com.google.gson.JsonObject;
-import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.hubgate.api.v1.QueryResult;
 
 import java.util.Locale;
@@ -27,7 +26,7 @@ final class QueryResults {
 
     static QueryResult of(JsonObject item, boolean twins) {
         if (twins) {
-            return QueryResult.newBuilder().setTwin(TwinMapper.toProto(Twin.fromJson(item.toString()))).build();
+            return QueryResult.newBuilder().setTwin(TwinJson.read(item.toString())).build();
         }
         return QueryResult.newBuilder().setRow(StructConverter.fromGson(item).getStructValue()).build();
     }

@@ -70,7 +70,7 @@ final class QueryStream {
         fetching = true;
         // Run in the call's context so the upstream call sees its deadline and cancellation.
         context.run(() -> calls.submit(Repeatability.REPEATABLE, upstream ->
-                QueryPager.read(upstream.sdk().query(), position, pageSize)
+                QueryPager.read(upstream.rest(), position, pageSize)
         ).whenComplete((page, failure) -> {
             synchronized (this) {
                 fetching = false;

@@ -105,11 +105,11 @@ class HubErrorMapperTest {
     }
 
     @Test
-    void throttling_carriesTheHubsRetryAfter_orOneSecondWhenThePathCouldNotSeeIt() {
+    void throttling_carriesTheHubsRetryAfter_orTheConservativeSdkDelayWhenThePathCouldNotSeeIt() {
         RetryInfo fromHub = detail(HubErrorMapper.map(new HubErrorResponse(429, 429001, "slow down", Duration.ofSeconds(7))), RetryInfo.class);
         RetryInfo guessed = detail(HubErrorMapper.map(new IotHubException(429001, "slow down")), RetryInfo.class);
         assertThat(fromHub.getRetryDelay().getSeconds()).isEqualTo(7);
-        assertThat(guessed.getRetryDelay().getSeconds()).isEqualTo(HubErrorMapper.DEFAULT_RETRY_DELAY.getSeconds());
+        assertThat(guessed.getRetryDelay().getSeconds()).isEqualTo(HubErrorMapper.SDK_THROTTLE_RETRY_DELAY.getSeconds());
         assertThat(HubErrorMapper.retryAfter(new CompletionException(new HubErrorResponse(429, 429001, "x", Duration.ofSeconds(3)))))
                 .isEqualTo(Duration.ofSeconds(3));
         assertThat(HubErrorMapper.retryAfter(new IotHubException(429001, "x"))).isNull();

@@ -33,7 +33,7 @@ class RetryPolicyTest {
 
     @Test
     void aRepeatableOperation_isRetriedOnTransientFailures_only() {
-        for (Throwable transientFailure : new Throwable[]{hub(429001), hub(503001), hub(500001), hub(502), answer(429, null),
+        for (Throwable transientFailure : new Throwable[]{hub(503001), hub(500001), hub(502), answer(429, null),
                 answer(503, null), new EOFException("closed"), new CompletionException(new ConnectException("refused"))}) {
             assertThat(RetryPolicy.shouldRetry(transientFailure, Repeatability.REPEATABLE, 1)).as(transientFailure.toString()).isTrue();
         }
@@ -46,7 +46,7 @@ class RetryPolicyTest {
 
     @Test
     void aNonRepeatableOperation_isRetriedOnlyWhenTheHubProvablyDidNotAct() {
-        for (Throwable notProcessed : new Throwable[]{hub(429001), hub(429), answer(429, null), new ConnectException("refused"),
+        for (Throwable notProcessed : new Throwable[]{answer(429, null), new ConnectException("refused"),
                 new UnknownHostException("nowhere"), new HttpConnectTimeoutException("no connection")}) {
             assertThat(RetryPolicy.shouldRetry(notProcessed, Repeatability.NOT_REPEATABLE, 1)).as(notProcessed.toString()).isTrue();
         }
@@ -58,9 +58,19 @@ class RetryPolicyTest {
 
     @Test
     void noFailureIsRetriedOnceTheAttemptsAreUsedUp() {
-        assertThat(RetryPolicy.shouldRetry(hub(429001), Repeatability.REPEATABLE, RetryPolicy.MAX_ATTEMPTS - 1)).isTrue();
-        assertThat(RetryPolicy.shouldRetry(hub(429001), Repeatability.REPEATABLE, RetryPolicy.MAX_ATTEMPTS)).isFalse();
-        assertThat(RetryPolicy.shouldRetry(hub(429001), Repeatability.NOT_REPEATABLE, RetryPolicy.MAX_ATTEMPTS)).isFalse();
+        assertThat(RetryPolicy.shouldRetry(answer(429, null), Repeatability.REPEATABLE, RetryPolicy.MAX_ATTEMPTS - 1)).isTrue();
+        assertThat(RetryPolicy.shouldRetry(answer(429, null), Repeatability.REPEATABLE, RetryPolicy.MAX_ATTEMPTS)).isFalse();
+        assertThat(RetryPolicy.shouldRetry(answer(429, null), Repeatability.NOT_REPEATABLE, RetryPolicy.MAX_ATTEMPTS)).isFalse();
+    }
+
+    @Test
+    void aThrottleMetThroughTheSdk_isNeverRetried_sinceItsRetryAfterIsHidden() {
+        for (Throwable sdkThrottle : new Throwable[]{hub(429001), hub(429002), hub(429), new CompletionException(hub(429001))}) {
+            assertThat(RetryPolicy.shouldRetry(sdkThrottle, Repeatability.REPEATABLE, 1)).as(sdkThrottle.toString()).isFalse();
+            assertThat(RetryPolicy.shouldRetry(sdkThrottle, Repeatability.NOT_REPEATABLE, 1)).as(sdkThrottle.toString()).isFalse();
+        }
+        assertThat(RetryPolicy.shouldRetry(hub(503001), Repeatability.REPEATABLE, 1)).isTrue();
+        assertThat(RetryPolicy.shouldRetry(answer(429, Duration.ofSeconds(3)), Repeatability.REPEATABLE, 1)).isTrue();
     }
 
     @Test

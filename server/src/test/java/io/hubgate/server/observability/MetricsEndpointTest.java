@@ -85,6 +85,8 @@ class MetricsEndpointTest {
             String deviceId = TestGateway.uniqueId("upstream-secret-id");
             gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(deviceId)).build());
             gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(deviceId).build());
+            // Registry statistics stay on the SDK (twins moved to the controlled path).
+            gateway.registry().getRegistryStatistics(io.hubgate.api.v1.GetRegistryStatisticsRequest.getDefaultInstance());
             assertThatThrownBy(() -> gateway.registry().getDevice(GetDeviceRequest.newBuilder().setDeviceId(deviceId + "-absent").build()))
                     .isInstanceOf(StatusRuntimeException.class);
 
@@ -93,7 +95,8 @@ class MetricsEndpointTest {
                     "hubgate_upstream_slots_in_use", "hubgate_upstream_slots_limit", "hubgate_upstream_queue_depth",
                     "hubgate_upstream_queue_limit", "hubgate_hub_token_age_seconds", "hubgate_hub_token_remaining_seconds");
             assertThat(attempts(before, "CreateDevice", "controlled", "OK")).isEqualTo(1);
-            assertThat(attempts(before, "GetTwin", "sdk", "OK")).isEqualTo(1);
+            assertThat(attempts(before, "GetTwin", "controlled", "OK")).isEqualTo(1);
+            assertThat(attempts(before, "GetRegistryStatistics", "sdk", "OK")).isEqualTo(1);
             assertThat(attempts(before, "GetDevice", "controlled", "DeviceNotFound")).isEqualTo(1);
             assertThat(sum(before, "hubgate_hub_token_refreshes_total", Map.of("outcome", "ok"))).isGreaterThanOrEqualTo(1);
             assertThat(sum(before, "hubgate_hub_token_remaining_seconds", Map.of())).isPositive();
@@ -110,7 +113,7 @@ class MetricsEndpointTest {
             String after = scrape(metricsPort);
             assertThat(attempts(after, "GetDevice", "controlled", "ThrottlingException")).isEqualTo(1);
             assertThat(attempts(after, "GetDevice", "controlled", "OK")).isEqualTo(1);
-            assertThat(attempts(after, "GetTwin", "sdk", "OK")).isEqualTo(2);
+            assertThat(attempts(after, "GetTwin", "controlled", "OK")).isEqualTo(2);
             assertThat(sum(after, "hubgate_upstream_throttled_total", Map.of("operation", "GetDevice", "path", "controlled")))
                     .isEqualTo(1);
             assertThat(sum(after, "hubgate_upstream_retries_total", Map.of("operation", "GetDevice", "outcome", "ThrottlingException")))

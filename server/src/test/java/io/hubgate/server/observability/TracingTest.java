@@ -82,9 +82,10 @@ class TracingTest {
                         1, null, null, 1));
                 gateway.registry().withInterceptors(TestGateway.header("traceparent", "00-" + traceId + "-" + CALLER_SPAN_ID + "-01"))
                         .withDeadlineAfter(30, TimeUnit.SECONDS).getDevice(GetDeviceRequest.newBuilder().setDeviceId(deviceId).build());
-                gateway.twins().withInterceptors(TestGateway.header("traceparent", "00-" + traceId + "-" + CALLER_SPAN_ID + "-01"))
+                // Registry statistics stay on the SDK (twins moved to the controlled path).
+                gateway.registry().withInterceptors(TestGateway.header("traceparent", "00-" + traceId + "-" + CALLER_SPAN_ID + "-01"))
                         .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .getTwin(io.hubgate.api.v1.GetTwinRequest.newBuilder().setDeviceId(deviceId).build());
+                        .getRegistryStatistics(io.hubgate.api.v1.GetRegistryStatisticsRequest.getDefaultInstance());
             }
 
             List<OtlpReceiver.Received> spans = receiver.spans();
@@ -107,10 +108,10 @@ class TracingTest {
             assertThat(attributes(requests.get(1).getAttributesList())).containsEntry("hubgate.upstream.attempt", "2")
                     .containsEntry("http.response.status_code", "200");
 
-            Span getTwin = only(spans, span -> span.getName().equals("hubgate.v1.TwinService/GetTwin")).span();
-            Span sdkAttempt = only(spans, span -> span.getName().equals("IoT Hub SDK GetTwin")).span();
+            Span statistics = only(spans, span -> span.getName().equals("hubgate.v1.RegistryService/GetRegistryStatistics")).span();
+            Span sdkAttempt = only(spans, span -> span.getName().equals("IoT Hub SDK GetRegistryStatistics")).span();
             assertThat(hex(sdkAttempt.getTraceId())).isEqualTo(traceId);
-            assertThat(sdkAttempt.getParentSpanId()).isEqualTo(getTwin.getSpanId());
+            assertThat(sdkAttempt.getParentSpanId()).isEqualTo(statistics.getSpanId());
             assertThat(sdkAttempt.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
             assertThat(attributes(sdkAttempt.getAttributesList())).containsEntry("hubgate.upstream.attempt", "1")
                     .containsEntry("hubgate.upstream.path", "sdk");

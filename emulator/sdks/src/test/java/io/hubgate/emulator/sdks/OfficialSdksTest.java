@@ -160,7 +160,13 @@ class OfficialSdksTest {
                 .extracting(line -> line.path("credential").asText())
                 .as("every credential ran every family").containsExactlyElementsOf(sdk.tokenCredentials());
         assertThat(lines).filteredOn(line -> line.path("step").asText().equals("every_family"))
-                .allSatisfy(line -> assertThat(line.path("families")).hasSize(7));
+                .allSatisfy(line -> assertThat(line.path("families")).hasSize(8));
+        assertThat(step(lines, "method_job").path("failed").asInt()).as("the device that is not connected fails its entry")
+                .isEqualTo(1);
+        assertThat(step(lines, "job_errors").path("errors")).extracting(JsonNode::asText)
+                .anySatisfy(error -> assertThat(error).contains("409"))
+                .anySatisfy(error -> assertThat(error).contains("404"))
+                .anySatisfy(error -> assertThat(error).contains("400"));
         assertThat(step(lines, "method_errors").path("errors")).extracting(JsonNode::asText)
                 .allSatisfy(error -> assertThat(error).matches(".*(404103|404001|504101)"));
         assertThat(step(lines, "query").path("pages").asInt()).as("query pages").isGreaterThan(1);

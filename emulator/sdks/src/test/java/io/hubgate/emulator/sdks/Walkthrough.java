@@ -20,21 +20,22 @@ enum Walkthrough {
                     "update_device_stale_etag", "get_devices", "get_missing_device", "statistics", "device_kinds", "modules",
                     "update_twin", "update_twin_stale_etag", "replace_twin", "twin_errors", "reported_properties",
                     "module_twins", "bulk",
-                    "query", "invoke_method", "method_errors", "delete_device"),
+                    "query", "invoke_method", "method_errors", "delete_device", "twin_job", "method_job", "cancel_job",
+                    "job_devices", "job_errors"),
             List.of("ClientSecretCredential", "DefaultAzureCredential", "ManagedIdentityCredential",
                     "CertificateCredential", "WorkloadIdentityCredential")),
     NODE("node", List.of("node", "sdk_walkthrough.js"),
             List.of("create_device", "create_device_twice", "get_device", "update_device", "list_devices",
                     "get_missing_device", "statistics", "device_kinds", "modules", "update_twin", "update_twin_stale_etag",
                     "twin_update", "twin_errors", "reported_properties", "module_twins", "bulk", "query", "invoke_method",
-                    "method_errors", "delete_device"),
+                    "method_errors", "delete_device", "twin_job", "method_job", "cancel_job", "job_devices", "job_errors"),
             List.of("shared_access_signature", "ClientSecretCredential", "DefaultAzureCredential",
                     "ManagedIdentityCredential", "ClientCertificateCredential", "WorkloadIdentityCredential"));
 
     /** Environment variables a run gets only from the test, never from whoever runs the build. */
     static final List<String> OWN_VARIABLE_PREFIXES = List.of("AZURE_", "IDENTITY_", "MSI_", "IMDS_", "EMULATOR_",
             "CERTIFICATE_", "READER_", "REGISTRY_READ_", "DEVICE_PREFIX", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS");
-    /** Both scripts take 10 to 15 s (one direct method waits out its 5 s timeout); a stuck one is killed. */
+    /** Both scripts take 10 to 20 s (one direct method waits out its 5 s timeout); a stuck one is killed. */
     private static final long TIMEOUT_SECONDS = 120;
 
     private final String language;

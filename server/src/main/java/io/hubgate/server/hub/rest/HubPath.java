@@ -38,6 +38,11 @@ final class HubPath {
         return new HubPath("/devices", "/devices");
     }
 
+    /** {@code /devices/query} */
+    public static HubPath query() {
+        return new HubPath("/devices/query", "/devices/query");
+    }
+
     /** {@code /devices/{id}/modules} */
     public static HubPath modules(String deviceId) {
         return new HubPath("/devices/" + segment(deviceId) + "/modules", "/devices/{id}/modules");

@@ -5,7 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
-import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.hubgate.server.hub.HubErrorResponse;
 
 import java.io.IOException;
@@ -15,8 +14,9 @@ import java.util.Map;
 /**
  * The IoT Hub REST operations the gateway performs on its controlled path, for one attempt of
  * one call: each request is sent once, with ids percent-encoded ({@link HubPath}) and a response
- * timeout of the time the attempt has left. Identities come and go as IoT Hub's JSON; twins and
- * direct-method answers as the SDK's own model types, so that the same mapping serves both paths.
+ * timeout of the time the attempt has left. Identities, query pages and twins come and go as IoT
+ * Hub's JSON (twins as text, which the handlers read in one linear pass); direct-method answers as
+ * the SDK's own model type, so that the same mapping serves both paths.
  *
  * <p>Which operations come here, and why, is decided by the handlers (see {@code api}); this
  * class only speaks the wire format. {@code If-Match} values are quoted, as the REST reference
@@ -106,21 +106,51 @@ public final class HubRest {
         throw raw.error();
     }
 
-    // ---- twins and direct methods ----
+    // ---- twins, queries and direct methods ----
 
-    /** A device's twin, or a module's when {@code moduleId} is not empty. */
-    public Twin getTwin(String deviceId, String moduleId) throws IOException, HubErrorResponse {
-        return twin(transport.send(HttpMethod.GET, HubPath.twin(deviceId, moduleId), Map.of(), null, timeout));
+    /**
+     * A device's twin, or a module's when {@code moduleId} is not empty, as the JSON text IoT Hub
+     * sent: read into the API's twin in one linear pass by the caller, never by the SDK's
+     * {@code Twin.fromJson} (quadratic in the number of keys).
+     */
+    public String getTwin(String deviceId, String moduleId) throws IOException, HubErrorResponse {
+        return transport.send(HttpMethod.GET, HubPath.twin(deviceId, moduleId), Map.of(), null, timeout).text();
     }
 
-    /** Merges {@code patch} ({@code {"tags":…,"properties":{"desired":…}}}); with an etag only while it is current. */
-    public Twin patchTwin(String deviceId, String moduleId, JsonObject patch, String etag) throws IOException, HubErrorResponse {
-        return twin(transport.send(HttpMethod.PATCH, HubPath.twin(deviceId, moduleId), ifMatch(etag), patch, timeout));
+    /**
+     * Merges {@code patch} ({@code {"tags":…,"properties":{"desired":…}}}); with an etag only while
+     * it is current. Returns the whole twin after the merge, as JSON text.
+     */
+    public String patchTwin(String deviceId, String moduleId, JsonObject patch, String etag) throws IOException, HubErrorResponse {
+        return transport.send(HttpMethod.PATCH, HubPath.twin(deviceId, moduleId), ifMatch(etag), patch, timeout).text();
     }
 
-    /** Replaces tags and desired properties; with an etag only while it is current. */
-    public Twin replaceTwin(String deviceId, String moduleId, JsonObject twin, String etag) throws IOException, HubErrorResponse {
-        return twin(transport.send(HttpMethod.PUT, HubPath.twin(deviceId, moduleId), ifMatch(etag), twin, timeout));
+    /** Replaces tags and desired properties; with an etag only while it is current. Returns the twin as JSON text. */
+    public String replaceTwin(String deviceId, String moduleId, JsonObject twin, String etag) throws IOException, HubErrorResponse {
+        return transport.send(HttpMethod.PUT, HubPath.twin(deviceId, moduleId), ifMatch(etag), twin, timeout).text();
+    }
+
+    /** One upstream page of a query: its items, and where the next page starts (null on the last). */
+    public record QueryPage(JsonArray items, String continuation) {
+    }
+
+    /**
+     * One page of an IoT Hub query ({@code POST /devices/query}): at most {@code pageSize} items
+     * ({@code x-ms-max-item-count}), from {@code continuation} (null: the first page).
+     *
+     * @param query ASCII query text (the caller escapes what is not)
+     */
+    public QueryPage query(String query, int pageSize, String continuation) throws IOException, HubErrorResponse {
+        JsonObject body = new JsonObject();
+        body.addProperty("query", query);
+        Map<String, String> headers = continuation == null || continuation.isEmpty()
+                ? Map.of("x-ms-max-item-count", Integer.toString(pageSize))
+                : Map.of("x-ms-max-item-count", Integer.toString(pageSize), "x-ms-continuation", continuation);
+        RestTransport.Answer answer = transport.send(HttpMethod.POST, HubPath.query(), headers, body, timeout);
+        JsonElement items = answer.body();
+        String next = answer.continuation();
+        return new QueryPage(items.isJsonArray() ? items.getAsJsonArray() : new JsonArray(),
+                next == null || next.isEmpty() ? null : next);
     }
 
     /** Invokes a direct method ({@code {"methodName":…,"responseTimeoutInSeconds":…,"payload":…}}). */
@@ -145,7 +175,4 @@ public final class HubRest {
         return answer.body().isJsonObject() ? answer.body().getAsJsonObject() : new JsonObject();
     }
 
-    private static Twin twin(RestTransport.Answer answer) {
-        return Twin.fromJson(answer.text());
-    }
 }

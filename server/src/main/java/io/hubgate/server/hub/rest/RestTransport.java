@@ -60,6 +60,8 @@ public final class RestTransport {
     private static final String USER_AGENT = "hubgate-gateway";
     /** IoT Hub names the error of a failed request in this header too. */
     private static final HttpHeaderName ERROR_CODE_HEADER = HttpHeaderName.fromString("iothub-errorcode");
+    /** Where the next page of a query starts; absent on the last page. */
+    static final HttpHeaderName CONTINUATION_HEADER = HttpHeaderName.fromString("x-ms-continuation");
     /** The hub's id of a request, where it answers with one. */
     private static final HttpHeaderName REQUEST_ID_HEADER = HttpHeaderName.X_MS_REQUEST_ID;
     /** The JDK property for how long java.net.http keeps an idle connection (default 1200 s). */
@@ -126,8 +128,11 @@ public final class RestTransport {
         return new RestTransport(hostName, new SasAuthorizationPolicy(credential), client);
     }
 
-    /** An answer with a 2xx status: its body as text (parsed only by whoever needs it, once). */
-    record Answer(int status, String text) {
+    /**
+     * An answer with a 2xx status: its body as text (parsed only by whoever needs it, once), and
+     * the {@code x-ms-continuation} header of a query page (null when absent).
+     */
+    record Answer(int status, String text, String continuation) {
         /** The body as JSON (JSON null when there is none). */
         JsonElement body() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
@@ -149,11 +154,11 @@ public final class RestTransport {
         if (raw.status() >= 300) {
             throw raw.error();
         }
-        return new Answer(raw.status(), raw.text());
+        return new Answer(raw.status(), raw.text(), raw.continuation());
     }
 
     /** Any answer, error statuses included: for the bulk API, whose 400 can carry per-item results. */
-    record Raw(int status, String text, String retryAfter, String errorName, String requestId) {
+    record Raw(int status, String text, String retryAfter, String errorName, String requestId, String continuation) {
         JsonElement json() {
             return text.isBlank() ? JsonNull.INSTANCE : JsonParser.parseString(text);
         }
@@ -203,7 +208,7 @@ public final class RestTransport {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
                     response.getHeaderValue(HttpHeaderName.RETRY_AFTER), response.getHeaderValue(ERROR_CODE_HEADER),
-                    response.getHeaderValue(REQUEST_ID_HEADER));
+                    response.getHeaderValue(REQUEST_ID_HEADER), response.getHeaderValue(CONTINUATION_HEADER));
         } catch (RuntimeException failed) {
             throw transportFailure(failed);
         }

@@ -1,19 +1,16 @@
 package io.hubgate.server.service;
 
 import com.google.protobuf.Struct;
-import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.hubgate.api.v1.ConnectionState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/**
- * Mapping the SDK's twin to the API's: the twin is parsed by the official SDK from a document as
- * IoT Hub (and the emulator) sends it, so the mapper sees exactly the SDK objects a GetTwin sees.
- */
-class TwinMapperTest {
+/** Reading twin documents as IoT Hub (and the emulator) sends them into the API's twin. */
+class TwinJsonTest {
 
     /** A twin as the service sends it: never active, tags, one desired key, no reported keys. */
     private static final String NEVER_ACTIVE = """
@@ -35,7 +32,7 @@ class TwinMapperTest {
 
     @Test
     void toProto_rebuildsEachSectionsMetadataTree_keyByKey() {
-        io.hubgate.api.v1.Twin twin = TwinMapper.toProto(Twin.fromJson(NEVER_ACTIVE));
+        io.hubgate.api.v1.Twin twin = TwinJson.read(NEVER_ACTIVE);
 
         Struct desired = twin.getDesired().getMetadata();
         assertThat(desired.getFieldsOrThrow("$lastUpdated").getStringValue()).isEqualTo("2026-12-06T07:36:52.610Z");
@@ -43,7 +40,7 @@ class TwinMapperTest {
         Struct interval = desired.getFieldsOrThrow("interval").getStructValue();
         assertThat(interval.getFieldsMap()).containsOnlyKeys("$lastUpdated", "$lastUpdatedVersion");
         assertThat(interval.getFieldsOrThrow("$lastUpdated").getStringValue()).isEqualTo("2026-12-06T07:36:52.610Z");
-        // A nested object's tree has the object's shape (the SDK keeps no stamps below the first level).
+        // A nested object's tree has the object's shape.
         assertThat(desired.getFieldsOrThrow("nested").getStructValue().getFieldsOrThrow("a").hasStructValue()).isTrue();
         assertThat(twin.getDesired().getProperties().getFieldsOrThrow("interval").getNumberValue()).isEqualTo(3);
         assertThat(twin.getDesired().getVersion()).isEqualTo(2);
@@ -56,7 +53,7 @@ class TwinMapperTest {
 
     @Test
     void toProto_neverActive_leavesLastActivityUnset() {
-        io.hubgate.api.v1.Twin twin = TwinMapper.toProto(Twin.fromJson(NEVER_ACTIVE));
+        io.hubgate.api.v1.Twin twin = TwinJson.read(NEVER_ACTIVE);
 
         assertThat(twin.hasLastActivityTime()).isFalse();
         assertThat(twin.getConnectionState()).isEqualTo(ConnectionState.CONNECTION_STATE_DISCONNECTED);
@@ -66,9 +63,9 @@ class TwinMapperTest {
 
     @Test
     void toProto_activeTwin_carriesItsLastActivity() {
-        io.hubgate.api.v1.Twin twin = TwinMapper.toProto(Twin.fromJson(NEVER_ACTIVE
+        io.hubgate.api.v1.Twin twin = TwinJson.read(NEVER_ACTIVE
                 .replace("\"lastActivityTime\":\"0001-01-01T00:00:00Z\"", "\"lastActivityTime\":\"2026-12-06T07:36:52.6100000Z\"")
-                .replace("\"Disconnected\"", "\"Connected\"")));
+                .replace("\"Disconnected\"", "\"Connected\""));
 
         assertThat(twin.getLastActivityTime().getSeconds()).isEqualTo(Instant.parse("2026-12-06T07:36:52Z").getEpochSecond());
         assertThat(twin.getLastActivityTime().getNanos()).isEqualTo(610_000_000);
@@ -90,20 +87,34 @@ class TwinMapperTest {
     }
 
     @Test
-    void toSdk_buildsTheSameCollectionsAsTheSdksOwnPutAll_nestedObjectsAsTwinCollections() throws Exception {
-        Struct.Builder desired = Struct.newBuilder();
-        com.google.protobuf.util.JsonFormat.parser().merge(
-                "{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":true,\"e\":[1,{\"f\":2}],\"g\":{\"h\":{\"i\":3},\"j\":{}}}", desired);
+    void read_keepsNestedStampsArraysAndNulls_andSkipsFieldsItDoesNotKnow() {
+        io.hubgate.api.v1.Twin twin = TwinJson.read("""
+                {"deviceId":"d1","moduleId":"m1","unknown":{"deep":[1,{"x":2}]},"version":7,
+                 "tags":{"list":[1,"two",{"three":3},null],"none":null},
+                 "properties":{"reported":{"n":{"a":1},"$version":4,
+                   "$metadata":{"$lastUpdated":"2026-12-06T07:36:52.6100000Z","$other":{"x":1},
+                                "n":{"$lastUpdated":"2026-12-06T07:36:53Z","$lastUpdatedVersion":4,
+                                     "a":{"$lastUpdated":"2026-12-06T07:36:53Z","$lastUpdatedVersion":4}}}}},
+                 "capabilities":{"iotEdge":true}}
+                """);
 
-        Twin ours = TwinMapper.toSdk("d1", "", null, desired.build());
-        Twin sdks = new Twin("d1");
-        sdks.getDesiredProperties().putAll(StructConverter.toMap(desired.build()));
+        assertThat(twin.getModuleId()).isEqualTo("m1");
+        assertThat(twin.getVersion()).isEqualTo(7);
+        assertThat(twin.getIotEdge()).isTrue();
+        assertThat(twin.getTags().getFieldsOrThrow("list").getListValue().getValuesCount()).isEqualTo(4);
+        assertThat(twin.getTags().getFieldsOrThrow("none").hasNullValue()).isTrue();
+        assertThat(twin.getReported().getVersion()).isEqualTo(4);
+        assertThat(twin.getReported().getProperties().getFieldsMap()).containsOnlyKeys("n");
+        Struct metadata = twin.getReported().getMetadata();
+        assertThat(metadata.getFieldsMap()).containsOnlyKeys("$lastUpdated", "n");
+        assertThat(metadata.getFieldsOrThrow("$lastUpdated").getStringValue()).isEqualTo("2026-12-06T07:36:52.6100000Z");
+        assertThat(metadata.getFieldsOrThrow("n").getStructValue().getFieldsOrThrow("a").getStructValue()
+                .getFieldsOrThrow("$lastUpdatedVersion").getNumberValue()).isEqualTo(4);
+    }
 
-        assertThat(ours.getDesiredProperties()).isEqualTo(sdks.getDesiredProperties());
-        assertThat(ours.getDesiredProperties().get("g"))
-                .isInstanceOf(com.microsoft.azure.sdk.iot.service.twin.TwinCollection.class);
-        assertThat(((java.util.Map<?, ?>) ours.getDesiredProperties().get("g")).get("h"))
-                .isInstanceOf(com.microsoft.azure.sdk.iot.service.twin.TwinCollection.class);
-        assertThat(ours.getTags()).isEmpty();
+    @Test
+    void read_ofTextThatIsNotATwinObject_isIllegalArgument() {
+        assertThatThrownBy(() -> TwinJson.read("[1]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TwinJson.read("{\"tags\":{\"a\":")).isInstanceOf(IllegalArgumentException.class);
     }
 }
