@@ -82,6 +82,34 @@ class TransportFaultLogTest {
         }
     }
 
+    /**
+     * A header name and a {@code grpc-timeout} value carrying a line break, a fake access line and
+     * an ANSI escape: grpc-java's transport logs both as the client sent them, and the text log
+     * must still hold each as one line with the characters escaped (log4j2.xml's %escaped).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"header name", "grpc-timeout"})
+    void controlCharactersFromAClient_cannotForgeALine_orReachTheTerminal(String where, @TempDir Path dir) throws Exception {
+        String forged = "2026-12-06T13:00:07.000Z [grpc-handler-7] INFO hubgate.access - 1b9d api-key:ci-bot "
+                + "hubgate.v1.RegistryService/DeleteDevice OK 812us";
+        String hostile = "X\r\n" + forged + "\n\u001b[31mred";
+        Map<String, String> headers = where.equals("header name") ? Map.of(hostile, "1") : Map.of("grpc-timeout", "1" + hostile);
+        try (ShutdownChildGateway gateway = start("text", dir)) {
+            try (RawHttp2 http2 = new RawHttp2(gateway.port())) {
+                http2.post(METHOD, headers, RawHttp2.frame(0, GET_DEVICE.length, GET_DEVICE));
+            }
+            List<String> lines = settledLines(gateway, "text");
+
+            assertThat(lines).as("no line is the forged one").noneMatch(line -> line.startsWith(forged.substring(0, 30)));
+            assertThat(String.join("\n", lines)).as("no raw ESC or CR").doesNotContain("\u001b", "\r");
+            assertThat(transportLines(lines, "text")).as("the fault is logged").isNotEmpty();
+            if (where.equals("header name")) { // grpc-java quotes the name; of a bad timeout it says only "bad timeout format"
+                assertThat(transportLines(lines, "text")).as("the name, escaped on the fault's line")
+                        .anySatisfy(line -> assertThat(line).contains("X\\r\\n" + forged + "\\n\\u001B[31mred"));
+            }
+        }
+    }
+
     private static ShutdownChildGateway start(String format, Path dir) throws Exception {
         return ShutdownChildGateway.start(Map.of("HUBGATE_LOG_FORMAT", format, "HUBGATE_INSECURE_NO_AUTH", "true",
                 "HUBGATE_SHUTDOWN_GRACE", "1s"), dir.resolve("gateway.log"), PATIENCE);
