@@ -29,6 +29,7 @@ import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.hub.UpstreamTelemetry;
 import io.hubgate.server.observability.AccessLogInterceptor;
 import io.hubgate.server.observability.CredentialMetrics;
+import io.hubgate.server.observability.LogOutputWatch;
 import io.hubgate.server.observability.Telemetry;
 import io.hubgate.server.observability.OperatorEndpoints;
 import io.hubgate.server.observability.RequestIdInterceptor;
@@ -57,6 +58,8 @@ public final class Gateway implements AutoCloseable {
     private final String callers;
     /** The operator's endpoints beside the API (metrics, traces, health port); set once, as it starts. */
     private volatile OperatorEndpoints operator = OperatorEndpoints.none();
+    /** Turns health NOT_SERVING when the log can no longer be written; set once, as it starts. */
+    private volatile LogOutputWatch logOutput;
 
     private Gateway(GatewayConfig config, HubConnection hub, EmbeddedHub embedded, UpstreamCalls calls,
                     JobWatchers jobWatchers, GatewayServer server, String callers) {
@@ -156,6 +159,8 @@ public final class Gateway implements AutoCloseable {
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
             Gateway gateway = new Gateway(config, hub, embedded, calls, jobWatchers, server, callers);
             gateway.operator = operator;
+            // An audit log that cannot be written: let orchestrators see it and restart the gateway.
+            gateway.logOutput = LogOutputWatch.start(telemetry.meter(), failure -> server.notServing());
             return gateway;
         } catch (Exception e) {
             if (jobWatchers != null) {
@@ -255,6 +260,7 @@ public final class Gateway implements AutoCloseable {
     public void close() throws Exception {
         // Watches last as long as their jobs: end them first so they do not hold up the drain.
         jobWatchers.close();
+        logOutput.close();
         boolean drained = server.shutdown(config.shutdownGrace());
         operator.close();
         calls.shutdown(GatewayServer.FORCED_STOP_WAIT);

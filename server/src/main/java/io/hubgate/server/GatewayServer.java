@@ -166,6 +166,15 @@ final class GatewayServer {
         return this;
     }
 
+    /**
+     * Health turns NOT_SERVING for good (the API and every service name) while calls are still
+     * served: for a fault that needs a restart, such as a log that can no longer be written.
+     */
+    public void notServing() {
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        serviceNames.forEach(name -> health.setStatus(name, ServingStatus.NOT_SERVING));
+    }
+
     public int port() {
         return server.getPort();
     }

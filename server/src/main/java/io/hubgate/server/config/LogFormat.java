@@ -28,6 +28,11 @@ public enum LogFormat {
         }
     }
 
+    /** The format this JVM's log is in now (text until {@link #apply()} chose another). */
+    public static LogFormat current() {
+        return "json".equals(System.getProperty(PROPERTY)) ? JSON : TEXT;
+    }
+
     /** Switches this JVM's log to this format, from the next line on. */
     public void apply() {
         Log4jBridgeHandler.install(true, null, true);

@@ -32,6 +32,8 @@ public final class ShutdownChildGateway implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    /** Whether the thread reading a piped stderr goes on (startWithStderrPiped). */
+    private volatile boolean readingStderr = true;
     private final ManagedChannel channel;
 
     private ShutdownChildGateway(Process process, Path log, int port) {
@@ -43,15 +45,51 @@ public final class ShutdownChildGateway implements AutoCloseable {
 
     /** Starts {@code hubgate} with these environment variables (and HUBGATE_PORT) and waits until health is SERVING. */
     public static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience) throws Exception {
+        return start(environment, log, patience, true);
+    }
+
+    /**
+     * As {@link #start(Map, Path, Duration)}, but only stdout goes to {@code log}: stderr (the text
+     * log) is a pipe that a thread of this test reads (and discards) until {@link #stopReadingStderr()}.
+     */
+    public static ShutdownChildGateway startWithStderrPiped(Map<String, String> environment, Path log, Duration patience)
+            throws Exception {
+        return start(environment, log, patience, false);
+    }
+
+    /** Closes the reading end of the gateway's stderr pipe, as a log reader that dies does: writes after its next one fail (EPIPE). */
+    public void stopReadingStderr() {
+        // The reader closes the pipe itself after its current read (the gateway's next write):
+        // closing it from here, under a blocked read, could hand the descriptor to another file.
+        readingStderr = false;
+    }
+
+    private static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience,
+                                              boolean stderrToLog) throws Exception {
         int port = freePort();
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(stderrToLog).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.startsWith("AZURE_")
                 || name.startsWith("IDENTITY_") || name.startsWith("MSI_"));
         builder.environment().putAll(environment);
         builder.environment().put("HUBGATE_PORT", Integer.toString(port));
         ShutdownChildGateway child = new ShutdownChildGateway(builder.start(), log, port);
+        if (!stderrToLog) {
+            // Read while the test wants it read: a full pipe would block the gateway's logging.
+            Thread reader = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try (java.io.InputStream stderr = child.process.getErrorStream()) {
+                    while (child.readingStderr && stderr.read(buffer) >= 0) {
+                        // discarded
+                    }
+                } catch (IOException ignored) {
+                    // the pipe is gone either way
+                }
+            }, "child-stderr-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
         try {
             await().atMost(patience).failFast(() -> !child.process.isAlive())
                     .until(() -> child.health() == HealthCheckResponse.ServingStatus.SERVING);
