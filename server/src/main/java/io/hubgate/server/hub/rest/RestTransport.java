@@ -99,8 +99,7 @@ public final class RestTransport {
      * read whole by the JDK client before {@code sendSync} returns, instead of an InputStream fed
      * buffer by buffer from the selector thread; the per-request timeout is added to it.
      */
-    private static final Context READ_WHOLE = new Context("azure-eagerly-read-response",
-            !Boolean.getBoolean("hubgate.perf.legacy"));
+    private static final Context READ_WHOLE = new Context("azure-eagerly-read-response", true);
 
     private final String baseUrl;
     private final HttpPipeline pipeline;
@@ -132,14 +131,9 @@ public final class RestTransport {
                 .build();
     }
 
-    // TEMPORARY: -Dhubgate.perf.legacy=true restores the JDK's default executor and streamed bodies,
-    // for the gateway-level before/after measurement only (removed before merge).
-    private static final boolean LEGACY = Boolean.getBoolean("hubgate.perf.legacy");
-
     /** The JDK client with a direct executor: answers complete on the selector thread (see the class comment). */
     static java.net.http.HttpClient.Builder jdkClient() {
-        java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder();
-        return LEGACY ? builder : builder.executor(Runnable::run);
+        return java.net.http.HttpClient.newBuilder().executor(Runnable::run);
     }
 
     public static RestTransport withToken(String hostName, TokenCredential credential, SSLContext tls) {
