@@ -265,6 +265,22 @@ public final class HubErrorMapper {
     }
 
     /**
+     * DEADLINE_EXCEEDED for a call whose deadline passed before its next request went out: that
+     * request is not sent. Reason {@code DEADLINE_PASSED}; but when an earlier attempt of a
+     * non-repeatable call lost its answer ({@code earlierMayApply}), that attempt may still take
+     * effect, so the reason is {@value #OUTCOME_UNKNOWN} and the caller reads the resource before
+     * retrying, as for any lost answer.
+     */
+    public static StatusRuntimeException deadlinePassed(boolean earlierMayApply) {
+        if (earlierMayApply) {
+            return gatewayError(Code.DEADLINE_EXCEEDED, "The call's deadline passed before IoT Hub answered, after an"
+                    + " earlier attempt's answer was lost, so whether it took effect is unknown; read the resource"
+                    + " before retrying", OUTCOME_UNKNOWN);
+        }
+        return gatewayError(Code.DEADLINE_EXCEEDED, "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
+    }
+
+    /**
      * A failure the gateway itself detects (capacity, deadline, a stale etag it compared), with
      * the same ErrorInfo shape as upstream failures so clients branch on one thing.
      */

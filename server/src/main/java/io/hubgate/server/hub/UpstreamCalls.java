@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs blocking IoT Hub SDK calls off the gRPC transport threads, at most {@code maxConcurrent}
- * at once, within the caller's deadline: no upstream call starts once the deadline has passed,
- * each attempt gets an {@link Upstream} fitted to what remains (SDK clients whose read timeout
- * fits, the controlled path with that response timeout), transient failures are retried per
+ * at once, within the caller's deadline: no attempt starts, and on the controlled path no request
+ * is sent, once the deadline has passed; each attempt gets an {@link Upstream} fitted to what
+ * remains (SDK clients whose read timeout fits, the controlled path whose every request times out
+ * with the time left when it is sent), transient failures are retried per
  * {@link RetryPolicy}, and a cancelled call stops before its next attempt.
  *
  * <p>At most once: a non-repeatable call whose answer was lost after it was sent is never simply
@@ -134,7 +135,7 @@ public final class UpstreamCalls implements AutoCloseable {
                 : Deadline.after(defaultBudget.toNanos(), TimeUnit.NANOSECONDS);
         CompletableFuture<T> result = new CompletableFuture<>();
         if (deadline.isExpired()) {
-            result.completeExceptionally(deadlineExceeded());
+            result.completeExceptionally(HubErrorMapper.deadlinePassed(false));
             return result;
         }
         UpstreamTelemetry.Call observed = telemetry.begin();
@@ -212,14 +213,14 @@ public final class UpstreamCalls implements AutoCloseable {
                 return; // cancelled by the caller while waiting
             }
             if (deadline.isExpired()) {
-                result.completeExceptionally(deadlineExceeded());
+                result.completeExceptionally(HubErrorMapper.deadlinePassed(lostEarlier != null));
                 return;
             }
             UpstreamAttempt observation = observed.attempt(attempt);
             try {
                 T answer;
                 try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
-                    answer = call.run(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                    answer = call.run(new Upstream(clients, deadline, callerDeadline, lostEarlier != null, observation));
                 }
                 // Ended before the answer goes out, so that its spans end inside the server span.
                 observation.end(null);
@@ -305,7 +306,7 @@ public final class UpstreamCalls implements AutoCloseable {
         try {
             Verifier.Verdict<T> verdict;
             try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
-                verdict = verifier.check(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                verdict = verifier.check(new Upstream(clients, deadline, callerDeadline, true, observation));
             }
             observation.end(null);
             return verdict;
@@ -318,11 +319,6 @@ public final class UpstreamCalls implements AutoCloseable {
 
     private static Duration remaining(Deadline deadline) {
         return Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
-    }
-
-    private static RuntimeException deadlineExceeded() {
-        return HubErrorMapper.gatewayError(com.google.rpc.Code.DEADLINE_EXCEEDED,
-                "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
     }
 
     /** Stops taking calls and waits up to {@code grace} for the running and queued ones. */
