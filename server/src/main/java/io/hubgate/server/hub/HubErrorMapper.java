@@ -16,8 +16,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place where an IoT Hub failure becomes a gRPC status. Every status carries a
@@ -118,8 +116,7 @@ public final class HubErrorMapper {
      */
     public static StatusRuntimeException ownCredentialRefused(Throwable failure, HubCredentialKind kind) {
         Throwable cause = unwrap(failure);
-        boolean unauthorized = cause instanceof IotHubException hub && (hub.getErrorCode() == 401 || hub.getErrorCode() / 1000 == 401)
-                || cause instanceof HubErrorResponse response && response.httpStatus() == 401;
+        boolean unauthorized = UpstreamFailure.httpStatus(cause) == 401;
         return unauthorized || isTokenFailure(cause) ? map(cause, kind) : null;
     }
 
@@ -232,17 +229,10 @@ public final class HubErrorMapper {
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
     public static boolean isTransient(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        int httpStatus;
-        if (cause instanceof IotHubException hub) {
-            int numeric = hub.getErrorCode();
-            httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
-        } else if (cause instanceof HubErrorResponse hub) {
-            httpStatus = hub.httpStatus();
-        } else {
-            return cause instanceof IOException && !(cause instanceof SocketTimeoutException)
-                    && !(cause instanceof java.net.http.HttpTimeoutException)
-                    && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+        int httpStatus = UpstreamFailure.httpStatus(failure);
+        if (httpStatus < 0) {
+            return unwrap(failure) instanceof IOException && !UpstreamFailure.timedOut(failure)
+                    && !UpstreamFailure.tlsFailed(failure);
         }
         return httpStatus == 429 || httpStatus == 503 || httpStatus == 500 || httpStatus == 502;
     }
@@ -295,10 +285,6 @@ public final class HubErrorMapper {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return UpstreamFailure.unwrap(failure);
     }
 }

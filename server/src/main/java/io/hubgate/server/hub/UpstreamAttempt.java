@@ -13,8 +13,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -145,8 +143,8 @@ public final class UpstreamAttempt {
         Attributes labels = Attributes.of(UpstreamTelemetry.OPERATION, operation, UpstreamTelemetry.PATH, path,
                 UpstreamTelemetry.OUTCOME, outcome);
         telemetry.duration.record((System.nanoTime() - started) / 1e9, labels);
-        Throwable cause = unwrap(failure);
-        if (isThrottling(cause)) {
+        Throwable cause = UpstreamFailure.unwrap(failure);
+        if (UpstreamFailure.isThrottle(cause)) {
             telemetry.throttled.add(1, Attributes.of(UpstreamTelemetry.OPERATION, operation, UpstreamTelemetry.PATH, path));
         }
         java.time.Duration wait = HubErrorMapper.retryAfter(cause);
@@ -183,13 +181,6 @@ public final class UpstreamAttempt {
         return ErrorReason.reasonOrCode(mapped);
     }
 
-    private static boolean isThrottling(Throwable cause) {
-        if (cause instanceof IotHubException hub) {
-            int code = hub.getErrorCode();
-            return code == 429 || code / 1000 == 429;
-        }
-        return cause instanceof HubErrorResponse hub && hub.httpStatus() == 429;
-    }
 
     /** IoT Hub's tracking id in an error body or message, or null. */
     static String trackingId(String text) {
@@ -204,11 +195,4 @@ public final class UpstreamAttempt {
         return named.find() ? named.group(1).trim() : null;
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 }
