@@ -96,6 +96,20 @@ class SlowHubLostAnswerTest {
     }
 
     @Test
+    void aConditionalReplaceTwinWithANullValue_whoseAnswerWasLostAfterItLanded_answersOk_notOutcomeUnknown() {
+        String id = device("lost-replace-null");
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        gateway.hub().faults().add(new FaultSpec(OperationClass.TWIN_WRITE, FaultKind.DROP_AFTER, 0, null, null, null, null, 1));
+        Struct replacement = struct("n", 315).toBuilder()
+                .putFields("gone", Value.newBuilder().setNullValue(com.google.protobuf.NullValue.NULL_VALUE).build()).build();
+
+        Twin answered = gateway.twins().withDeadlineAfter(30, TimeUnit.SECONDS).replaceTwin(ReplaceTwinRequest.newBuilder()
+                .setDeviceId(id).setEtag(before.getEtag()).setDesired(replacement).build());
+
+        assertThat(answered.getDesired().getProperties()).isEqualTo(struct("n", 315));
+    }
+
+    @Test
     void anX509CreateWhoseAnswerIsLost_answersTheCreatedDevice_byItsThumbprints() {
         String id = "lost-x509-" + UUID.randomUUID().toString().substring(0, 8);
         X509Thumbprints thumbprints = X509Thumbprints.newBuilder().setPrimaryThumbprint("AB".repeat(20))

@@ -129,7 +129,11 @@ public final class ServerTracing implements ServerInterceptor {
                 try (Scope ignored = span.makeCurrent()) {
                     super.onCancel();
                 } finally {
-                    end(span, open, Status.Code.CANCELLED);
+                    // Classified as the access log does: a call whose deadline passed is
+                    // DEADLINE_EXCEEDED (a server error), not a caller's cancellation.
+                    Status closed = StreamOutcome.current();
+                    end(span, open, closed != null && !closed.isOk() ? closed.getCode()
+                            : AccessLogInterceptor.cancelled(Context.current().cancellationCause()).getCode());
                 }
             }
 

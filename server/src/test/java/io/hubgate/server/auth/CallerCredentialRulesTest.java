@@ -277,6 +277,15 @@ class CallerCredentialRulesTest {
     }
 
     @Test
+    void apiKeyFiles_listingOneKeyTwice_areRefused_soThatARevocationCannotBeShadowed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("keys.json"), """
+                {"keys": [{"name": "bot", "sha256": "%s"}, {"name": "bot-old", "sha256": "%s", "revoked": true}]}"""
+                .formatted(hex(KEY), hex(KEY).toUpperCase()));
+        assertThatThrownBy(() -> ApiKeyAuthenticator.fromFile(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("keys[1]").hasMessageContaining("keys[0]").hasMessageNotContaining(hex(KEY));
+    }
+
+    @Test
     void authenticators_comeInTheirFixedOrder(@TempDir Path dir) throws Exception {
         Path keys = Files.writeString(dir.resolve("keys.json"), "{\"keys\": []}");
         AuthSettings settings = AuthSettings.defaults()
