@@ -43,8 +43,9 @@ public final class Upstream {
      * @throws io.grpc.StatusRuntimeException DEADLINE_EXCEEDED when the deadline has already passed
      */
     public HubClients.SdkClients sdk() {
+        Duration left = left();
         observed.usingSdk();
-        return clients.within(left());
+        return clients.within(left);
     }
 
     /**
@@ -53,8 +54,8 @@ public final class Upstream {
      * deadline has already bounded.
      */
     public HubClients.SdkClients sdkCovering(Duration needed) {
-        observed.usingSdk();
         left();
+        observed.usingSdk();
         return clients.covering(needed);
     }
 
