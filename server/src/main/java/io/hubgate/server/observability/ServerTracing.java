@@ -104,7 +104,13 @@ public final class ServerTracing implements ServerInterceptor {
         ServerCall<Q, R> ending = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                end(span, open, status.getCode());
+                Status.Code code = status.getCode();
+                if ((status.isOk() || code == Status.Code.CANCELLED) && Context.current().isCancelled()) {
+                    // Closed by a handler that learnt of the cancellation late: what ended the call
+                    // (its deadline, DEADLINE_EXCEEDED) is the outcome, as in the access log.
+                    code = AccessLogInterceptor.cancelled(Context.current().cancellationCause()).getCode();
+                }
+                end(span, open, code);
                 super.close(status, trailers);
             }
         };

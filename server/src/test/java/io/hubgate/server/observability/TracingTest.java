@@ -69,7 +69,8 @@ class TracingTest {
 
     @Test
     void aCallWhoseDeadlinePasses_endsItsServerSpanAsDeadlineExceeded_anError_notCancelled() throws Exception {
-        try (OtlpReceiver receiver = new OtlpReceiver()) {
+        try (OtlpReceiver receiver = new OtlpReceiver();
+             io.hubgate.server.support.AccessLogCapture log = io.hubgate.server.support.AccessLogCapture.start(false)) {
             Gateway started = Gateway.start(GatewayConfig.localDevelopment(0), new OperationsSettings(null, null, receiver.endpoint()));
             try (TestGateway gateway = TestGateway.of(started)) {
                 // A method the device answers after 3 s: the gateway waits for it (at least IoT Hub's
@@ -85,6 +86,8 @@ class TracingTest {
                         .invokeMethod(io.hubgate.api.v1.InvokeMethodRequest.newBuilder().setDeviceId(deviceId).setMethodName("slow").build()))
                         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
                                 .isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED));
+                // The handler still waits for the device; the call (and its span) ends when it is done.
+                log.awaitAccessLine(line -> line.contains("MethodService/InvokeMethod"), java.time.Duration.ofSeconds(30));
             }
 
             Span server = only(receiver.spans(), span -> span.getName().equals("hubgate.v1.MethodService/InvokeMethod")).span();
