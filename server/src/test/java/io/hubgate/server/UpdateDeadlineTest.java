@@ -55,14 +55,15 @@ class UpdateDeadlineTest {
     void anUpdateWhoseWriteIsRefusedAfterTheDeadline_isNotReadAndWrittenAgain_afterTheCallerGaveUp() throws Exception {
         String id = TestGateway.uniqueId("late-update");
         gateway.registry().createDevice(CreateDeviceRequest.newBuilder().setDevice(Device.newBuilder().setDeviceId(id)).build());
-        // The read answers after 0.5 s; the write is held 1.8 s: past the 2 s deadline.
-        gateway.hub().faults().add(new FaultSpec(OperationClass.REGISTRY, FaultKind.LATENCY, 500, null, null, null, null, 1));
-        gateway.hub().faults().add(new FaultSpec(OperationClass.REGISTRY, FaultKind.LATENCY, 1_800, null, null, null, null, 1));
+        // The read answers after 2 s; the write is held 3 s: past the 4 s deadline, though within
+        // the whole 4 s the attempt began with (a second apart either way, for a loaded machine).
+        gateway.hub().faults().add(new FaultSpec(OperationClass.REGISTRY, FaultKind.LATENCY, 2_000, null, null, null, null, 1));
+        gateway.hub().faults().add(new FaultSpec(OperationClass.REGISTRY, FaultKind.LATENCY, 3_000, null, null, null, null, 1));
         long writesBefore = writes();
 
         try (AccessLogCapture log = AccessLogCapture.start(false)) {
             CompletableFuture<StatusRuntimeException> update = CompletableFuture.supplyAsync(() -> Statuses.failureOf(() ->
-                    gateway.registry().withDeadlineAfter(2, TimeUnit.SECONDS).updateDevice(status(id, DeviceStatus.DEVICE_STATUS_ENABLED))));
+                    gateway.registry().withDeadlineAfter(4, TimeUnit.SECONDS).updateDevice(status(id, DeviceStatus.DEVICE_STATUS_ENABLED))));
             // While its write is held, another writer changes the device: that write will meet a 412.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> writes() > writesBefore);
             gateway.registry().updateDevice(status(id, DeviceStatus.DEVICE_STATUS_DISABLED));
