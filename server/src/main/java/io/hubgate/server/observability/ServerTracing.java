@@ -104,13 +104,7 @@ public final class ServerTracing implements ServerInterceptor {
         ServerCall<Q, R> ending = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                Status.Code code = status.getCode();
-                if ((status.isOk() || code == Status.Code.CANCELLED) && Context.current().isCancelled()) {
-                    // Closed by a handler that learnt of the cancellation late: what ended the call
-                    // (its deadline, DEADLINE_EXCEEDED) is the outcome, as in the access log.
-                    code = AccessLogInterceptor.cancelled(Context.current().cancellationCause()).getCode();
-                }
-                end(span, open, code);
+                end(span, open, status.getCode());
                 super.close(status, trailers);
             }
         };
@@ -135,11 +129,7 @@ public final class ServerTracing implements ServerInterceptor {
                 try (Scope ignored = span.makeCurrent()) {
                     super.onCancel();
                 } finally {
-                    // Classified as the access log does: a call whose deadline passed is
-                    // DEADLINE_EXCEEDED (a server error), not a caller's cancellation.
-                    Status closed = StreamOutcome.current();
-                    end(span, open, closed != null && !closed.isOk() ? closed.getCode()
-                            : AccessLogInterceptor.cancelled(Context.current().cancellationCause()).getCode());
+                    end(span, open, Status.Code.CANCELLED);
                 }
             }
 
