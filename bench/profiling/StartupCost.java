@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * keeps compiling while the start's own threads wait for a core, so app CPU is the steadiest figure.
  *
  * A variant is LABEL=CLASSPATH or LABEL=CLASSPATH|JVM FLAGS (flags separated by spaces); CLASSPATH
- * "-" is this JVM's. Kinds: embedded (no --hub-host) and running (an emulator in this JVM, SAS,
+ * "-" is this JVM's; a "flag" main=CLASS runs CLASS instead of the gateway's Main (StartFloor). Kinds: embedded (no --hub-host) and running (an emulator in this JVM, SAS,
  * JWT with its JWKS URL), as the benchmark starts them.
  *
  * java -cp "$(bench/profiling/classpath.sh)" bench/profiling/StartupCost.java --launches 6 \
@@ -110,9 +110,16 @@ public class StartupCost {
     /** {wall ms, CPU ms} from launch to the first SERVING answer. */
     static long[] launch(Variant v, String kind, IotHubEmulator emulator, boolean echo) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(v.jvmFlags());
+        String main = "io.hubgate.server.Main";
+        for (String flag : v.jvmFlags()) {
+            if (flag.startsWith("main=")) {
+                main = flag.substring("main=".length());
+            } else {
+                command.add(flag);
+            }
+        }
         command.add("-Dhubgate.log.access.level=warn");
-        command.addAll(List.of("-cp", v.classpath(), "io.hubgate.server.Main", "--port", "0", "--shutdown-grace", "2s"));
+        command.addAll(List.of("-cp", v.classpath(), main, "--port", "0", "--shutdown-grace", "2s"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.equals("JAVA_OPTS"));
         if (kind.equals("running")) {
