@@ -126,11 +126,12 @@ public final class Gateway implements AutoCloseable {
         HubConnection hub = embedded != null ? embedded.connection() : HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
+        CompletableFuture<Boolean> credentialCheck = null;
         try {
             // The check waits for the hub (or Entra) for up to its timeout, while building the
             // services and the server is CPU work: they overlap. The server starts (and health says
             // SERVING) only once the check is done, so that its WARN still comes before serving.
-            CompletableFuture<Boolean> credentialCheck = startCredentialCheck(hub.clients());
+            credentialCheck = startCredentialCheck(hub.clients());
             Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
                     config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
@@ -165,6 +166,11 @@ public final class Gateway implements AutoCloseable {
             gateway.operator = operator;
             return gateway;
         } catch (Exception e) {
+            if (credentialCheck != null) {
+                // As before the overlap: the check ends (bounded by its timeout) before the hub is
+                // closed under it, so a failed start is not followed by the check's own errors.
+                credentialCheck.join();
+            }
             if (jobWatchers != null) {
                 jobWatchers.close();
             }
