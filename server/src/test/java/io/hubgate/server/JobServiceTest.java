@@ -7,7 +7,6 @@ import com.google.protobuf.Value;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.hubgate.api.v1.CancelJobRequest;
 import io.hubgate.api.v1.CreateDeviceRequest;
 import io.hubgate.api.v1.CreateJobRequest;
@@ -32,6 +31,7 @@ import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.emulator.faults.HubTier;
 import io.hubgate.server.support.AccessLogCapture;
+import io.hubgate.server.support.RecordingObserver;
 import io.hubgate.server.support.Statuses;
 import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +45,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,41 +224,38 @@ class JobServiceTest {
     @Test
     void watchJob_cancelledMidStream_stopsItsPoller() {
         Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "1")))).build());
-        List<Job> received = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> ended = new CompletableFuture<>();
+        RecordingObserver<Job> watch = new RecordingObserver<>();
         Context.CancellableContext watching = Context.current().withCancellation();
 
         watching.run(() -> JobServiceGrpc.newStub(gateway.channel()).watchJob(
-                WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), collect(received, ended)));
-        await().atMost(WAIT).until(() -> !received.isEmpty());
+                WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), watch));
+        await().atMost(WAIT).until(() -> !watch.received.isEmpty());
         assertThat(gateway.gateway().jobWatchers().pollerCount()).isEqualTo(1);
         watching.cancel(null);
 
-        assertThat(ended.join().getCode()).isEqualTo(Status.Code.CANCELLED);
+        assertThat(watch.ended.join().getCode()).isEqualTo(Status.Code.CANCELLED);
         await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
-        assertThat(received.get(0).getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
+        assertThat(watch.received.get(0).getState()).isEqualTo(JobState.JOB_STATE_SCHEDULED);
         jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
     }
 
     @Test
     void twoWatchersOfOneJob_shareOnePoller_andBothSeeItEnd() {
         Job job = jobs.createJob(CreateJobRequest.newBuilder().setJob(later(twinJob("deviceId = 'nobody'", struct("w", "2")))).build());
-        List<Job> first = new CopyOnWriteArrayList<>();
-        List<Job> second = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> firstEnded = new CompletableFuture<>();
-        CompletableFuture<Status> secondEnded = new CompletableFuture<>();
+        RecordingObserver<Job> first = new RecordingObserver<>();
+        RecordingObserver<Job> second = new RecordingObserver<>();
         WatchJobRequest watch = WatchJobRequest.newBuilder().setJobId(job.getJobId()).build();
 
-        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, collect(first, firstEnded));
-        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, collect(second, secondEnded));
-        await().atMost(WAIT).until(() -> !first.isEmpty() && !second.isEmpty());
+        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, first);
+        JobServiceGrpc.newStub(gateway.channel()).watchJob(watch, second);
+        await().atMost(WAIT).until(() -> !first.received.isEmpty() && !second.received.isEmpty());
         assertThat(gateway.gateway().jobWatchers().pollerCount()).isEqualTo(1);
         jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
 
-        assertThat(firstEnded.join().getCode()).isEqualTo(Status.Code.OK);
-        assertThat(secondEnded.join().getCode()).isEqualTo(Status.Code.OK);
-        assertThat(first.get(first.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        assertThat(second.get(second.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(first.ended.join().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(second.ended.join().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(first.received.get(first.received.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(second.received.get(second.received.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         await().atMost(WAIT).until(() -> gateway.gateway().jobWatchers().pollerCount() == 0);
     }
 
@@ -303,16 +298,15 @@ class JobServiceTest {
                 .setMethodInvocation(MethodInvocation.newBuilder().setMethodName("reboot")
                         .setConnectTimeout(Duration.newBuilder().setSeconds(60))
                         .setResponseTimeout(Duration.newBuilder().setSeconds(5)))).build());
-        List<Job> received = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> ended = new CompletableFuture<>();
+        RecordingObserver<Job> watch = new RecordingObserver<>();
         JobServiceGrpc.newStub(gateway.channel()).withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS)
-                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), collect(received, ended));
-        await().atMost(WAIT).until(() -> received.stream().anyMatch(j -> j.getStatistics().getRunningCount() == 2));
+                .watchJob(WatchJobRequest.newBuilder().setJobId(job.getJobId()).build(), watch);
+        await().atMost(WAIT).until(() -> watch.received.stream().anyMatch(j -> j.getStatistics().getRunningCount() == 2));
 
         jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getJobId()).build());
 
-        assertThat(ended.join().getCode()).isEqualTo(Status.Code.OK);
-        Job last = received.get(received.size() - 1);
+        assertThat(watch.ended.join().getCode()).isEqualTo(Status.Code.OK);
+        Job last = watch.received.get(watch.received.size() - 1);
         assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(last.getStatistics().getRunningCount()).isZero();
         assertThat(last.getStatistics().getPendingCount()).isZero();
@@ -497,24 +491,5 @@ class JobServiceTest {
                 jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(first).build());
             }
         }
-    }
-
-    private static StreamObserver<Job> collect(List<Job> received, CompletableFuture<Status> ended) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(Job job) {
-                received.add(job);
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                ended.complete(Status.fromThrowable(failure));
-            }
-
-            @Override
-            public void onCompleted() {
-                ended.complete(Status.OK);
-            }
-        };
     }
 }

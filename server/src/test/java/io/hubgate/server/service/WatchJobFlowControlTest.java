@@ -20,14 +20,11 @@ import io.hubgate.emulator.devices.MethodBehaviour;
 import io.hubgate.emulator.devices.SimulatedDevices;
 import io.hubgate.server.auth.JobAccess;
 import io.hubgate.server.hub.UpstreamCalls;
+import io.hubgate.server.support.RecordingObserver;
 import io.hubgate.server.support.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,9 +74,7 @@ class WatchJobFlowControlTest {
     }
 
     /** A watch that asks for one message, then for more only when {@link #readAgain} is called. */
-    private static final class SlowReader implements ClientResponseObserver<WatchJobRequest, Job> {
-        final List<Job> received = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> ended = new CompletableFuture<>();
+    private static final class SlowReader extends RecordingObserver<Job> implements ClientResponseObserver<WatchJobRequest, Job> {
         private volatile ClientCallStreamObserver<WatchJobRequest> call;
 
         @Override
@@ -91,21 +86,6 @@ class WatchJobFlowControlTest {
         void readAgain() {
             call.request(Integer.MAX_VALUE);
         }
-
-        @Override
-        public void onNext(Job job) {
-            received.add(job);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            ended.complete(Status.fromThrowable(failure));
-        }
-
-        @Override
-        public void onCompleted() {
-            ended.complete(Status.OK);
-        }
     }
 
     @Test
@@ -113,31 +93,15 @@ class WatchJobFlowControlTest {
         String jobId = methodJobOverDevicesAnsweringOneAfterAnother();
         WatchJobRequest watch = WatchJobRequest.newBuilder().setJobId(jobId).build();
         SlowReader slow = new SlowReader();
-        List<Job> eager = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> eagerEnded = new CompletableFuture<>();
+        RecordingObserver<Job> eager = new RecordingObserver<>();
 
         JobServiceGrpc.newStub(channel).watchJob(watch, slow);
         await().atMost(WAIT).until(() -> !slow.received.isEmpty());
-        JobServiceGrpc.newStub(channel).watchJob(watch, new io.grpc.stub.StreamObserver<>() {
-            @Override
-            public void onNext(Job job) {
-                eager.add(job);
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                eagerEnded.complete(Status.fromThrowable(failure));
-            }
-
-            @Override
-            public void onCompleted() {
-                eagerEnded.complete(Status.OK);
-            }
-        });
-        assertThat(eagerEnded.join().getCode()).isEqualTo(Status.Code.OK);
-        Job last = eager.get(eager.size() - 1);
+        JobServiceGrpc.newStub(channel).watchJob(watch, eager);
+        assertThat(eager.ended.join().getCode()).isEqualTo(Status.Code.OK);
+        Job last = eager.received.get(eager.received.size() - 1);
         assertThat(last.getState()).isEqualTo(JobState.JOB_STATE_COMPLETED);
-        assertThat(eager).as("the poller delivered several states while the slow reader read none").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(eager.received).as("the poller delivered several states while the slow reader read none").hasSizeGreaterThanOrEqualTo(3);
         assertThat(slow.ended).as("a stream is not ended while its last state waits to be read").isNotDone();
         assertThat(slow.received).hasSize(1);
 
