@@ -39,17 +39,7 @@ final class PerCallCredential {
      * @throws AuthenticationFailure when it carries two, an unaccepted kind, or a misspelt scheme
      */
     static String kind(Metadata headers, Set<String> accepted) throws AuthenticationFailure {
-        // Counted and kept in one pass: each read of a header parses its bytes into a new String,
-        // and the authorization header holds the whole token (1-2 KB).
-        String value = null;
-        int authorizations = 0;
-        Iterable<String> authorizationValues = headers.getAll(AuthorizationHeader.KEY);
-        if (authorizationValues != null) {
-            for (String each : authorizationValues) {
-                value = each; // the last one, as Metadata.get gives it
-                authorizations++;
-            }
-        }
+        int authorizations = count(headers, AuthorizationHeader.KEY);
         int apiKeys = count(headers, ApiKeyAuthenticator.HEADER);
         if (authorizations + apiKeys > 1) {
             throw new AuthenticationFailure(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS, "the call carries "
@@ -65,6 +55,7 @@ final class PerCallCredential {
         if (authorizations == 0) {
             return null;
         }
+        String value = headers.get(AuthorizationHeader.KEY);
         String spelled = value.stripLeading();
         int end = 0;
         while (end < spelled.length() && !Character.isWhitespace(spelled.charAt(end))) {

@@ -17,6 +17,7 @@ public final class Upstream {
 
     private final HubClients clients;
     private final Duration remaining;
+    private final HubClients.SdkClients sdk;
     private final boolean callerDeadline;
     private final UpstreamAttempt observed;
 
@@ -25,13 +26,13 @@ public final class Upstream {
         this.remaining = remaining;
         this.callerDeadline = callerDeadline;
         this.observed = observed;
+        this.sdk = clients.within(remaining);
     }
 
     /** The official SDK's clients, with the longest read timeout that fits in what remains. */
     public HubClients.SdkClients sdk() {
         observed.usingSdk();
-        // Looked up here, not per attempt: most operations take the controlled path and never ask.
-        return clients.within(remaining);
+        return sdk;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.grpc.Status;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.message.AsynchronouslyFormattable;
 import org.apache.logging.log4j.message.MapMessage;
 
 /**
@@ -13,36 +12,17 @@ import org.apache.logging.log4j.message.MapMessage;
  * {@code durationMs} as a number, {@code statusMessage} when not OK), and as text the line the
  * access log has always had. What goes in is what the interceptor passes: it never reads metadata
  * or messages.
- *
- * <p>Immutable once written, so log4j2 may format it on the access log's background thread
- * ({@link AsynchronouslyFormattable}): without the annotation its async appender formats every
- * message on the call's thread before queueing it.
  */
-@AsynchronouslyFormattable
 public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
 
     /** The access log's logger name (its level: hubgate.log.access.level). */
     public static final String LOGGER = "hubgate.access";
     private static final Logger LOG = LogManager.getLogger(LOGGER);
 
-    /** The text line's parts, escaped; the line itself is put together only when a layout asks for it. */
-    private final String id;
-    private final String who;
-    private final String name;
-    private final String code;
-    private final long micros;
-    /** The escaped status description, null for OK. */
-    private final String description;
+    private final String line;
 
-    private AccessLogEntry(String id, String who, String name, String code, long micros, String description) {
-        // Room for every field without growing: requestId, caller, method, status, durationMs, traceId, statusMessage.
-        super(7);
-        this.id = id;
-        this.who = who;
-        this.name = name;
-        this.code = code;
-        this.micros = micros;
-        this.description = description;
+    private AccessLogEntry(String line) {
+        this.line = line;
     }
 
     /**
@@ -62,7 +42,9 @@ public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
         String name = LogText.escape(method);
         String code = status.getCode().name();
         String description = status.isOk() ? null : LogText.escape(status.getDescription());
-        AccessLogEntry entry = new AccessLogEntry(id, who, name, code, micros, description)
+        String text = status.isOk() ? id + " " + who + " " + name + " OK " + micros + "us"
+                : id + " " + who + " " + name + " " + code + " " + micros + "us: " + description;
+        AccessLogEntry entry = new AccessLogEntry(text)
                 .with("requestId", id)
                 .with("caller", who)
                 .with("method", name)
@@ -77,48 +59,29 @@ public final class AccessLogEntry extends MapMessage<AccessLogEntry, Object> {
         LOG.log(level, entry);
     }
 
-    /**
-     * The text line, {@code id caller method OK 123us} or {@code id caller method CODE 123us: description}.
-     * Built on the thread that formats it (the access log's background thread), not on the call's.
-     */
-    private String line() {
-        StringBuilder line = new StringBuilder(id.length() + who.length() + name.length() + 48
-                + (description == null ? 0 : description.length()));
-        appendLine(line);
-        return line.toString();
-    }
-
-    private void appendLine(StringBuilder buffer) {
-        buffer.append(id).append(' ').append(who).append(' ').append(name).append(' ')
-                .append(description == null ? "OK" : code).append(' ').append(micros).append("us");
-        if (description != null) {
-            buffer.append(": ").append(description);
-        }
-    }
-
     @Override
     public String getFormattedMessage() {
-        return line();
+        return line;
     }
 
     @Override
     public String getFormattedMessage(String[] formats) {
-        return line();
+        return line;
     }
 
     @Override
     public void formatTo(StringBuilder buffer) {
-        appendLine(buffer);
+        buffer.append(line);
     }
 
     @Override
     public void formatTo(String[] formats, StringBuilder buffer) {
-        appendLine(buffer);
+        buffer.append(line);
     }
 
     @Override
     public AccessLogEntry newInstance(java.util.Map<String, Object> map) {
-        AccessLogEntry copy = new AccessLogEntry(id, who, name, code, micros, description);
+        AccessLogEntry copy = new AccessLogEntry(line);
         map.forEach(copy::with);
         return copy;
     }
