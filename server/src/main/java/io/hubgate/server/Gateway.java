@@ -134,7 +134,8 @@ public final class Gateway implements AutoCloseable {
             credentialCheck = startCredentialCheck(hub.clients());
             Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
-                    config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
+                    config.upstreamTimeout(), telemetry.recording()
+                            ? new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()) : UpstreamTelemetry.off());
             CredentialMetrics.observeHubToken(telemetry.meter(), hub.tokenStatus(), Clock.systemUTC());
             PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
                     : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
