@@ -38,6 +38,9 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
         }
     }
 
+    /** Placeholder until the rule exists. */
+    static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(24);
+
     TokenRules {
         issuers = Set.copyOf(issuers);
         audiences = Set.copyOf(audiences);
