@@ -379,6 +379,19 @@ class ExactUpstreamTest {
     }
 
     @Test
+    void anUnconditionalUpdateTwin_throttledOnce_isStillRetried_andAppliedOnce() {
+        String id = "throttled-merge-" + unique();
+        createDevice(id);
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        gateway.hub().faults().add(new FaultSpec(OperationClass.TWIN_WRITE, FaultKind.THROTTLE, 0,
+                HubErrorCode.THROTTLING_EXCEPTION, null, null, null, 1));
+
+        Twin answered = gateway.twins().updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setDesired(struct("m", 1)).build());
+
+        assertThat(answered.getVersion()).as("a 429 proves nothing was applied: retried, applied once").isEqualTo(before.getVersion() + 1);
+    }
+
+    @Test
     void aMethodWhoseAnswerIsLost_isDeliveredOnce_andAnswersOutcomeUnknown() {
         String id = "lost-method-" + unique();
         createDevice(id);
