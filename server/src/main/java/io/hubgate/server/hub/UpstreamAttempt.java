@@ -55,6 +55,7 @@ public final class UpstreamAttempt {
 
     private final UpstreamTelemetry telemetry;
     private final String operation;
+    /** The server span's context, the parent of this attempt's spans; null when telemetry is off. */
     private final Context parent;
     private final int number;
     private final boolean verification;
@@ -66,7 +67,7 @@ public final class UpstreamAttempt {
     UpstreamAttempt(UpstreamTelemetry telemetry, String operation, Span parent, int number, boolean verification) {
         this.telemetry = telemetry;
         this.operation = operation;
-        this.parent = Context.root().with(parent);
+        this.parent = telemetry.recording ? Context.root().with(parent) : null;
         this.number = number;
         this.verification = verification;
     }
@@ -78,6 +79,9 @@ public final class UpstreamAttempt {
 
     /** Makes this attempt current on this thread while its call runs (the transport finds it there). */
     Scope makeCurrent() {
+        if (!telemetry.recording) {
+            return Scope.noop(); // the transport then sends without a request span: nothing would record it
+        }
         return Context.current().with(CURRENT, this).makeCurrent();
     }
 
@@ -85,7 +89,9 @@ public final class UpstreamAttempt {
     void usingSdk() {
         if (path == null) {
             path = UpstreamTelemetry.SDK;
-            sdkSpan = span("IoT Hub SDK " + operation, UpstreamTelemetry.SDK).startSpan();
+            if (telemetry.recording) {
+                sdkSpan = span("IoT Hub SDK " + operation, UpstreamTelemetry.SDK).startSpan();
+            }
         }
     }
 
@@ -141,6 +147,9 @@ public final class UpstreamAttempt {
             return; // ended already, or it never reached for the hub: nothing upstream to measure
         }
         ended = true;
+        if (!telemetry.recording) {
+            return;
+        }
         String outcome = outcome(failure);
         Attributes labels = Attributes.of(UpstreamTelemetry.OPERATION, operation, UpstreamTelemetry.PATH, path,
                 UpstreamTelemetry.OUTCOME, outcome);
