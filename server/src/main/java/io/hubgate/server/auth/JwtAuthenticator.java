@@ -104,7 +104,7 @@ final class JwtAuthenticator implements CallerAuthenticator {
                 .outageTolerant(timing.outageTolerance().toMillis())
                 .build();
         return new JwtAuthenticator(keys, new TokenRules(Set.copyOf(settings.jwtIssuers()), Set.copyOf(settings.jwtAudiences()),
-                settings.jwtTenants(), settings.clockSkew(), clock));
+                settings.jwtTenants(), settings.clockSkew(), settings.jwtMaxLifetime(), clock));
     }
 
     private static String discoverJwksUrl(AuthSettings settings, DefaultResourceRetriever retriever) throws IOException {

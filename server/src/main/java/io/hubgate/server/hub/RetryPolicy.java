@@ -11,10 +11,10 @@ import java.util.function.LongUnaryOperator;
  * never shorter than the hub's {@code Retry-After} when it sent one, within the caller's deadline,
  * at most {@link #MAX_ATTEMPTS} attempts.
  *
- * <p>What may be retried depends on the operation. A repeatable one (a read, a twin merge, an
- * unconditional replace) is retried on any transient failure: throttling, 5xx, a broken
+ * <p>What may be retried depends on the operation. A repeatable one (a read, a query page) is
+ * retried on any transient failure: throttling, 5xx, a broken
  * connection — except a throttle met through the SDK, which hides when the hub allows the next
- * try ({@link #sdkThrottle}). A non-repeatable one (a create, a delete, a conditional write, a direct method) is
+ * try ({@link #sdkThrottle}). A non-repeatable one (a create, a delete, any twin write, a direct method) is
  * retried only when the failure proves IoT Hub did not act — throttled (429) or never connected.
  * When its answer was lost after the request went out ({@link #outcomeUnknown}), the call's
  * {@link Verifier} (if any) reads the hub to decide; nothing here ever retries such a failure.

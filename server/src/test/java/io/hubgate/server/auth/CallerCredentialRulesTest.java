@@ -211,6 +211,25 @@ class CallerCredentialRulesTest {
     }
 
     @Test
+    void lifetime_isMeasuredFromIat_andMayReachTheMaximum_notPassIt() {
+        Duration max = TokenRules.DEFAULT_MAX_LIFETIME;
+        Instant issued = NOW.minus(Duration.ofHours(2));
+        assertThat(violation(claims().issueTime(Date.from(issued)).notBeforeTime(Date.from(issued))
+                .expirationTime(Date.from(issued.plus(max))), Set.of())).isNull();
+        assertThat(violation(claims().issueTime(Date.from(issued)).notBeforeTime(Date.from(issued))
+                .expirationTime(Date.from(issued.plus(max).plusSeconds(1))), Set.of()))
+                .isEqualTo(AuthenticationFailure.Reason.TOKEN_LIFETIME_TOO_LONG);
+    }
+
+    @Test
+    void lifetime_withoutIat_isMeasuredFromNow_withTheSkew() {
+        Duration max = TokenRules.DEFAULT_MAX_LIFETIME;
+        assertThat(violation(claims().issueTime(null).expirationTime(Date.from(NOW.plus(max).plus(SKEW))), Set.of())).isNull();
+        assertThat(violation(claims().issueTime(null).expirationTime(Date.from(NOW.plus(max).plus(SKEW).plusSeconds(1))), Set.of()))
+                .isEqualTo(AuthenticationFailure.Reason.TOKEN_LIFETIME_TOO_LONG);
+    }
+
+    @Test
     void issuerAudienceAndTenant_mustBeTrusted() {
         assertThat(violation(claims().issuer("other"), Set.of())).isEqualTo(AuthenticationFailure.Reason.TOKEN_INVALID);
         assertThat(violation(claims().issuer(null), Set.of())).isEqualTo(AuthenticationFailure.Reason.TOKEN_INVALID);
