@@ -133,10 +133,9 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }
-                return QueryPager.read(upstream.rest(), position, size);
+                return QueryPager.read(upstream.rest(), position, size, QueryPager.MAX_ITEM_BYTES, JobMapper::device);
             }), page -> {
-                ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder();
-                page.items().forEach(item -> response.addDevices(JobMapper.device(item)));
+                ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder().addAllDevices(page.items());
                 if (page.next() != null) {
                     response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), query)));
                 }

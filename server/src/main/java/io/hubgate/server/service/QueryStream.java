@@ -70,7 +70,8 @@ final class QueryStream {
         fetching = true;
         // Run in the call's context so the upstream call sees its deadline and cancellation.
         context.run(() -> calls.submit(Repeatability.REPEATABLE, upstream ->
-                QueryPager.read(upstream.rest(), position, pageSize)
+                QueryPager.read(upstream.rest(), position, pageSize, QueryPager.MAX_ITEM_BYTES,
+                        item -> QueryResults.of(item, twins))
         ).whenComplete((page, failure) -> {
             synchronized (this) {
                 fetching = false;
@@ -82,13 +83,7 @@ final class QueryStream {
                     observer.onError(HubErrorMapper.map(failure));
                     return;
                 }
-                try {
-                    page.items().forEach(item -> pending.add(QueryResults.of(item, twins)));
-                } catch (RuntimeException unreadable) {
-                    finished = true;
-                    observer.onError(HubErrorMapper.map(unreadable));
-                    return;
-                }
+                pending.addAll(page.items());
                 next = page.next();
             }
             drain();

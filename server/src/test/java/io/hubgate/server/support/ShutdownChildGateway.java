@@ -43,10 +43,18 @@ public final class ShutdownChildGateway implements AutoCloseable {
 
     /** Starts {@code hubgate} with these environment variables (and HUBGATE_PORT) and waits until health is SERVING. */
     public static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience) throws Exception {
+        return start(List.of(), environment, log, patience);
+    }
+
+    /** As {@link #start(Map, Path, Duration)}, the child JVM started with {@code jvmOptions} (e.g. a bounded heap). */
+    public static ShutdownChildGateway start(List<String> jvmOptions, Map<String, String> environment, Path log,
+                                             Duration patience) throws Exception {
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.startsWith("AZURE_")
                 || name.startsWith("IDENTITY_") || name.startsWith("MSI_"));
         builder.environment().putAll(environment);
