@@ -58,8 +58,11 @@ final class QueryPager {
     record Position(String query, String upstreamToken, int skip) {
     }
 
-    /** The items of one page, converted, and where the next page starts (null: no more). */
-    record Page<M>(List<M> items, Position next) {
+    /**
+     * The items of one page, converted, where the next page starts (null: no more), and the
+     * average JSON size of IoT Hub's items (0: none seen), for a caller that reads on.
+     */
+    record Page<M>(List<M> items, Position next, long hubItemBytes) {
     }
 
     private QueryPager() {
@@ -73,17 +76,28 @@ final class QueryPager {
      */
     static <M extends MessageLite> Page<M> read(HubRest hub, Position position, int pageSize, long maxBytes,
                                                 Function<JsonObject, M> convert) throws IOException, HubErrorResponse {
+        return read(hub, position, pageSize, maxBytes, convert, 0);
+    }
+
+    /**
+     * As {@link #read(HubRest, Position, int, long, Function)}, knowing already (from the page
+     * before, {@link Page#hubItemBytes()}) how large IoT Hub's items are: a stream reading on asks
+     * for whole pages from its second page on.
+     */
+    static <M extends MessageLite> Page<M> read(HubRest hub, Position position, int pageSize, long maxBytes,
+                                                Function<JsonObject, M> convert, long hubItemBytesSeen)
+            throws IOException, HubErrorResponse {
         String query = QueryText.ascii(position.query());
         String pageStart = position.upstreamToken();
         int skip = position.skip();
         List<M> items = new ArrayList<>();
         long bytes = 0;
-        long hubItemBytes = 0; // the JSON size of IoT Hub's items, from the first upstream read
+        long hubItemBytes = hubItemBytesSeen; // the JSON size of IoT Hub's items, from the first upstream read
         while (true) {
             int ask = upstreamItems(skip, pageSize - items.size(), items.size(), bytes, maxBytes, hubItemBytes);
             if (ask <= skip) {
                 // No further item fits at the size seen so far: the next page starts here.
-                return new Page<>(items, new Position(position.query(), pageStart, skip));
+                return new Page<>(items, new Position(position.query(), pageStart, skip), hubItemBytes);
             }
             HubRest.QueryPage page = hub.query(query, ask, pageStart);
             int count = page.items().size();
@@ -96,7 +110,7 @@ final class QueryPager {
                 long itemBytes = 1L + CodedOutputStream.computeMessageSizeNoTag(item); // a repeated field's tag, length, item
                 if (!items.isEmpty() && bytes + itemBytes > maxBytes) {
                     // The page is full by bytes: the next one starts with this item.
-                    return new Page<>(items, new Position(position.query(), pageStart, taken));
+                    return new Page<>(items, new Position(position.query(), pageStart, taken), hubItemBytes);
                 }
                 items.add(item);
                 bytes += itemBytes;
@@ -104,14 +118,14 @@ final class QueryPager {
             }
             if (taken < count) {
                 // The gRPC page is full inside this upstream page: resume here, past what was taken.
-                return new Page<>(items, new Position(position.query(), pageStart, taken));
+                return new Page<>(items, new Position(position.query(), pageStart, taken), hubItemBytes);
             }
             if (page.continuation() == null) {
-                return new Page<>(items, null);
+                return new Page<>(items, null, hubItemBytes);
             }
             if (items.size() >= pageSize) {
                 // This upstream page is used up exactly: the next one starts at its continuation.
-                return new Page<>(items, new Position(position.query(), page.continuation(), 0));
+                return new Page<>(items, new Position(position.query(), page.continuation(), 0), hubItemBytes);
             }
             pageStart = page.continuation();
             skip = 0;
@@ -124,10 +138,12 @@ final class QueryPager {
      * {@value #FIRST_READ_ITEMS} before any size is known.
      */
     static int upstreamItems(int skip, int wanted, int itemsSoFar, long bytesSoFar, long maxBytes, long hubItemBytes) {
-        if (itemsSoFar == 0 || hubItemBytes == 0) {
+        if (hubItemBytes == 0) {
             return (int) Math.min(MAX_UPSTREAM_ITEMS, skip + Math.min(wanted, FIRST_READ_ITEMS));
         }
-        long fitting = Math.max(0, maxBytes - bytesSoFar) / Math.max(1, bytesSoFar / itemsSoFar);
+        // Before any item of this page is converted, the hub's size stands in for the answer's.
+        long itemBytes = itemsSoFar == 0 ? hubItemBytes : Math.max(1, bytesSoFar / itemsSoFar);
+        long fitting = Math.max(itemsSoFar == 0 ? 1 : 0, (maxBytes - bytesSoFar) / itemBytes);
         // A listing's items may be far smaller than the hub's (a Device out of a whole twin): the
         // hub's text is bounded on its own.
         long readable = Math.max(1, MAX_UPSTREAM_READ_BYTES / hubItemBytes);
