@@ -46,6 +46,19 @@ import java.util.Map;
  * the SDK, resends PUT and DELETE after a lost answer; that resend is what turns a create that
  * happened into ALREADY_EXISTS.)
  *
+ * <p>Why the client runs with a direct executor and reads each answer whole (measured in
+ * {@code bench/PROFILING.md}, "The upstream path's own cost"): a synchronous send is the JDK's
+ * {@code sendAsync().get()}; its default executor hands every answer from the selector manager
+ * thread to a worker thread, which completes the future the caller waits on, and a streamed body is
+ * then handed over again buffer by buffer. With {@code Runnable::run} the selector manager thread
+ * completes the future itself (java.net.http runs executor tasks inline unless they come from that
+ * thread, so the caller's own thread still writes the request), and with azure-core's
+ * eagerly-read flag the future completes only once the body is in, as one byte array. Nothing
+ * the selector thread then runs can block: the JDK's byte-array body subscriber only collects,
+ * no stage is chained on the future but the caller's wait, and the response timeout is the
+ * selector's own timer. What it costs: a new connection's TLS handshake tasks run on the selector
+ * thread too (CPU only, once per pooled connection).
+ *
  * <p>Each request carries its own response timeout: the time left in the caller's deadline.
  * Thread-safe.
  */
@@ -81,11 +94,18 @@ public final class RestTransport {
         }
     }
 
+    /**
+     * azure-core's flag (its {@code HttpUtils.AZURE_EAGERLY_READ_RESPONSE}, not exported) for a body
+     * read whole by the JDK client before {@code sendSync} returns, instead of an InputStream fed
+     * buffer by buffer from the selector thread; the per-request timeout is added to it.
+     */
+    private static final Context READ_WHOLE = new Context("azure-eagerly-read-response", true);
+
     private final String baseUrl;
     private final HttpPipeline pipeline;
 
     private RestTransport(String hostName, HttpPipelinePolicy credentialPolicy, SSLContext tls) {
-        this(hostName, credentialPolicy, new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+        this(hostName, credentialPolicy, new JdkHttpClientBuilder(jdkClient()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .sslContext(tls))
                 .connectionTimeout(CONNECT_TIMEOUT)
@@ -109,6 +129,11 @@ public final class RestTransport {
                 .policies(new com.azure.core.http.policy.AddHeadersPolicy(
                         new com.azure.core.http.HttpHeaders().set(HttpHeaderName.USER_AGENT, USER_AGENT)), credentialPolicy)
                 .build();
+    }
+
+    /** The JDK client with a direct executor: answers complete on the selector thread (see the class comment). */
+    static java.net.http.HttpClient.Builder jdkClient() {
+        return java.net.http.HttpClient.newBuilder().executor(Runnable::run);
     }
 
     public static RestTransport withToken(String hostName, TokenCredential credential, SSLContext tls) {
@@ -203,7 +228,7 @@ public final class RestTransport {
             // it with one WARN per request.
             request.getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
         }
-        Context context = new Context("azure-response-timeout", timeout);
+        Context context = READ_WHOLE.addData("azure-response-timeout", timeout);
         try (HttpResponse response = pipeline.sendSync(request, context)) {
             var content = response.getBodyAsBinaryData();
             return new Raw(response.getStatusCode(), content == null ? "" : content.toString(),
