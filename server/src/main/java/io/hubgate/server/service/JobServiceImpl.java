@@ -96,9 +96,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                             request.getType(), request.getState());
             int size = Validation.effectivePageSize(request.getPageSize());
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
-                    JobPages.read(upstream.sdk().jobs(), position, size)), page -> {
-                ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
-                page.jobs().forEach(job -> response.addJobs(JobMapper.toProto(job)));
+                    JobPages.read(upstream.sdk().jobs(), position, size, QueryPager.MAX_ITEM_BYTES)), page -> {
+                ListJobsResponse.Builder response = ListJobsResponse.newBuilder().addAllJobs(page.jobs());
                 if (page.next() != null) {
                     response.setNextPageToken(binding.mint(JobPages.cursor(page.next())));
                 }
