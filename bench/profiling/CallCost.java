@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * mvn -B -q -pl bench -am package -DskipTests
  * java -cp "$(bench/profiling/classpath.sh)" bench/profiling/CallCost.java [--concurrency 1,64] [--seconds 5]
- *      [--warmup 5] [--rounds 1] [--jfr out.jfr] [--mode both|gateway|direct|health]
+ *      [--warmup 5] [--rounds 1] [--jfr out.jfr] [--mode both|gateway|direct|health] [--op get|update]
  */
 public class CallCost {
     static final int TWINS = 1000;
@@ -55,6 +55,7 @@ public class CallCost {
         double warm = Double.parseDouble(opt.getOrDefault("warmup", "5"));
         String jfr = opt.get("jfr");
         String mode = opt.getOrDefault("mode", "both");
+        boolean update = opt.getOrDefault("op", "get").equals("update");
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "1"));
 
         try (Gateway gateway = Gateway.start(GatewayConfig.localDevelopment(0))) {
@@ -73,7 +74,7 @@ public class CallCost {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + BenchFixtures.callerToken(at.entra()));
             TwinServiceGrpc.TwinServiceStub stub = TwinServiceGrpc.newStub(ClientInterceptors.intercept(channel,
                     MetadataUtils.newAttachHeadersInterceptor(headers)));
-            System.out.printf("CallCost: GetTwin, %d twins, %s cores, JDK %s%n", TWINS, Runtime.getRuntime().availableProcessors(), Runtime.version());
+            System.out.printf("CallCost: " + (update ? "UpdateTwin" : "GetTwin") + ", %d twins, %s cores, JDK %s%n", TWINS, Runtime.getRuntime().availableProcessors(), Runtime.version());
             for (int c : levels) {
                 if (mode.equals("health")) {
                     HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
@@ -81,11 +82,11 @@ public class CallCost {
                     for (int r = 0; r < rounds; r++) report("grpc-floor", c, healthRun(health, c, seconds));
                     continue;
                 }
-                if (!mode.equals("direct")) gatewayRun(stub, c, warm, null);
-                if (!mode.equals("gateway")) directRun(direct, c, warm, null);
+                if (!mode.equals("direct")) gatewayRun(stub, c, warm, null, update);
+                if (!mode.equals("gateway")) directRun(direct, c, warm, null, update);
                 for (int r = 0; r < rounds; r++) {
-                    if (!mode.equals("direct")) report("gateway", c, gatewayRun(stub, c, seconds, r == 0 ? jfr : null));
-                    if (!mode.equals("gateway")) report("direct", c, directRun(direct, c, seconds, r == 0 && jfr != null ? jfr.replace(".jfr", "-direct.jfr") : null));
+                    if (!mode.equals("direct")) report("gateway", c, gatewayRun(stub, c, seconds, r == 0 ? jfr : null, update));
+                    if (!mode.equals("gateway")) report("direct", c, directRun(direct, c, seconds, r == 0 && jfr != null ? jfr.replace(".jfr", "-direct.jfr") : null, update));
                 }
             }
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -100,8 +101,10 @@ public class CallCost {
     static String group(String thread) {
         // /proc names are cut to 15 characters
         if (thread.startsWith("grpc-default-wo") || thread.startsWith("grpc-default-bo") || thread.startsWith("grpc-nio")) return "gw-netty";
-        if (thread.startsWith("grpc-default-ex") || thread.startsWith("grpc-server")) return "gw-grpc-exec";
-        if (thread.startsWith("iothub-call")) return "gw-upstream";
+        if (thread.startsWith("grpc-default-ex") || thread.startsWith("grpc-server") || thread.startsWith("grpc-handler")) return "gw-handler";
+        // the controlled path's java.net.http client (selector and its executor) and the SDK call's workers
+        if (thread.startsWith("iothub-call") || thread.startsWith("HttpClient-")) return "gw-upstream";
+        if (thread.startsWith("Log4j2-")) return "gw-log4j2";
         if (thread.startsWith("iothub-emulator") || thread.startsWith("HTTP-Dispatcher")) return "emulator";
         if (thread.startsWith("direct-")) return "direct-sdk";
         if (thread.startsWith("load-") || thread.equals("main")) return "load";
@@ -171,7 +174,7 @@ public class CallCost {
         return new Sample(diff(before, snapshot()), calls.get(), errors.get(), elapsed, lat.stream().mapToLong(Long::longValue).sorted().toArray());
     }
 
-    static Sample gatewayRun(TwinServiceGrpc.TwinServiceStub stub, int c, double seconds, String jfr) throws Exception {
+    static Sample gatewayRun(TwinServiceGrpc.TwinServiceStub stub, int c, double seconds, String jfr, boolean update) throws Exception {
         Recording rec = jfr == null ? null : startJfr();
         Semaphore inFlight = new Semaphore(c);
         AtomicLong calls = new AtomicLong(), errors = new AtomicLong();
@@ -182,12 +185,21 @@ public class CallCost {
         while (System.nanoTime() < end) {
             inFlight.acquire();
             long begin = System.nanoTime();
-            stub.getTwin(GetTwinRequest.newBuilder().setDeviceId("bench-" + Math.floorMod(seq.getAndIncrement() * 7919, TWINS)).build(),
-                    new StreamObserver<>() {
-                        public void onNext(io.hubgate.api.v1.Twin v) { }
-                        public void onError(Throwable t) { errors.incrementAndGet(); if (errors.get() == 1) t.printStackTrace(); inFlight.release(); }
-                        public void onCompleted() { lat.add((System.nanoTime() - begin) / 1000); calls.incrementAndGet(); inFlight.release(); }
-                    });
+            int n = seq.getAndIncrement();
+            String id = "bench-" + Math.floorMod(n * 7919, TWINS);
+            StreamObserver<io.hubgate.api.v1.Twin> observer = new StreamObserver<>() {
+                public void onNext(io.hubgate.api.v1.Twin v) { }
+                public void onError(Throwable t) { errors.incrementAndGet(); if (errors.get() == 1) t.printStackTrace(); inFlight.release(); }
+                public void onCompleted() { lat.add((System.nanoTime() - begin) / 1000); calls.incrementAndGet(); inFlight.release(); }
+            };
+            if (update) {
+                // the benchmark's UpdateTwin: one desired property, no etag
+                stub.updateTwin(io.hubgate.api.v1.UpdateTwinRequest.newBuilder().setDeviceId(id)
+                        .setDesired(com.google.protobuf.Struct.newBuilder().putFields("interval",
+                                com.google.protobuf.Value.newBuilder().setNumberValue(n % 60).build())).build(), observer);
+            } else {
+                stub.getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build(), observer);
+            }
         }
         inFlight.acquire(c);
         long elapsed = System.nanoTime() - start;
@@ -200,7 +212,7 @@ public class CallCost {
     /** Threads kept alive between runs, so that their counters can be read after a run. */
     static final ExecutorService DIRECT = Executors.newCachedThreadPool(r -> { Thread t = new Thread(r, "direct-" + DIRECT_N.incrementAndGet()); t.setDaemon(true); return t; });
 
-    static Sample directRun(TwinClient client, int c, double seconds, String jfr) throws Exception {
+    static Sample directRun(TwinClient client, int c, double seconds, String jfr, boolean update) throws Exception {
         Recording rec = jfr == null ? null : startJfr();
         AtomicLong calls = new AtomicLong(), errors = new AtomicLong();
         ConcurrentLinkedQueue<Long> lat = new ConcurrentLinkedQueue<>();
@@ -213,7 +225,15 @@ public class CallCost {
                 while (System.nanoTime() < end) {
                     long begin = System.nanoTime();
                     try {
-                        client.get("bench-" + Math.floorMod(seq.getAndIncrement() * 7919, TWINS));
+                        int n = seq.getAndIncrement();
+                        String id = "bench-" + Math.floorMod(n * 7919, TWINS);
+                        if (update) {
+                            com.microsoft.azure.sdk.iot.service.twin.Twin patch = new com.microsoft.azure.sdk.iot.service.twin.Twin(id);
+                            patch.getDesiredProperties().put("interval", n % 60);
+                            client.patch(patch);
+                        } else {
+                            client.get(id);
+                        }
                         lat.add((System.nanoTime() - begin) / 1000); calls.incrementAndGet();
                     } catch (Exception e) { errors.incrementAndGet(); }
                 }

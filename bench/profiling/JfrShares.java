@@ -15,8 +15,15 @@ import java.util.*;
 public class JfrShares {
     static final String[][] RULES = {
             {"io.hubgate.server.observability.AccessLog", "access log"},
+            {"org.apache.logging.log4j", "access log"},
             {"org.slf4j", "access log"},
             {"io.hubgate.server.observability.RequestId", "request id"},
+            {"io.hubgate.server.observability", "observability (other)"},
+            {"io.hubgate.server.hub.UpstreamTelemetry", "OpenTelemetry"},
+            {"io.hubgate.server.hub.UpstreamAttempt", "OpenTelemetry"},
+            {"io.opentelemetry", "OpenTelemetry"},
+            {"io.hubgate.server.RequestGuard", "RequestGuard"},
+            {"io.hubgate.server.errors", "errors (GatewayStatus)"},
             {"io.hubgate.server.auth.Jwt", "JWT verification"},
             {"io.hubgate.server.auth.TokenRules", "JWT verification"},
             {"io.hubgate.server.auth.VerifiedTokens", "JWT verification"},
@@ -32,6 +39,7 @@ public class JfrShares {
             {"io.hubgate.server.service.Validation", "validation"},
             {"io.hubgate.server.service.TwinChecks", "validation"},
             {"io.hubgate.server.service.Responses", "Responses/guard"},
+            {"io.hubgate.server.hub.rest", "controlled path (hub.rest)"},
             {"io.hubgate.server.hub.UpstreamCalls", "upstream hand-off/retry"},
             {"io.hubgate.server.hub.HubClients", "upstream hand-off/retry"},
             {"io.hubgate.server.credential", "hub credential"},
@@ -41,6 +49,8 @@ public class JfrShares {
             {"com.microsoft.aad", "azure-identity"},
             {"com.azure.identity", "azure-identity"},
             {"reactor.", "azure-core"},
+            {"sun.security.ssl", "TLS (JDK)"},
+            {"jdk.internal.net.http", "JDK HttpClient"},
             {"io.grpc.netty", "gRPC/Netty transport"},
             {"io.grpc.internal.ServerImpl", "gRPC server (call dispatch)"},
             {"io.grpc.internal.ServerCallImpl", "gRPC server (call dispatch)"},
@@ -60,8 +70,9 @@ public class JfrShares {
     static String group(String thread) {
         if (thread == null) return "?";
         if (thread.startsWith("grpc-default-worker") || thread.startsWith("grpc-nio") || thread.startsWith("grpc-default-boss")) return "gw-netty";
-        if (thread.startsWith("grpc-default-executor") || thread.startsWith("grpc-server")) return "gw-grpc-exec";
-        if (thread.startsWith("iothub-call")) return "gw-upstream";
+        if (thread.startsWith("grpc-default-executor") || thread.startsWith("grpc-server") || thread.startsWith("grpc-handler")) return "gw-handler";
+        if (thread.startsWith("iothub-call") || thread.startsWith("HttpClient-")) return "gw-upstream";
+        if (thread.startsWith("Log4j2-")) return "gw-log4j2";
         if (thread.startsWith("iothub-emulator") || thread.startsWith("HTTP-Dispatcher")) return "emulator";
         if (thread.startsWith("direct-")) return "direct-sdk";
         if (thread.startsWith("load-") || thread.equals("main")) return "load";

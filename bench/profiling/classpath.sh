@@ -5,8 +5,9 @@
 set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 deps=$(mktemp)
-# With -am every module writes the file in turn; bench, built last, has the full set.
-(cd "$root" && mvn -B -q -Dstyle.color=never -pl bench -am dependency:build-classpath -Dmdep.outputFile="$deps" >/dev/null)
+# With -am every module writes the file in turn; bench, built last, has the full set. The compile
+# phase lets the reactor resolve the sibling modules (common, ...) to their target/classes.
+(cd "$root" && mvn -B -q -Dstyle.color=never -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$deps" >/dev/null)
 external=$(tr ':' '\n' < "$deps" | grep -v '/io/hubgate/' | paste -sd: -)
 rm -f "$deps"
-echo "$root/bench/target/classes:$root/server/target/classes:$root/emulator/target/classes:$root/proto/target/classes:$external"
+echo "$root/bench/target/classes:$root/server/target/classes:$root/emulator/target/classes:$root/common/target/classes:$root/proto/target/classes:$external"

@@ -20,6 +20,11 @@ const PAGE_SIZE = 100;
 // Spreads call numbers over the twins, as the Java workloads do (a prime, so consecutive calls differ).
 const STRIDE = 7919;
 const CALL_TIMEOUT_MS = 30_000;
+// grpc.health.v1.Health/Check with an empty request (every service): the bytes go out as they are
+// and the answer is not decoded, so the call costs grpc-js alone, without protobufjs.
+const HEALTH_CHECK = '/grpc.health.v1.Health/Check';
+const EMPTY = Buffer.alloc(0);
+const asBytes = (bytes) => bytes;
 
 const twinId = (sequence, twins) => `bench-${(sequence * STRIDE) % twins}`;
 
@@ -42,8 +47,22 @@ class Gateway {
     this.twins = new v1.TwinService(target, insecure);
     // The same channel for both services, as one client per target shares it in other languages.
     this.registry = new v1.RegistryService(target, insecure, { channelOverride: this.twins.getChannel() });
+    // The bare round trip of the bench's "health" row, on the same channel again.
+    this.bare = new grpc.Client(target, insecure, { channelOverride: this.twins.getChannel() });
     this.metadata = new grpc.Metadata();
     this.metadata.set('authorization', `Bearer ${token}`);
+  }
+
+  /**
+   * A bare gRPC round trip: the gateway's health check (no caller auth, no upstream call) with the
+   * same metadata and deadline as every other call, its message neither encoded nor decoded. What
+   * grpc-js costs per call before any protobuf work: the floor under every call through the gateway.
+   */
+  health() {
+    return new Promise((resolve, reject) => {
+      this.bare.makeUnaryRequest(HEALTH_CHECK, asBytes, asBytes, EMPTY, this.metadata,
+        { deadline: Date.now() + CALL_TIMEOUT_MS }, (error, response) => (error ? reject(error) : resolve(response)));
+    });
   }
 
   unary(client, method, request) {
@@ -143,6 +162,9 @@ class Peer {
       case 'mixed': return (n) => (n % 5 === 0 ? client.updateTwin(n, twins) : client.getTwin(n, twins));
       case 'create_delete_device': return (n) => client.createDelete(`${this.devicePrefix}-${pathName[0]}-${n}`);
       case 'query_twins': return () => client.queryPage();
+      case 'health':
+        if (!client.health) throw new Error(`no health check on path ${pathName}`);
+        return () => client.health();
       default: throw new Error(`unknown workload ${workload}`);
     }
   }

@@ -95,7 +95,7 @@ record Comparisons(PrintStream out, Report report, int twins, Duration warmup, D
      * auth, no upstream call), what every call through the gateway costs before the gateway does
      * anything.
      */
-    void bareGrpc(List<Integer> levels, GatewayStubs stubs) throws InterruptedException {
+    void bareGrpc(List<Integer> levels, GatewayStubs stubs, List<PeerProcess> peers) throws InterruptedException {
         out.printf(Locale.ROOT, "%n== Bare gRPC round trip: the gateway's Health/Check on the same channel (no auth, no upstream) ==%n");
         TextRows.header(out);
         HealthCheckRequest request = HealthCheckRequest.getDefaultInstance();
@@ -107,6 +107,15 @@ record Comparisons(PrintStream out, Report report, int twins, Duration warmup, D
             TextRows.row(out, level, "health", result);
             TextRows.firstErrors(out, result);
             report.bare.add(new Report.BareRow(level, result));
+            // The same from the peers that can: what their gRPC library alone costs per call (the "cli" column).
+            for (PeerProcess peer : peers) {
+                if (peer.peer().answersHealth()) {
+                    Alternation.Side peerCheck = meter.metered((c, nanos) -> peer.run("health", "gateway", c, nanos), peer.cpu());
+                    Load.Result fromPeer = Alternation.single(level, warmup, duration, rounds, peerCheck);
+                    TextRows.row(out, level, peer.peer().label() + ":health", fromPeer);
+                    TextRows.firstErrors(out, fromPeer);
+                }
+            }
         }
     }
 

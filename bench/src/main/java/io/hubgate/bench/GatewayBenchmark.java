@@ -237,7 +237,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                         comparisons.warmUp(jitWarmup, 16, stubs, direct);
                         TextRows.costLegend(out, gatewayCpu == null ? "not measured (the gateway runs in the bench's JVM)"
                                 : gatewayCpu.description());
-                        comparisons.bareGrpc(concurrency, stubs);
+                        comparisons.bareGrpc(concurrency, stubs, drivers);
                         boolean first = true;
                         for (Workload workload : workloads == null ? List.of(Workload.values()) : workloads) {
                             comparisons.gatewayAgainstDirect(workload, concurrency, stubs, direct);

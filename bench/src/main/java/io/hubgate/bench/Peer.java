@@ -43,6 +43,15 @@ enum Peer {
         return sdk != null;
     }
 
+    /**
+     * Whether it runs the "health" workload: the gateway's Health/Check on its channel, a bare gRPC
+     * round trip from that language's gRPC library (Node only, so far: its gateway/SDK ratio is the one
+     * its client's own cost per call bounds).
+     */
+    boolean answersHealth() {
+        return this == NODE;
+    }
+
     Path folder(Path peersDirectory) {
         return peersDirectory.resolve(label());
     }

@@ -120,7 +120,12 @@ final class PeerProcess implements AutoCloseable {
      * @param path "gateway" or "sdk"
      */
     Load.Result run(Workload workload, String path, int concurrency, long nanos) throws InterruptedException {
-        ObjectNode command = JSON.createObjectNode().put("workload", workload.name().toLowerCase(Locale.ROOT)).put("path", path)
+        return run(workload.name().toLowerCase(Locale.ROOT), path, concurrency, nanos);
+    }
+
+    /** As {@link #run(Workload, String, int, long)}, the workload by its protocol name ("health": see {@link Peer#answersHealth}). */
+    Load.Result run(String workload, String path, int concurrency, long nanos) throws InterruptedException {
+        ObjectNode command = JSON.createObjectNode().put("workload", workload).put("path", path)
                 .put("concurrency", concurrency).put("millis", Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
         try {
             commands.write((JSON.writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));

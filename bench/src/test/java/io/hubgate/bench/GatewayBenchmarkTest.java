@@ -69,6 +69,10 @@ class GatewayBenchmarkTest {
             assertThat(rows(printed, level + " +cpu-upd +CPU per call")).isOne();
             // A bare gRPC round trip, with the gateway's CPU per call measured.
             assertThat(rows(printed, level + " +health +\\d+ .* \\d+ +(\\d+|-) +\\d+ +0$")).as(level + " health").isOne();
+            // And from the Node peer, on its own channel to the gateway: grpc-js's own floor.
+            if (PEERS.contains("node")) {
+                assertThat(rows(printed, level + " +node:health +\\d+ .* 0$")).as(level + " node:health").isOne();
+            }
         }
         // The Java rows carry the gateway's and the emulator's CPU per operation (numbers, not "-").
         assertThat(rows(printed, "1 +gateway +\\d+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +\\d+ +\\d+ +\\d+ +0$"))

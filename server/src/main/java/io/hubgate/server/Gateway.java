@@ -24,6 +24,7 @@ import io.hubgate.server.config.GatewayConfig;
 import io.hubgate.server.embedded.EmbeddedHub;
 import io.hubgate.server.config.OperationsSettings;
 import io.hubgate.server.hub.HubConnection;
+import io.hubgate.server.hub.HubClients;
 import io.hubgate.server.hub.HubCredentialCheck;
 import io.hubgate.server.hub.UpstreamCalls;
 import io.hubgate.server.hub.UpstreamTelemetry;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole gateway, wired from one configuration: hub connection (or the {@link EmbeddedHub}),
@@ -124,11 +126,16 @@ public final class Gateway implements AutoCloseable {
         HubConnection hub = embedded != null ? embedded.connection() : HubConnection.open(config, environment);
         UpstreamCalls calls = null;
         JobWatchers jobWatchers = null;
+        CompletableFuture<Boolean> credentialCheck = null;
         try {
-            HubCredentialCheck.atStart(hub.clients());
+            // The check waits for the hub (or Entra) for up to its timeout, while building the
+            // services and the server is CPU work: they overlap. The server starts (and health says
+            // SERVING) only once the check is done, so that its WARN still comes before serving.
+            credentialCheck = startCredentialCheck(hub.clients());
             Telemetry telemetry = operator.telemetry();
             calls = new UpstreamCalls(hub.clients(), config.maxConcurrentCalls(), config.maxQueuedCalls(),
-                    config.upstreamTimeout(), new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()));
+                    config.upstreamTimeout(), telemetry.recording()
+                            ? new UpstreamTelemetry(telemetry.meter(), telemetry.tracer()) : UpstreamTelemetry.off());
             CredentialMetrics.observeHubToken(telemetry.meter(), hub.tokenStatus(), Clock.systemUTC());
             PageTokens tokens = new PageTokens((config.pageTokenKey() != null ? config.pageTokenKey()
                     : PageTokenKey.random()).bytes(), () -> AuthContext.current().identity());
@@ -150,7 +157,9 @@ public final class Gateway implements AutoCloseable {
             // Health and reflection: open by default; with --protect-health, authenticated (no roles needed).
             List<ServerInterceptor> infrastructure = auth.protectHealth() && !auth.disabled()
                     ? api.subList(0, api.size() - 1) : List.of();
-            GatewayServer server = new GatewayServer(config, services, api, infrastructure, operator::configure).start();
+            GatewayServer built = new GatewayServer(config, services, api, infrastructure, operator::configure);
+            credentialCheck.join();
+            GatewayServer server = built.start();
             String callers = callersDescription(auth);
             LOG.info("hubgate serving gRPC on {}:{} ({}) for {}; {}", config.bindAddress(), server.port(),
                     config.plaintext() ? "plaintext, loopback only" : "TLS", hub.description(), callers);
@@ -158,6 +167,11 @@ public final class Gateway implements AutoCloseable {
             gateway.operator = operator;
             return gateway;
         } catch (Exception e) {
+            if (credentialCheck != null) {
+                // As before the overlap: the check ends (bounded by its timeout) before the hub is
+                // closed under it, so a failed start is not followed by the check's own errors.
+                credentialCheck.join();
+            }
             if (jobWatchers != null) {
                 jobWatchers.close();
             }
@@ -167,6 +181,15 @@ public final class Gateway implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /** Runs {@link HubCredentialCheck#atStart} on a thread of its own (it never fails: it logs). */
+    private static CompletableFuture<Boolean> startCredentialCheck(HubClients clients) {
+        return CompletableFuture.supplyAsync(() -> HubCredentialCheck.atStart(clients), runnable -> {
+            Thread thread = new Thread(runnable, "hub-credential-check-start");
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     /**

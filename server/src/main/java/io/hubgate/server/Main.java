@@ -21,7 +21,10 @@ import java.nio.file.Path;
  */
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /*
+     * No static logger: log4j2 must not start before the log format is known (LogFormat#apply),
+     * or it is configured twice at every start.
+     */
 
     /** Exit code when the gateway could not start (a port in use, an unreachable hub …). */
     static final int EXIT_COULD_NOT_START = 1;
@@ -29,6 +32,10 @@ public final class Main {
     static final int EXIT_USAGE = 2;
 
     private Main() {
+    }
+
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
     }
 
     public static void main(String[] args) {
@@ -75,7 +82,7 @@ public final class Main {
             }
             String callerHint = embedded == null ? null : embedded.callerHint(config.auth(), envFile);
             if (callerHint != null && logFormat == LogFormat.JSON) {
-                LOG.info(callerHint);
+                log().info(callerHint);
             } else if (callerHint != null) {
                 console.println(callerHint);
             }
@@ -87,7 +94,7 @@ public final class Main {
                     }
                     gateway.close();
                 } catch (Exception e) {
-                    LOG.warn("Stopping failed: {}", e.getMessage());
+                    log().warn("Stopping failed: {}", e.getMessage());
                 } finally {
                     LogFormat.stopLogging();
                 }
@@ -98,7 +105,7 @@ public final class Main {
             System.err.println("hubgate: " + portProblem.getMessage());
             System.exit(EXIT_COULD_NOT_START);
         } catch (Exception failed) {
-            LOG.error("hubgate could not start: {}", failed.getMessage(), failed);
+            log().error("hubgate could not start: {}", failed.getMessage(), failed);
             System.exit(EXIT_COULD_NOT_START);
         }
     }

@@ -345,6 +345,53 @@ class ExactUpstreamTest {
     }
 
     @Test
+    void anUnconditionalUpdateTwinWhoseAnswerIsLost_isNotSentAgain_andAnswersOutcomeUnknown() {
+        String id = "lost-merge-" + unique();
+        createDevice(id);
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        dropAfter(OperationClass.TWIN_WRITE);
+
+        StatusRuntimeException failure = failureOf(() -> gateway.twins().updateTwin(UpdateTwinRequest.newBuilder()
+                .setDeviceId(id).setDesired(struct("merged", 1)).build()));
+
+        Twin after = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        assertThat(after.getVersion()).as("applied exactly once").isEqualTo(before.getVersion() + 1);
+        assertThat(after.getDesired().getVersion()).isEqualTo(before.getDesired().getVersion() + 1);
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo(HubErrorMapper.OUTCOME_UNKNOWN);
+    }
+
+    @Test
+    void anUnconditionalReplaceTwinWhoseAnswerIsLost_isNotSentAgain_andAnswersOutcomeUnknown() {
+        String id = "lost-replace-" + unique();
+        createDevice(id);
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        dropAfter(OperationClass.TWIN_WRITE);
+
+        StatusRuntimeException failure = failureOf(() -> gateway.twins().replaceTwin(ReplaceTwinRequest.newBuilder()
+                .setDeviceId(id).setDesired(struct("replaced", 1)).build()));
+
+        Twin after = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        assertThat(after.getVersion()).as("applied exactly once").isEqualTo(before.getVersion() + 1);
+        assertThat(after.getDesired().getProperties()).isEqualTo(struct("replaced", 1));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Statuses.errorInfo(failure).getReason()).isEqualTo(HubErrorMapper.OUTCOME_UNKNOWN);
+    }
+
+    @Test
+    void anUnconditionalUpdateTwin_throttledOnce_isStillRetried_andAppliedOnce() {
+        String id = "throttled-merge-" + unique();
+        createDevice(id);
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        gateway.hub().faults().add(new FaultSpec(OperationClass.TWIN_WRITE, FaultKind.THROTTLE, 0,
+                HubErrorCode.THROTTLING_EXCEPTION, null, null, null, 1));
+
+        Twin answered = gateway.twins().updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setDesired(struct("m", 1)).build());
+
+        assertThat(answered.getVersion()).as("a 429 proves nothing was applied: retried, applied once").isEqualTo(before.getVersion() + 1);
+    }
+
+    @Test
     void aMethodWhoseAnswerIsLost_isDeliveredOnce_andAnswersOutcomeUnknown() {
         String id = "lost-method-" + unique();
         createDevice(id);

@@ -54,6 +54,7 @@ class GatewayOptionsTest {
         assertThat(config.auth().disabled()).as("authentication is on by default").isFalse();
         assertThat(config.auth().anyConfigured()).as("the embedded hub's issuer is filled in at start").isFalse();
         assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.auth().jwtMaxLifetime()).isEqualTo(Duration.ofHours(24));
     }
 
     @Test
@@ -92,7 +93,7 @@ class GatewayOptionsTest {
                 "--upstream-timeout", "500ms", "--shutdown-grace", "PT1M",
                 "--jwt-issuer", "https://login.microsoftonline.com/t1/v2.0", "--jwt-issuer", "https://sts.windows.net/t1/",
                 "--jwt-audience", "api://hubgate,11111111-2222-3333-4444-555555555555", "--jwks-url", "https://keys.example/keys",
-                "--jwt-tenant", "t1", "--jwt-clock-skew", "2m", "--client-ca", certificate.toString(), "--require-client-cert",
+                "--jwt-tenant", "t1", "--jwt-clock-skew", "2m", "--jwt-max-lifetime", "90m", "--client-ca", certificate.toString(), "--require-client-cert",
                 "--mtls-roles", "cn:billing=Registry.Read,Twin.Read", "--mtls-roles", "uri:spiffe://hubgate/ops=Keys.Read",
                 "--api-keys-file", privateKey.toString());
 
@@ -102,6 +103,7 @@ class GatewayOptionsTest {
         assertThat(config.auth().jwksUrl()).isEqualTo("https://keys.example/keys");
         assertThat(config.auth().jwtTenants()).containsExactly("t1");
         assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.auth().jwtMaxLifetime()).isEqualTo(Duration.ofMinutes(90));
         assertThat(config.auth().clientCa()).isEqualTo(certificate);
         assertThat(config.auth().requireClientCert()).isTrue();
         assertThat(config.auth().mtlsRoles()).containsEntry("cn:billing", java.util.Set.of("Registry.Read", "Twin.Read"))

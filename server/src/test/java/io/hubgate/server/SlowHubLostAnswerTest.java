@@ -96,6 +96,40 @@ class SlowHubLostAnswerTest {
     }
 
     @Test
+    void aConditionalReplaceTwinWithANullValue_whoseAnswerWasLostAfterItLanded_answersOk_notOutcomeUnknown() {
+        String id = device("lost-replace-null");
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        gateway.hub().faults().add(new FaultSpec(OperationClass.TWIN_WRITE, FaultKind.DROP_AFTER, 0, null, null, null, null, 1));
+        Struct replacement = struct("n", 315).toBuilder()
+                .putFields("gone", Value.newBuilder().setNullValue(com.google.protobuf.NullValue.NULL_VALUE).build()).build();
+
+        Twin answered = gateway.twins().withDeadlineAfter(30, TimeUnit.SECONDS).replaceTwin(ReplaceTwinRequest.newBuilder()
+                .setDeviceId(id).setEtag(before.getEtag()).setDesired(replacement).build());
+
+        assertThat(answered.getDesired().getProperties()).isEqualTo(struct("n", 315));
+    }
+
+    @Test
+    void anUnconditionalUpdateTwin_appliedLateAfterItsAnswerWasLost_isOutcomeUnknown_andAppliedOnce() throws Exception {
+        String id = device("slow-merge");
+        Twin before = gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build());
+        slowHubLosesTheNextAnswer(OperationClass.TWIN_WRITE);
+
+        io.grpc.StatusRuntimeException failure = io.hubgate.server.support.Statuses.failureOf(() -> gateway.twins()
+                .withDeadlineAfter(30, TimeUnit.SECONDS).updateTwin(UpdateTwinRequest.newBuilder()
+                        .setDeviceId(id).setDesired(struct("n", 315)).build()));
+
+        assertThat(io.hubgate.server.support.Statuses.errorInfo(failure).getReason())
+                .isEqualTo(io.hubgate.server.hub.HubErrorMapper.OUTCOME_UNKNOWN);
+        // The call has answered, so any copy it sent has been answered too; the first lands 300 ms after the drop.
+        Twin after = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> gateway.twins().getTwin(GetTwinRequest.newBuilder().setDeviceId(id).build()),
+                        twin -> twin.getVersion() > before.getVersion());
+        assertThat(after.getDesired().getProperties()).isEqualTo(struct("n", 315));
+        assertThat(after.getVersion()).as("the late first copy only; nothing sent again").isEqualTo(before.getVersion() + 1);
+    }
+
+    @Test
     void anX509CreateWhoseAnswerIsLost_answersTheCreatedDevice_byItsThumbprints() {
         String id = "lost-x509-" + UUID.randomUUID().toString().substring(0, 8);
         X509Thumbprints thumbprints = X509Thumbprints.newBuilder().setPrimaryThumbprint("AB".repeat(20))

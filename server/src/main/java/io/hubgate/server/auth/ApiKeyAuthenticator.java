@@ -54,12 +54,20 @@ final class ApiKeyAuthenticator implements CallerAuthenticator {
         try {
             Map<String, Object> json = JSONObjectUtils.parse(Files.readString(file));
             List<StoredKey> keys = new ArrayList<>();
+            // Two entries of one key would leave one of them without effect (a revocation listed
+            // after a live copy, say): refused. Names may repeat (a caller's old and new key).
+            Map<String, Integer> entryOfHash = new java.util.HashMap<>();
             int index = 0;
             for (Map<String, Object> entry : JSONObjectUtils.getJSONObjectArray(json, "keys")) {
                 String name = JSONObjectUtils.getString(entry, "name");
                 String hash = JSONObjectUtils.getString(entry, "sha256");
                 if (name == null || name.isBlank() || hash == null || !hash.matches("[0-9a-fA-F]{64}")) {
                     throw new IOException(file + ": keys[" + index + "] needs a name and a 64-hex-digit sha256");
+                }
+                Integer earlier = entryOfHash.putIfAbsent(hash.toLowerCase(java.util.Locale.ROOT), index);
+                if (earlier != null) {
+                    throw new IOException(file + ": keys[" + index + "] (" + name + ") is the same key as keys[" + earlier
+                            + "]; list each key once (with \"revoked\": true to revoke it)");
                 }
                 String[] roles = JSONObjectUtils.getStringArray(entry, "roles");
                 Boolean revoked = (Boolean) entry.get("revoked");

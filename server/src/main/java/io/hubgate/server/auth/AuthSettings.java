@@ -22,6 +22,7 @@ import java.util.Set;
  * @param openIdConfigUrl   the issuer's OpenID metadata, or null for the first issuer's well-known URL
  * @param jwtTenants        allowed {@code tid} values; empty: any tenant the issuers admit
  * @param clockSkew         tolerance for {@code exp} and {@code nbf}
+ * @param jwtMaxLifetime    the longest lifetime ({@code exp − iat}, or {@code exp − now} without {@code iat}) a caller token may have
  * @param jwks              how the key set is cached and refreshed
  * @param clientCa          PEM bundle of CAs that sign callers' client certificates, or null for no mTLS
  * @param requireClientCert refuse TLS connections without a client certificate (else it is optional)
@@ -31,12 +32,17 @@ import java.util.Set;
  *                          (by default they need none, so probes and tooling work without a token)
  */
 public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<String> jwtAudiences, String jwksUrl,
-                           String openIdConfigUrl, Set<String> jwtTenants, Duration clockSkew, JwksTiming jwks,
+                           String openIdConfigUrl, Set<String> jwtTenants, Duration clockSkew, Duration jwtMaxLifetime, JwksTiming jwks,
                            Path clientCa, boolean requireClientCert, Map<String, Set<String>> mtlsRoles,
                            Path apiKeysFile, boolean protectHealth) {
 
     /** Tolerated clock difference between the issuer and the gateway: 60 seconds. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    /**
+     * The longest-lived caller token accepted: 24 hours. Generous (Entra access tokens live 60–90
+     * minutes), and finite: a stolen or mis-issued long-lived token is not honoured for years.
+     */
+    public static final Duration DEFAULT_JWT_MAX_LIFETIME = Duration.ofHours(24);
 
     /**
      * Key-set caching.
@@ -77,18 +83,22 @@ public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<Strin
         if (clockSkew.isNegative()) {
             throw new IllegalArgumentException("--jwt-clock-skew must not be negative");
         }
+        Objects.requireNonNull(jwtMaxLifetime, "jwtMaxLifetime");
+        if (jwtMaxLifetime.isNegative() || jwtMaxLifetime.isZero()) {
+            throw new IllegalArgumentException("--jwt-max-lifetime must be positive");
+        }
     }
 
     /** Authentication on, nothing configured: on the embedded hub, the emulator's issuer is trusted. */
     public static AuthSettings defaults() {
         return new AuthSettings(false, List.of(), List.of(), null, null, Set.of(), DEFAULT_CLOCK_SKEW,
-                JwksTiming.DEFAULT, null, false, Map.of(), null, false);
+                DEFAULT_JWT_MAX_LIFETIME, JwksTiming.DEFAULT, null, false, Map.of(), null, false);
     }
 
     /** {@code --insecure-no-auth}. */
     public static AuthSettings insecureNoAuth() {
         return new AuthSettings(true, List.of(), List.of(), null, null, Set.of(), DEFAULT_CLOCK_SKEW,
-                JwksTiming.DEFAULT, null, false, Map.of(), null, false);
+                DEFAULT_JWT_MAX_LIFETIME, JwksTiming.DEFAULT, null, false, Map.of(), null, false);
     }
 
     public boolean jwtConfigured() {
@@ -101,33 +111,38 @@ public record AuthSettings(boolean disabled, List<String> jwtIssuers, List<Strin
     }
 
     public AuthSettings withJwt(List<String> issuers, List<String> audiences, String keySetUrl) {
-        return new AuthSettings(disabled, issuers, audiences, keySetUrl, null, jwtTenants, clockSkew, jwks, clientCa,
+        return new AuthSettings(disabled, issuers, audiences, keySetUrl, null, jwtTenants, clockSkew, jwtMaxLifetime, jwks, clientCa,
                 requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
     public AuthSettings withJwtTenants(Set<String> tenants) {
-        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, tenants, clockSkew, jwks,
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, tenants, clockSkew, jwtMaxLifetime, jwks,
                 clientCa, requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
+    public AuthSettings withJwtMaxLifetime(Duration maxLifetime) {
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, maxLifetime,
+                jwks, clientCa, requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
+    }
+
     public AuthSettings withJwksTiming(JwksTiming timing) {
-        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, timing,
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwtMaxLifetime, timing,
                 clientCa, requireClientCert, mtlsRoles, apiKeysFile, protectHealth);
     }
 
     public AuthSettings withClientCertificates(Path ca, boolean required, Map<String, Set<String>> roles) {
-        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwtMaxLifetime, jwks,
                 ca, required, roles, apiKeysFile, protectHealth);
     }
 
     /** Health and reflection need an authenticated caller too. */
     public AuthSettings withProtectedHealth(boolean protect) {
-        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwtMaxLifetime, jwks,
                 clientCa, requireClientCert, mtlsRoles, apiKeysFile, protect);
     }
 
     public AuthSettings withApiKeys(Path file) {
-        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwks,
+        return new AuthSettings(disabled, jwtIssuers, jwtAudiences, jwksUrl, openIdConfigUrl, jwtTenants, clockSkew, jwtMaxLifetime, jwks,
                 clientCa, requireClientCert, mtlsRoles, file, protectHealth);
     }
 }

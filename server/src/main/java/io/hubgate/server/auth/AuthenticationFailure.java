@@ -18,6 +18,11 @@ public final class AuthenticationFailure extends Exception {
         CREDENTIALS_UNSUPPORTED,
         /** A bearer token that was valid once, and its {@code exp} (with the clock skew) has passed. */
         TOKEN_EXPIRED,
+        /**
+         * A bearer token meant to live longer than the gateway accepts ({@code exp} more than
+         * {@code --jwt-max-lifetime} after its {@code iat}, or after now when it has none).
+         */
+        TOKEN_LIFETIME_TOO_LONG,
         /** Any other bad bearer token: malformed, badly signed, wrong issuer, audience or tenant, not yet valid. */
         TOKEN_INVALID,
         /** The issuer's signing keys could not be fetched, so no token can be verified now: try again later. */

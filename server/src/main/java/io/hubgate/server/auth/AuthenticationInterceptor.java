@@ -53,9 +53,21 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
             }
             return reject(call, AuthenticationFailure.Reason.CREDENTIALS_MISSING, "no credentials; send " + challenge);
         } catch (AuthenticationFailure refused) {
-            return reject(call, refused.reason(), refused.getMessage()
-                    + " (WWW-Authenticate: Bearer realm=\"hubgate\", error=\"invalid_token\")");
+            return reject(call, refused.reason(), refused.getMessage() + hint(refused.reason()));
         }
+    }
+
+    /**
+     * What the caller fixes: a refused bearer token gets the bearer challenge with
+     * {@code error="invalid_token"}; any other refusal (an API key, a certificate, a credential
+     * of a kind not accepted, two of them) the credentials this gateway accepts.
+     */
+    private String hint(AuthenticationFailure.Reason reason) {
+        return switch (reason) {
+            case TOKEN_EXPIRED, TOKEN_INVALID -> " (WWW-Authenticate: Bearer realm=\"hubgate\", error=\"invalid_token\")";
+            case ISSUER_KEYS_UNAVAILABLE -> " (WWW-Authenticate: Bearer realm=\"hubgate\")";
+            default -> " (accepted: " + challenge + ")";
+        };
     }
 
     private static <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, AuthenticationFailure.Reason reason,

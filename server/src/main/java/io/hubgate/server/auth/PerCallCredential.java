@@ -2,6 +2,7 @@ package io.hubgate.server.auth;
 
 import io.grpc.Metadata;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -10,7 +11,10 @@ import java.util.Set;
  * {@code authorization} header (any scheme) or {@code x-api-key}. Two of them, of whatever kinds,
  * are refused (which one counts would be a guess, and a bad one must never be skipped because a
  * good one sits beside it); so is a scheme the gateway does not accept, and an accepted scheme not
- * followed by exactly one space. It does not check the credential itself (the authenticator of
+ * followed by exactly one space, and a credential header in a form the gateway does not read
+ * ({@code authorization-bin}, {@code x-api-key-bin}: gRPC's binary metadata, which an intermediary
+ * or another server might honour, so ignoring it would serve a call on a credential other than
+ * the one its sender meant, or answer "no credentials" to a caller who sent one). It does not check the credential itself (the authenticator of
  * its kind does), nor the TLS client certificate, which belongs to the connection and may sit
  * beside any per-call credential.
  */
@@ -29,6 +33,11 @@ final class PerCallCredential {
             "negotiate", "ntlm", "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid", "concealed", "apikey",
             "token", "sharedaccesssignature", "aws4-hmac-sha256");
 
+    /** Binary spellings of the credential headers: never read, always refused (alone or beside another). */
+    private static final List<Metadata.Key<byte[]>> UNREADABLE = List.of(
+            Metadata.Key.of("authorization-bin", Metadata.BINARY_BYTE_MARSHALLER),
+            Metadata.Key.of("x-api-key-bin", Metadata.BINARY_BYTE_MARSHALLER));
+
     private PerCallCredential() {
     }
 
@@ -41,10 +50,23 @@ final class PerCallCredential {
     static String kind(Metadata headers, Set<String> accepted) throws AuthenticationFailure {
         int authorizations = count(headers, AuthorizationHeader.KEY);
         int apiKeys = count(headers, ApiKeyAuthenticator.HEADER);
-        if (authorizations + apiKeys > 1) {
+        int unreadable = 0;
+        String unreadableName = null;
+        for (Metadata.Key<byte[]> key : UNREADABLE) {
+            int found = count(headers, key);
+            if (found > 0) {
+                unreadable += found;
+                unreadableName = key.name();
+            }
+        }
+        if (authorizations + apiKeys + unreadable > 1) {
             throw new AuthenticationFailure(AuthenticationFailure.Reason.CREDENTIALS_AMBIGUOUS, "the call carries "
-                    + (authorizations + apiKeys) + " credentials (" + authorizations + " authorization, " + apiKeys
-                    + " x-api-key header(s)); send exactly one");
+                    + (authorizations + apiKeys + unreadable) + " credentials (" + authorizations + " authorization, "
+                    + apiKeys + " x-api-key, " + unreadable + " authorization-bin/x-api-key-bin header(s)); send exactly one");
+        }
+        if (unreadable == 1) {
+            throw unsupported("the " + unreadableName + " header: this gateway reads credentials only from the ASCII"
+                    + " authorization and x-api-key headers");
         }
         if (apiKeys == 1) {
             if (!accepted.contains(X_API_KEY)) {
@@ -84,11 +106,11 @@ final class PerCallCredential {
         return new AuthenticationFailure(AuthenticationFailure.Reason.CREDENTIALS_UNSUPPORTED, what);
     }
 
-    private static int count(Metadata headers, Metadata.Key<String> key) {
-        Iterable<String> values = headers.getAll(key);
+    private static <T> int count(Metadata headers, Metadata.Key<T> key) {
+        Iterable<T> values = headers.getAll(key);
         int count = 0;
         if (values != null) {
-            for (String ignored : values) {
+            for (T ignored : values) {
                 count++;
             }
         }

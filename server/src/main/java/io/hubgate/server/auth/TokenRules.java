@@ -13,12 +13,20 @@ import java.util.Set;
 
 /**
  * The claim checks of a caller's token, after its signature verified: {@code exp} required and
- * not past, {@code nbf} and {@code iat} not ahead (all with the clock skew), {@code iss} one of the trusted
+ * not past, {@code nbf} and {@code iat} not ahead (all with the clock skew), a lifetime of at most
+ * {@code maxLifetime}, {@code iss} one of the trusted
  * issuers, one {@code aud} accepted, and {@code tid} allowed when a tenant list is set. Each
  * refusal is a {@link Violation} whose message is fixed text, never a claim value. Immutable.
+ *
+ * <p>Why a maximum lifetime: Entra access tokens live 60–90 minutes (up to about 28 hours with
+ * continuous access evaluation), so a token meant to live for years was mis-issued or minted with
+ * a stolen signing key, and a stolen long-lived token must not be honoured for years. The lifetime
+ * is {@code exp − iat}, both the issuer's clock; without {@code iat} it is {@code exp − now}, with
+ * the clock skew allowed. {@link VerifiedTokens} keeps an entry until the token's {@code exp}, so
+ * a token accepted here is never served from the cache past this bound either.
  */
-record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenants, Duration clockSkew, Clock clock)
-        implements JWTClaimsSetVerifier<SecurityContext> {
+record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenants, Duration clockSkew, Duration maxLifetime,
+                  Clock clock) implements JWTClaimsSetVerifier<SecurityContext> {
 
     /** A refused claim; the message is safe to show. */
     static final class Violation extends BadJWTException {
@@ -38,10 +46,18 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
         }
     }
 
+    /** The longest lifetime accepted unless configured: 24 hours (an Entra access token lives 60–90 minutes). */
+    static final Duration DEFAULT_MAX_LIFETIME = AuthSettings.DEFAULT_JWT_MAX_LIFETIME;
+
     TokenRules {
         issuers = Set.copyOf(issuers);
         audiences = Set.copyOf(audiences);
         tenants = Set.copyOf(tenants);
+    }
+
+    /** With the {@linkplain #DEFAULT_MAX_LIFETIME default maximum lifetime}. */
+    TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenants, Duration clockSkew, Clock clock) {
+        this(issuers, audiences, tenants, clockSkew, DEFAULT_MAX_LIFETIME, clock);
     }
 
     @Override
@@ -62,6 +78,12 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
         if (issued != null && issued.toInstant().isAfter(now.plus(clockSkew))) {
             throw new Violation("the token was issued in the future (iat)");
         }
+        Duration lifetime = issued != null ? Duration.between(issued.toInstant(), expiry.toInstant())
+                : Duration.between(now, expiry.toInstant()).minus(clockSkew);
+        if (lifetime.compareTo(maxLifetime) > 0) {
+            throw new Violation(AuthenticationFailure.Reason.TOKEN_LIFETIME_TOO_LONG, "the token lives longer than this gateway"
+                    + " accepts (exp at most " + describe(maxLifetime) + " after iat, or after now without iat)");
+        }
         if (claims.getIssuer() == null || !issuers.contains(claims.getIssuer())) {
             throw new Violation("the token's issuer is not trusted");
         }
@@ -71,5 +93,14 @@ record TokenRules(Set<String> issuers, Set<String> audiences, Set<String> tenant
         if (!tenants.isEmpty() && !(claims.getClaim("tid") instanceof String tenant && tenants.contains(tenant))) {
             throw new Violation("the token's tenant is not allowed");
         }
+    }
+
+    /** "24h", "90m", "45s": the configured bound as an operator wrote it, for the refusal's message. */
+    static String describe(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 }

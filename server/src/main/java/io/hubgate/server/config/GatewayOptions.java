@@ -117,6 +117,11 @@ public final class GatewayOptions {
             description = "Tolerance for exp and nbf (env HUBGATE_JWT_CLOCK_SKEW; default ${DEFAULT-VALUE}).")
     String jwtClockSkew;
 
+    @Option(names = "--jwt-max-lifetime", defaultValue = "${env:HUBGATE_JWT_MAX_LIFETIME:-24h}",
+            description = "Longest caller-token lifetime accepted: exp at most this long after iat (or after now without iat) "
+                    + "(env HUBGATE_JWT_MAX_LIFETIME; default ${DEFAULT-VALUE}).")
+    String jwtMaxLifetime;
+
     @Option(names = "--client-ca", defaultValue = "${env:HUBGATE_CLIENT_CA}",
             description = "PEM bundle of CAs for callers' client certificates (mTLS; needs --tls-cert) (env HUBGATE_CLIENT_CA).")
     Path clientCa;
@@ -259,6 +264,7 @@ public final class GatewayOptions {
         requireReadable("--client-ca", clientCa);
         requireReadable("--api-keys-file", apiKeysFile);
         Duration skew = duration("--jwt-clock-skew", jwtClockSkew);
+        Duration maxLifetime = duration("--jwt-max-lifetime", jwtMaxLifetime);
         Map<String, Set<String>> roles = new LinkedHashMap<>();
         for (String mapping : nonBlank(mtlsRoles)) {
             int split = mapping.lastIndexOf('=');
@@ -269,7 +275,7 @@ public final class GatewayOptions {
             roles.put(mapping.substring(0, split).trim(), new LinkedHashSet<>(nonBlank(List.of(mapping.substring(split + 1).split(",")))));
         }
         return new AuthSettings(insecureNoAuth, nonBlank(jwtIssuers), nonBlank(jwtAudiences), blankToNull(jwksUrl),
-                blankToNull(openIdConfigUrl), Set.copyOf(nonBlank(jwtTenants)), skew, AuthSettings.JwksTiming.DEFAULT,
+                blankToNull(openIdConfigUrl), Set.copyOf(nonBlank(jwtTenants)), skew, maxLifetime, AuthSettings.JwksTiming.DEFAULT,
                 clientCa, requireClientCert, roles, apiKeysFile, protectHealth);
     }
 

@@ -28,16 +28,26 @@ public enum LogFormat {
         }
     }
 
-    /** Switches this JVM's log to this format, from the next line on. */
+    /**
+     * Switches this JVM's log to this format, from the next line on. Called before anything has
+     * logged (as Main does), log4j2 is configured once, here, already in this format; a log
+     * configured earlier in the other format is configured again.
+     */
     public void apply() {
-        Log4jBridgeHandler.install(true, null, true);
         String wanted = name().toLowerCase(Locale.ROOT);
-        if (!wanted.equals(System.getProperty(PROPERTY))) {
-            System.setProperty(PROPERTY, wanted);
-            if (LogManager.getContext(false) instanceof LoggerContext context) {
-                context.reconfigure();
-            }
+        boolean changed = !wanted.equals(System.getProperty(PROPERTY));
+        System.setProperty(PROPERTY, wanted);
+        // The first use of log4j2 (getContext here, or the bridge below) reads its configuration
+        // with the property set: configuring it a second time cost a whole start of log4j2 again.
+        if (changed && LogManager.getContext(false) instanceof LoggerContext context && !writesTo(context, wanted)) {
+            context.reconfigure();
         }
+        Log4jBridgeHandler.install(true, null, true);
+    }
+
+    /** Whether the root logger of {@code context} already writes to the appender of that format (log4j2.xml). */
+    private static boolean writesTo(LoggerContext context, String format) {
+        return context.getConfiguration().getRootLogger().getAppenders().containsKey(format);
     }
 
     /**

@@ -104,9 +104,14 @@ public final class HubClients {
         return true;
     }
 
-    /** The controlled path, each request timing out after {@code timeout}. */
+    /** The controlled path, each request timing out after {@code timeout}, with no deadline (tests). */
     public HubRest rest(Duration timeout) {
         return HubRest.of(rest, timeout);
+    }
+
+    /** The controlled path for one attempt that must end by {@code deadline} (see {@link HubRest#within}). */
+    HubRest rest(io.grpc.Deadline deadline, Duration atLeast, boolean earlierMayApply) {
+        return HubRest.within(rest, deadline, atLeast, earlierMayApply);
     }
 
     public String hostName() {
@@ -123,7 +128,13 @@ public final class HubClients {
         return tokenCredential;
     }
 
-    /** The clients whose read timeout is the longest step not beyond {@code budget} (at least the shortest step). */
+    /**
+     * The clients whose read timeout is the longest step not beyond {@code budget}, or the
+     * shortest step (1 s) when the budget is shorter: the SDK takes whole seconds, so a call with
+     * less than a second left may wait up to a second for its answer, outliving the caller's
+     * deadline by the difference (the caller has its DEADLINE_EXCEEDED at its deadline all the
+     * same; only the slot is held that much longer). The controlled path has no such floor.
+     */
     public SdkClients within(Duration budget) {
         int chosen = READ_TIMEOUT_STEPS[0];
         for (int step : READ_TIMEOUT_STEPS) {
@@ -134,15 +145,25 @@ public final class HubClients {
         return sdkByReadTimeout.computeIfAbsent(chosen, this::build);
     }
 
-    /** The clients whose read timeout is the shortest step that covers {@code needed} (direct methods). */
+    /** The clients whose read timeout covers {@code needed} (direct methods): see {@link #coveringSeconds}. */
     public SdkClients covering(Duration needed) {
-        int chosen = READ_TIMEOUT_STEPS[READ_TIMEOUT_STEPS.length - 1];
-        for (int i = READ_TIMEOUT_STEPS.length - 1; i >= 0; i--) {
-            if (Duration.ofSeconds(READ_TIMEOUT_STEPS[i]).compareTo(needed) >= 0) {
-                chosen = READ_TIMEOUT_STEPS[i];
+        return sdkByReadTimeout.computeIfAbsent(coveringSeconds(needed), this::build);
+    }
+
+    /**
+     * The shortest step that covers {@code needed}; beyond the last step, {@code needed} rounded up
+     * to whole minutes. A direct method may wait up to connect + response timeout (300 s each) plus
+     * a margin, more than any step, and a shorter read timeout would give up on a method the hub is
+     * still waiting for; minutes keep the clients built for such calls to a handful.
+     */
+    static int coveringSeconds(Duration needed) {
+        for (int step : READ_TIMEOUT_STEPS) {
+            if (Duration.ofSeconds(step).compareTo(needed) >= 0) {
+                return step;
             }
         }
-        return sdkByReadTimeout.computeIfAbsent(chosen, this::build);
+        long seconds = needed.toSeconds() + (needed.toNanosPart() > 0 ? 1 : 0);
+        return (int) Math.min(Integer.MAX_VALUE / 2, (seconds + 59) / 60 * 60);
     }
 
     private SdkClients build(int readTimeoutSeconds) {

@@ -31,6 +31,10 @@ public final class HubConnection implements AutoCloseable {
 
     static {
         System.setProperty(RETRY_POST_PROPERTY, "false");
+        // The same for java.net.http's keep-alive, read when the JVM's first HttpClient is built:
+        // building the Entra credential may build one (azure-core's default client), before the
+        // controlled path's transport loads.
+        io.hubgate.server.hub.rest.RestTransport.limitIdleConnections();
     }
 
     private final HubClients clients;

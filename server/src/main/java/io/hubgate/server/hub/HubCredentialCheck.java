@@ -25,7 +25,6 @@ public final class HubCredentialCheck {
     private static final Logger LOG = LoggerFactory.getLogger(HubCredentialCheck.class);
     /** The most the check may delay the start. */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final String IOT_HUB_SCOPE = "https://iothubs.azure.net/.default";
 
     private HubCredentialCheck() {
     }
@@ -34,7 +33,7 @@ public final class HubCredentialCheck {
     public static boolean atStart(HubClients clients) {
         HubCredentialKind kind = clients.credentialKind();
         CompletableFuture<?> attempt = kind == HubCredentialKind.ENTRA
-                ? clients.tokenCredential().getToken(new TokenRequestContext().addScopes(IOT_HUB_SCOPE)).toFuture()
+                ? clients.tokenCredential().getToken(new TokenRequestContext().addScopes(io.hubgate.server.hub.rest.RestTransport.IOT_HUB_SCOPE)).toFuture()
                 : CompletableFuture.supplyAsync(() -> statistics(clients), runnable -> {
                     Thread thread = new Thread(runnable, "hub-credential-check");
                     thread.setDaemon(true);

@@ -16,8 +16,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place where an IoT Hub failure becomes a gRPC status. Every status carries a
@@ -118,8 +116,7 @@ public final class HubErrorMapper {
      */
     public static StatusRuntimeException ownCredentialRefused(Throwable failure, HubCredentialKind kind) {
         Throwable cause = unwrap(failure);
-        boolean unauthorized = cause instanceof IotHubException hub && (hub.getErrorCode() == 401 || hub.getErrorCode() / 1000 == 401)
-                || cause instanceof HubErrorResponse response && response.httpStatus() == 401;
+        boolean unauthorized = UpstreamFailure.httpStatus(cause) == 401;
         return unauthorized || isTokenFailure(cause) ? map(cause, kind) : null;
     }
 
@@ -232,17 +229,10 @@ public final class HubErrorMapper {
 
     /** True for failures worth retrying: throttling, 503/500-class outages and dropped connections. */
     public static boolean isTransient(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        int httpStatus;
-        if (cause instanceof IotHubException hub) {
-            int numeric = hub.getErrorCode();
-            httpStatus = numeric >= 100_000 ? numeric / 1000 : numeric;
-        } else if (cause instanceof HubErrorResponse hub) {
-            httpStatus = hub.httpStatus();
-        } else {
-            return cause instanceof IOException && !(cause instanceof SocketTimeoutException)
-                    && !(cause instanceof java.net.http.HttpTimeoutException)
-                    && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+        int httpStatus = UpstreamFailure.httpStatus(failure);
+        if (httpStatus < 0) {
+            return unwrap(failure) instanceof IOException && !UpstreamFailure.timedOut(failure)
+                    && !UpstreamFailure.tlsFailed(failure);
         }
         return httpStatus == 429 || httpStatus == 503 || httpStatus == 500 || httpStatus == 502;
     }
@@ -265,6 +255,22 @@ public final class HubErrorMapper {
     }
 
     /**
+     * DEADLINE_EXCEEDED for a call whose deadline passed before its next request went out: that
+     * request is not sent. Reason {@code DEADLINE_PASSED}; but when an earlier attempt of a
+     * non-repeatable call lost its answer ({@code earlierMayApply}), that attempt may still take
+     * effect, so the reason is {@value #OUTCOME_UNKNOWN} and the caller reads the resource before
+     * retrying, as for any lost answer.
+     */
+    public static StatusRuntimeException deadlinePassed(boolean earlierMayApply) {
+        if (earlierMayApply) {
+            return gatewayError(Code.DEADLINE_EXCEEDED, "The call's deadline passed before IoT Hub answered, after an"
+                    + " earlier attempt's answer was lost, so whether it took effect is unknown; read the resource"
+                    + " before retrying", OUTCOME_UNKNOWN);
+        }
+        return gatewayError(Code.DEADLINE_EXCEEDED, "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
+    }
+
+    /**
      * A failure the gateway itself detects (capacity, deadline, a stale etag it compared), with
      * the same ErrorInfo shape as upstream failures so clients branch on one thing.
      */
@@ -279,10 +285,6 @@ public final class HubErrorMapper {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return UpstreamFailure.unwrap(failure);
     }
 }

@@ -2,15 +2,7 @@ package io.hubgate.server.hub;
 
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
@@ -19,10 +11,10 @@ import java.util.function.LongUnaryOperator;
  * never shorter than the hub's {@code Retry-After} when it sent one, within the caller's deadline,
  * at most {@link #MAX_ATTEMPTS} attempts.
  *
- * <p>What may be retried depends on the operation. A repeatable one (a read, a twin merge, an
- * unconditional replace) is retried on any transient failure: throttling, 5xx, a broken
+ * <p>What may be retried depends on the operation. A repeatable one (a read, a query page) is
+ * retried on any transient failure: throttling, 5xx, a broken
  * connection — except a throttle met through the SDK, which hides when the hub allows the next
- * try ({@link #sdkThrottle}). A non-repeatable one (a create, a delete, a conditional write, a direct method) is
+ * try ({@link #sdkThrottle}). A non-repeatable one (a create, a delete, any twin write, a direct method) is
  * retried only when the failure proves IoT Hub did not act — throttled (429) or never connected.
  * When its answer was lost after the request went out ({@link #outcomeUnknown}), the call's
  * {@link Verifier} (if any) reads the hub to decide; nothing here ever retries such a failure.
@@ -80,34 +72,21 @@ public final class RetryPolicy {
      * On the controlled path the header is read, and a retry waits at least that long.
      */
     static boolean sdkThrottle(Throwable failure) {
-        return unwrap(failure) instanceof IotHubException hub
-                && (hub.getErrorCode() == 429 || hub.getErrorCode() / 1000 == 429);
+        return UpstreamFailure.unwrap(failure) instanceof IotHubException && UpstreamFailure.isThrottle(failure);
     }
 
     /** Throttled, or the connection was never made: IoT Hub certainly did not act. */
     static boolean provesNotProcessed(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof IotHubException hub) {
-            int code = hub.getErrorCode();
-            return code == 429 || code / 1000 == 429;
-        }
-        if (cause instanceof HubErrorResponse hub) {
-            return hub.httpStatus() == 429;
-        }
-        return cause instanceof ConnectException || cause instanceof UnknownHostException
-                || cause instanceof HttpConnectTimeoutException;
+        return UpstreamFailure.isThrottle(failure) || UpstreamFailure.notConnected(failure);
     }
 
     /**
      * The request may have reached the hub and its answer was lost: the connection failed after
      * it was sent (reset, closed, end of stream). Not a timeout, which the caller's deadline
-     * reports as DEADLINE_EXCEEDED, and not a failure before sending.
+     * reports as DEADLINE_EXCEEDED, and not a failure before sending (no connection, TLS failed).
      */
     public static boolean outcomeUnknown(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        return cause instanceof IOException && !provesNotProcessed(cause)
-                && !(cause instanceof SocketTimeoutException) && !(cause instanceof HttpTimeoutException)
-                && !(cause instanceof javax.net.ssl.SSLHandshakeException);
+        return UpstreamFailure.answerLost(failure);
     }
 
     /**
@@ -117,31 +96,19 @@ public final class RetryPolicy {
      * NOT_FOUND / ALREADY_EXISTS for the same reasons.
      */
     public static boolean couldBeEarlierAttempt(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        int status;
+        Throwable cause = UpstreamFailure.unwrap(failure);
+        int status = UpstreamFailure.httpStatus(cause);
         if (cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException
                 || cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException
                 || cause instanceof com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException) {
             return true;
-        } else if (cause instanceof IotHubException hub) {
-            status = hub.getErrorCode() >= 1000 ? hub.getErrorCode() / 1000 : hub.getErrorCode();
-        } else if (cause instanceof HubErrorResponse hub) {
-            status = hub.httpStatus();
+        } else if (status >= 0) {
+            return status == 412 || status == 404 || status == 409;
         } else if (cause instanceof io.grpc.StatusRuntimeException gateway) {
             io.grpc.Status.Code code = gateway.getStatus().getCode();
             return code == io.grpc.Status.Code.ABORTED || code == io.grpc.Status.Code.NOT_FOUND
                     || code == io.grpc.Status.Code.ALREADY_EXISTS;
-        } else {
-            return false;
         }
-        return status == 412 || status == 404 || status == 409;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return false;
     }
 }

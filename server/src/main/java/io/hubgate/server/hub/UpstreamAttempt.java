@@ -13,8 +13,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +53,7 @@ public final class UpstreamAttempt {
 
     private final UpstreamTelemetry telemetry;
     private final String operation;
+    /** The server span's context, the parent of this attempt's spans; null when telemetry is off. */
     private final Context parent;
     private final int number;
     private final boolean verification;
@@ -66,7 +65,7 @@ public final class UpstreamAttempt {
     UpstreamAttempt(UpstreamTelemetry telemetry, String operation, Span parent, int number, boolean verification) {
         this.telemetry = telemetry;
         this.operation = operation;
-        this.parent = Context.root().with(parent);
+        this.parent = telemetry.recording ? Context.root().with(parent) : null;
         this.number = number;
         this.verification = verification;
     }
@@ -78,6 +77,9 @@ public final class UpstreamAttempt {
 
     /** Makes this attempt current on this thread while its call runs (the transport finds it there). */
     Scope makeCurrent() {
+        if (!telemetry.recording) {
+            return Scope.noop(); // the transport then sends without a request span: nothing would record it
+        }
         return Context.current().with(CURRENT, this).makeCurrent();
     }
 
@@ -85,7 +87,9 @@ public final class UpstreamAttempt {
     void usingSdk() {
         if (path == null) {
             path = UpstreamTelemetry.SDK;
-            sdkSpan = span("IoT Hub SDK " + operation, UpstreamTelemetry.SDK).startSpan();
+            if (telemetry.recording) {
+                sdkSpan = span("IoT Hub SDK " + operation, UpstreamTelemetry.SDK).startSpan();
+            }
         }
     }
 
@@ -141,12 +145,15 @@ public final class UpstreamAttempt {
             return; // ended already, or it never reached for the hub: nothing upstream to measure
         }
         ended = true;
+        if (!telemetry.recording) {
+            return;
+        }
         String outcome = outcome(failure);
         Attributes labels = Attributes.of(UpstreamTelemetry.OPERATION, operation, UpstreamTelemetry.PATH, path,
                 UpstreamTelemetry.OUTCOME, outcome);
         telemetry.duration.record((System.nanoTime() - started) / 1e9, labels);
-        Throwable cause = unwrap(failure);
-        if (isThrottling(cause)) {
+        Throwable cause = UpstreamFailure.unwrap(failure);
+        if (UpstreamFailure.isThrottle(cause)) {
             telemetry.throttled.add(1, Attributes.of(UpstreamTelemetry.OPERATION, operation, UpstreamTelemetry.PATH, path));
         }
         java.time.Duration wait = HubErrorMapper.retryAfter(cause);
@@ -183,13 +190,6 @@ public final class UpstreamAttempt {
         return ErrorReason.reasonOrCode(mapped);
     }
 
-    private static boolean isThrottling(Throwable cause) {
-        if (cause instanceof IotHubException hub) {
-            int code = hub.getErrorCode();
-            return code == 429 || code / 1000 == 429;
-        }
-        return cause instanceof HubErrorResponse hub && hub.httpStatus() == 429;
-    }
 
     /** IoT Hub's tracking id in an error body or message, or null. */
     static String trackingId(String text) {
@@ -204,11 +204,4 @@ public final class UpstreamAttempt {
         return named.find() ? named.group(1).trim() : null;
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 }

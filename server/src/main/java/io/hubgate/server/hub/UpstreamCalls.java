@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs blocking IoT Hub SDK calls off the gRPC transport threads, at most {@code maxConcurrent}
- * at once, within the caller's deadline: no upstream call starts once the deadline has passed,
- * each attempt gets an {@link Upstream} fitted to what remains (SDK clients whose read timeout
- * fits, the controlled path with that response timeout), transient failures are retried per
+ * at once, within the caller's deadline: no attempt starts, and on the controlled path no request
+ * is sent, once the deadline has passed; each attempt gets an {@link Upstream} fitted to what
+ * remains (SDK clients whose read timeout fits, the controlled path whose every request times out
+ * with the time left when it is sent), transient failures are retried per
  * {@link RetryPolicy}, and a cancelled call stops before its next attempt.
  *
  * <p>At most once: a non-repeatable call whose answer was lost after it was sent is never simply
@@ -63,7 +64,7 @@ public final class UpstreamCalls implements AutoCloseable {
     /** One permit per upstream call that may run now, wherever it runs. */
     private final Semaphore slots;
     /** Calls waiting for a slot, in arrival order. */
-    private final BlockingQueue<Runnable> waiting;
+    private final BlockingQueue<Queued> waiting;
     /** Threads for queued and submitted calls; each holds a slot while it runs one, so at most maxConcurrent are busy. */
     private final ThreadPoolExecutor workers;
     private final UpstreamTelemetry telemetry;
@@ -134,13 +135,12 @@ public final class UpstreamCalls implements AutoCloseable {
                 : Deadline.after(defaultBudget.toNanos(), TimeUnit.NANOSECONDS);
         CompletableFuture<T> result = new CompletableFuture<>();
         if (deadline.isExpired()) {
-            result.completeExceptionally(deadlineExceeded());
+            result.completeExceptionally(HubErrorMapper.deadlinePassed(false));
             return result;
         }
         UpstreamTelemetry.Call observed = telemetry.begin();
         if (stopped) {
-            observed.refusedAtCapacity();
-            result.completeExceptionally(atCapacity());
+            result.completeExceptionally(shuttingDown());
             return result;
         }
         context.addListener(cancelled -> result.cancel(false), Runnable::run);
@@ -155,12 +155,16 @@ public final class UpstreamCalls implements AutoCloseable {
             }
             return result;
         }
-        if (!waiting.offer(task)) {
+        if (!waiting.offer(new Queued(task, result))) {
             observed.refusedAtCapacity();
             result.completeExceptionally(atCapacity());
             return result;
         }
-        dispatch();
+        if (stopped) {
+            refuseQueued(); // stopped while this call was queued: it would never run
+        } else {
+            dispatch();
+        }
         return result;
     }
 
@@ -170,7 +174,7 @@ public final class UpstreamCalls implements AutoCloseable {
      */
     private void dispatch() {
         while (!waiting.isEmpty() && slots.tryAcquire()) {
-            Runnable next = waiting.poll();
+            Queued next = waiting.poll();
             if (next == null) {
                 slots.release();
                 continue;
@@ -179,21 +183,47 @@ public final class UpstreamCalls implements AutoCloseable {
                 workers.execute(() -> work(next));
             } catch (RejectedExecutionException shutDown) {
                 slots.release();
-                return; // stopped: queued calls end with the server's shutdown
+                next.refuse(shuttingDown());
+                refuseQueued();
+                return;
             }
         }
     }
 
     /** Runs {@code first}, then further queued calls while there are any, on the slot it was given. */
-    private void work(Runnable first) {
+    private void work(Queued first) {
         try {
-            for (Runnable task = first; task != null && !workers.isShutdown(); task = waiting.poll()) {
-                task.run();
+            for (Queued queued = first; queued != null; queued = waiting.poll()) {
+                if (workers.isShutdown()) {
+                    queued.refuse(shuttingDown());
+                } else {
+                    queued.task().run();
+                }
             }
         } finally {
             slots.release();
             dispatch();
         }
+    }
+
+    /** A call waiting for a slot, and the future it answers. */
+    private record Queued(Runnable task, CompletableFuture<?> result) {
+        void refuse(RuntimeException why) {
+            result.completeExceptionally(why);
+        }
+    }
+
+    /** Ends every queued call with {@link #shuttingDown}: none of them will run. */
+    private void refuseQueued() {
+        for (Queued queued = waiting.poll(); queued != null; queued = waiting.poll()) {
+            queued.refuse(shuttingDown());
+        }
+    }
+
+    /** UNAVAILABLE {@code GATEWAY_SHUTTING_DOWN}: the gateway stopped taking upstream calls; another instance (or this one restarted) will. */
+    private static RuntimeException shuttingDown() {
+        return HubErrorMapper.gatewayError(com.google.rpc.Code.UNAVAILABLE,
+                "The gateway is shutting down; retry the call", "GATEWAY_SHUTTING_DOWN");
     }
 
     private RuntimeException atCapacity() {
@@ -212,18 +242,26 @@ public final class UpstreamCalls implements AutoCloseable {
                 return; // cancelled by the caller while waiting
             }
             if (deadline.isExpired()) {
-                result.completeExceptionally(deadlineExceeded());
+                result.completeExceptionally(HubErrorMapper.deadlinePassed(lostEarlier != null));
                 return;
             }
             UpstreamAttempt observation = observed.attempt(attempt);
             try {
                 T answer;
                 try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
-                    answer = call.run(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                    answer = call.run(new Upstream(clients, deadline, callerDeadline, lostEarlier != null, observation));
                 }
                 // Ended before the answer goes out, so that its spans end inside the server span.
                 observation.end(null);
                 result.complete(answer);
+                return;
+            } catch (Error error) {
+                // Never left incomplete: whatever waits on the call (a response, a batch) ends.
+                observation.end(error);
+                result.completeExceptionally(error);
+                if (error instanceof VirtualMachineError) {
+                    throw error;
+                }
                 return;
             } catch (Exception failure) {
                 observation.end(failure);
@@ -305,7 +343,7 @@ public final class UpstreamCalls implements AutoCloseable {
         try {
             Verifier.Verdict<T> verdict;
             try (io.opentelemetry.context.Scope ignored = observation.makeCurrent()) {
-                verdict = verifier.check(new Upstream(clients, remaining(deadline), callerDeadline, observation));
+                verdict = verifier.check(new Upstream(clients, deadline, callerDeadline, true, observation));
             }
             observation.end(null);
             return verdict;
@@ -320,12 +358,10 @@ public final class UpstreamCalls implements AutoCloseable {
         return Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
-    private static RuntimeException deadlineExceeded() {
-        return HubErrorMapper.gatewayError(com.google.rpc.Code.DEADLINE_EXCEEDED,
-                "The call's deadline passed before IoT Hub answered", "DEADLINE_PASSED");
-    }
-
-    /** Stops taking calls and waits up to {@code grace} for the running and queued ones. */
+    /**
+     * Stops taking calls (new ones end with UNAVAILABLE {@code GATEWAY_SHUTTING_DOWN}) and waits up
+     * to {@code grace} for the running and queued ones; those still queued then end the same way.
+     */
     public void shutdown(Duration grace) throws InterruptedException {
         stopped = true;
         long end = System.nanoTime() + grace.toNanos();
@@ -333,13 +369,14 @@ public final class UpstreamCalls implements AutoCloseable {
             Thread.sleep(10);
         }
         workers.shutdownNow();
-        waiting.clear();
+        refuseQueued();
     }
 
+    /** Stops at once: calls still queued end with UNAVAILABLE {@code GATEWAY_SHUTTING_DOWN}, never left waiting. */
     @Override
     public void close() {
         stopped = true;
         workers.shutdownNow();
-        waiting.clear();
+        refuseQueued();
     }
 }

@@ -25,7 +25,9 @@ import java.util.function.IntSupplier;
  * {@link RpcOperation}), {@code path} is {@value #SDK} or {@value #CONTROLLED}, {@code outcome} is
  * {@value #OK} or the ErrorInfo reason the failure maps to (an IoT Hub error name such as
  * {@code DeviceNotFound}, or one of the gateway's own such as {@code UPSTREAM_TIMEOUT}). No id
- * ever becomes a label. With telemetry off the instruments are OpenTelemetry's no-ops.
+ * ever becomes a label. Off ({@link #off()}), the instruments are OpenTelemetry's no-ops and the
+ * per-call work that would feed them (labels, span names, the attempt in the OpenTelemetry context)
+ * is skipped too, so an unobserved gateway pays nothing for it per call.
  *
  * <p>Thread-safe.
  */
@@ -50,6 +52,8 @@ public final class UpstreamTelemetry {
     static final List<Double> RETRY_AFTER_BUCKETS = List.of(1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0);
 
     final Tracer tracer;
+    /** False when off: nothing would record what is measured, so nothing per call is measured. */
+    final boolean recording;
     final DoubleHistogram duration;
     final LongCounter throttled;
     final DoubleHistogram retryAfter;
@@ -57,8 +61,15 @@ public final class UpstreamTelemetry {
     private final LongCounter retries;
     private final LongCounter capacityRefusals;
     private final LongCounter lostAnswers;
+    /** Every call's observation when off: it records nothing, so one serves them all (null when on). */
+    private final Call unobserved;
 
     public UpstreamTelemetry(Meter meter, Tracer tracer) {
+        this(meter, tracer, true);
+    }
+
+    private UpstreamTelemetry(Meter meter, Tracer tracer, boolean recording) {
+        this.recording = recording;
         this.meter = meter;
         this.tracer = tracer;
         this.duration = meter.histogramBuilder("hubgate.upstream.duration").setUnit("s")
@@ -77,12 +88,13 @@ public final class UpstreamTelemetry {
         this.lostAnswers = meter.counterBuilder("hubgate.upstream.lost_answers")
                 .setDescription("Non-repeatable calls whose answer was lost after sending, by how the verifying read settled "
                         + "them (applied, not_applied, unknown)").build();
+        this.unobserved = recording ? null : new Call("-", Span.getInvalid());
     }
 
     /** Measures nothing and makes no spans. */
     public static UpstreamTelemetry off() {
         OpenTelemetry noop = OpenTelemetry.noop();
-        return new UpstreamTelemetry(noop.getMeter("off"), noop.getTracer("off"));
+        return new UpstreamTelemetry(noop.getMeter("off"), noop.getTracer("off"), false);
     }
 
     /**
@@ -109,7 +121,7 @@ public final class UpstreamTelemetry {
      * context names the operation and holds the call's server span (the upstream spans' parent).
      */
     Call begin() {
-        return new Call(RpcOperation.current(), ServerTracing.currentSpan());
+        return recording ? new Call(RpcOperation.current(), ServerTracing.currentSpan()) : unobserved;
     }
 
     /** One upstream call, across its attempts. */
@@ -120,7 +132,7 @@ public final class UpstreamTelemetry {
 
         private Call(String operation, Span parent) {
             this.operation = operation;
-            this.labels = Attributes.of(OPERATION, operation);
+            this.labels = recording ? Attributes.of(OPERATION, operation) : Attributes.empty();
             this.parent = parent;
         }
 

@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,8 +15,11 @@ import java.util.regex.Pattern;
 
 /**
  * Gives every call a request id: the caller's {@code x-request-id} when it is a sane token,
- * else a new UUID. It is put in the gRPC {@link Context} for logs and echoed in the response
- * headers, so a caller can quote it when reporting a problem.
+ * else a new UUID. It is put in the gRPC {@link Context} for logs and echoed to the caller, so a
+ * caller can quote it when reporting a problem: in the response headers, or in the trailers when
+ * the call ends without headers (a failed unary call is answered trailers-only, and a failed call
+ * is the one a caller needs the id for). Interceptors inside this one (authentication, the
+ * request guard) close refused calls through it, so their answers carry the id too.
  */
 public final class RequestIdInterceptor implements ServerInterceptor {
 
@@ -29,10 +33,22 @@ public final class RequestIdInterceptor implements ServerInterceptor {
         String offered = headers.get(HEADER);
         String requestId = offered != null && SANE.matcher(offered).matches() ? offered : newId();
         ServerCall<Q, R> echoing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            /** Volatile: gRPC never runs sendHeaders and close at once, but may run them on different threads. */
+            private volatile boolean headersSent;
+
             @Override
             public void sendHeaders(Metadata responseHeaders) {
+                headersSent = true;
                 responseHeaders.put(HEADER, requestId);
                 super.sendHeaders(responseHeaders);
+            }
+
+            @Override
+            public void close(Status status, Metadata trailers) {
+                if (!headersSent) {
+                    trailers.put(HEADER, requestId);
+                }
+                super.close(status, trailers);
             }
         };
         return Contexts.interceptCall(Context.current().withValue(REQUEST_ID, requestId), echoing, headers, next);

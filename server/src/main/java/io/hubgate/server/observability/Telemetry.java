@@ -103,6 +103,11 @@ public final class Telemetry implements AutoCloseable {
         }
     }
 
+    /** Whether anything is measured or traced; when not, per-call observation can be skipped altogether. */
+    public boolean recording() {
+        return metrics || tracing;
+    }
+
     /** The meter of the gateway's own instruments (a no-op one when metrics are off). */
     public Meter meter() {
         return openTelemetry.getMeter(SCOPE);

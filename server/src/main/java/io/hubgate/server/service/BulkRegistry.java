@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  */
 final class BulkRegistry {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulkRegistry.class);
+
     private final UpstreamCalls calls;
     private final int limit;
 
@@ -136,15 +138,26 @@ final class BulkRegistry {
         chunk.forEach(item -> entries.add(item.entry()));
         // NOT_REPEATABLE without a verifier: only a throttled or never-connected request is sent again.
         calls.submit(Repeatability.NOT_REPEATABLE, upstream -> upstream.rest().bulk(entries)).whenComplete((answer, failure) -> {
-            Map<String, StatusRuntimeException> errors = failure == null ? itemErrors(answer) : Map.of();
-            for (int i = 0; i < chunk.size(); i++) {
-                Item item = chunk.get(i);
-                if (failure != null) {
-                    results.get(i).complete(item.failed(HubErrorMapper.map(failure)));
-                } else if (errors.containsKey(item.deviceId)) {
-                    results.get(i).complete(item.failed(errors.get(item.deviceId)));
-                } else {
-                    results.get(i).complete(item.succeeded());
+            try {
+                Map<String, StatusRuntimeException> errors = failure == null ? itemErrors(answer) : Map.of();
+                for (int i = 0; i < chunk.size(); i++) {
+                    Item item = chunk.get(i);
+                    if (failure != null) {
+                        results.get(i).complete(item.failed(HubErrorMapper.map(failure)));
+                    } else if (errors.containsKey(item.deviceId)) {
+                        results.get(i).complete(item.failed(errors.get(item.deviceId)));
+                    } else {
+                        results.get(i).complete(item.succeeded());
+                    }
+                }
+            } catch (RuntimeException unreadable) {
+                // An answer this code cannot read (an odd item, an identity the mapper refuses):
+                // whenComplete would swallow it and the batch would never answer. Every item not
+                // settled yet fails instead, and the cause is logged once.
+                LOG.error("Could not read IoT Hub's bulk answer", unreadable);
+                StatusRuntimeException status = HubErrorMapper.map(unreadable);
+                for (int i = 0; i < chunk.size(); i++) {
+                    results.get(i).complete(chunk.get(i).failed(status));
                 }
             }
         });

@@ -17,7 +17,7 @@ import java.util.Set;
  * overwritten. (The SDK writes devices with {@code If-Match: *}, which is why updates take the
  * controlled path.)
  */
-record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.api.v1.Device values) {
+record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.api.v1.Device values) implements IdentityUpdate {
 
     static final List<String> UPDATABLE = List.of("status", "authentication_type", "symmetric_keys",
             "x509_thumbprints", "iot_edge", "device_scope", "parent_scopes");
@@ -61,7 +61,8 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     }
 
     /** ABORTED when the caller's etag is set and no longer the device's. */
-    void checkEtag(String currentEtag) {
+    @Override
+    public void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
             throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The device " + deviceId + " has changed since etag " + etag
                     + "; read it again and retry", "PreconditionFailed");
@@ -69,7 +70,8 @@ record DeviceUpdate(String deviceId, String etag, Set<String> paths, io.hubgate.
     }
 
     /** The caller's fields, applied to the device as IoT Hub returned it (the body of the conditional PUT). */
-    void applyTo(JsonObject device) {
+    @Override
+    public void applyTo(JsonObject device) {
         if (paths.contains("status")) {
             device.addProperty("status", values.getStatus() == DeviceStatus.DEVICE_STATUS_DISABLED ? "disabled" : "enabled");
         }

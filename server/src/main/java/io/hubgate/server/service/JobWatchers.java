@@ -62,6 +62,7 @@ public final class JobWatchers implements AutoCloseable {
     void watch(String jobId, ServerCallStreamObserver<Job> observer) {
         Watcher watcher = new Watcher(observer);
         Poller poller;
+        boolean first;
         synchronized (this) {
             if (closed) {
                 observer.onError(shuttingDown());
@@ -69,19 +70,18 @@ public final class JobWatchers implements AutoCloseable {
             }
             poller = pollers.computeIfAbsent(jobId, Poller::new);
             poller.watchers.add(watcher);
-        }
-        observer.setOnCancelHandler(() -> leave(poller, watcher));
-        observer.setOnReadyHandler(watcher::drain);
-        Job known;
-        boolean first;
-        synchronized (this) {
-            known = poller.last;
+            // Under the same monitor as joining: every state a poll delivers to this watcher
+            // from now on is newer than the one it starts with, so none is overwritten by an
+            // older one (a poller in the map has never seen its job end: it is forgotten then).
+            if (poller.last != null) {
+                watcher.start(poller.last);
+            }
             first = !poller.started;
             poller.started = true;
         }
-        if (known != null) {
-            watcher.offer(known, false);
-        }
+        observer.setOnCancelHandler(() -> leave(poller, watcher));
+        observer.setOnReadyHandler(watcher::drain);
+        watcher.drain();
         if (first) {
             poll(poller);
         }
@@ -214,8 +214,17 @@ public final class JobWatchers implements AutoCloseable {
             this.observer = observer;
         }
 
+        /** The state the watch starts with, sent when the stream is ready (not yet: its handlers are not set). */
+        synchronized void start(Job job) {
+            pending = job;
+        }
+
+        /**
+         * {@code job} is the newest state; {@code last}: the job ended with it. Once the end has
+         * been offered nothing replaces it: the final state is the newest there will be.
+         */
         synchronized void offer(Job job, boolean last) {
-            if (done) {
+            if (done || endAfterPending) {
                 return;
             }
             pending = job;

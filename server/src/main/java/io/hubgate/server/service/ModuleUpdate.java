@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /** A validated UpdateModule request, written back conditionally as devices are (see {@link DeviceUpdate}). */
-record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.api.v1.Module values) {
+record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.api.v1.Module values) implements IdentityUpdate {
 
     static final List<String> UPDATABLE = List.of("authentication_type", "symmetric_keys", "x509_thumbprints");
 
@@ -41,14 +41,16 @@ record ModuleUpdate(String deviceId, String moduleId, String etag, io.hubgate.ap
         return new ModuleUpdate(module.getDeviceId(), module.getModuleId(), module.getEtag(), module);
     }
 
-    void checkEtag(String currentEtag) {
+    @Override
+    public void checkEtag(String currentEtag) {
         if (!etag.isEmpty() && !etag.equals(currentEtag)) {
             throw io.hubgate.server.errors.GatewayStatus.of(com.google.rpc.Code.ABORTED, "The module " + moduleId + " on device " + deviceId
                     + " has changed since etag " + etag + "; read it again and retry", "PreconditionFailed");
         }
     }
 
-    void applyTo(JsonObject module) {
+    @Override
+    public void applyTo(JsonObject module) {
         module.add("authentication", UpdatedCredentials.of(module, values.getAuthenticationType(),
                 values.hasSymmetricKeys() ? values.getSymmetricKeys() : null,
                 values.hasX509Thumbprints() ? values.getX509Thumbprints() : null));

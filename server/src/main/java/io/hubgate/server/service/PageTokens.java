@@ -34,7 +34,15 @@ public final class PageTokens {
 
     /** The RPC a token pages through: a token of one is refused by another. */
     enum Kind {
-        QUERY_TWINS, LIST_DEVICES, LIST_MODULES, LIST_JOB_DEVICES, LIST_JOBS
+        // Codes written into signed tokens: fixed, so that reordering or adding a kind never makes
+        // one method's tokens acceptable to another (gateways of two versions share a key).
+        QUERY_TWINS(0), LIST_DEVICES(1), LIST_MODULES(2), LIST_JOB_DEVICES(3), LIST_JOBS(4);
+
+        final byte code;
+
+        Kind(int code) {
+            this.code = (byte) code;
+        }
     }
 
     /**
@@ -96,7 +104,7 @@ public final class PageTokens {
                         + (upstream == null ? 0 : upstream.length) + " bytes)");
             }
             ByteBuffer body = ByteBuffer.allocate(1 + 1 + 4 + 4 + text.length + 1 + (upstream == null ? 0 : 4 + upstream.length) + 4);
-            body.put(VERSION).put((byte) kind.ordinal()).putInt(pageSize).putInt(text.length).put(text);
+            body.put(VERSION).put(kind.code).putInt(pageSize).putInt(text.length).put(text);
             if (upstream == null) {
                 body.put((byte) 0);
             } else {
@@ -143,7 +151,7 @@ public final class PageTokens {
             } catch (BufferUnderflowException | IllegalArgumentException malformed) {
                 throw Validation.invalidField(field, UNRECOGNISED); // signed but unreadable: another version's layout
             }
-            if (mintedKind != kind.ordinal()) {
+            if (mintedKind != kind.code) {
                 throw Validation.invalidField(field, "the page token belongs to another method");
             }
             if (mintedPageSize != pageSize) {

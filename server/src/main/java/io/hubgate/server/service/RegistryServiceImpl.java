@@ -182,15 +182,31 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
      * with one, a lost answer is settled by whether the etag is still current.
      */
     CompletableFuture<JsonObject> updateDevice(DeviceUpdate update, boolean here) {
+        return readModifyWrite(update, here, rest -> () -> rest.getDevice(update.deviceId()), rest -> rest::updateDevice);
+    }
+
+    /** A write of one identity, conditional on {@code etag}. */
+    @FunctionalInterface
+    private interface ConditionalWrite {
+        JsonObject put(JsonObject identity, String etag) throws Exception;
+    }
+
+    /**
+     * The read-modify-write of {@link #updateDevice(DeviceUpdate, boolean)}, for a device or a
+     * module: {@code read} and {@code write} say which, on the attempt's controlled path.
+     */
+    private CompletableFuture<JsonObject> readModifyWrite(IdentityUpdate update, boolean here,
+                                                          Function<HubRest, Lost.Read> read,
+                                                          Function<HubRest, ConditionalWrite> write) {
         UpstreamCalls.Call<JsonObject> call = upstream -> {
             HubRest rest = upstream.rest();
             for (int round = 1; ; round++) {
-                JsonObject current = rest.getDevice(update.deviceId());
-                String read = IdentityJson.text(current, "etag");
-                update.checkEtag(read);
+                JsonObject current = read.apply(rest).get();
+                String etag = IdentityJson.text(current, "etag");
+                update.checkEtag(etag);
                 update.applyTo(current);
                 try {
-                    return rest.updateDevice(current, read);
+                    return write.apply(rest).put(current, etag);
                 } catch (HubErrorResponse refused) {
                     if (refused.httpStatus() != 412 || !update.etag().isEmpty() || round >= MAX_UPDATE_ROUNDS) {
                         throw refused;
@@ -202,7 +218,7 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
             return upstream(here, Repeatability.REPEATABLE, call);
         }
         Verifier<JsonObject> verifier = upstream -> writtenOrNot(update.etag(),
-                Lost.orNull(() -> upstream.rest().getDevice(update.deviceId())), update::applyTo);
+                Lost.orNull(read.apply(upstream.rest())), update::applyTo);
         return here ? calls.runHere(call, verifier) : calls.submit(call, verifier);
     }
 
@@ -263,25 +279,8 @@ public final class RegistryServiceImpl extends RegistryServiceGrpc.RegistryServi
         Responses.guard(observer, () -> {
             boolean withKeys = withKeys(request.getView(), "UpdateModule");
             ModuleUpdate update = ModuleUpdate.of(request);
-            UpstreamCalls.Call<JsonObject> call = upstream -> {
-                HubRest rest = upstream.rest();
-                for (int round = 1; ; round++) {
-                    JsonObject current = rest.getModule(update.deviceId(), update.moduleId());
-                    String read = IdentityJson.text(current, "etag");
-                    update.checkEtag(read);
-                    update.applyTo(current);
-                    try {
-                        return rest.updateModule(current, read);
-                    } catch (HubErrorResponse refused) {
-                        if (refused.httpStatus() != 412 || !update.etag().isEmpty() || round >= MAX_UPDATE_ROUNDS) {
-                            throw refused;
-                        }
-                    }
-                }
-            };
-            CompletableFuture<JsonObject> updated = update.etag().isEmpty() ? calls.runHere(Repeatability.REPEATABLE, call)
-                    : calls.runHere(call, upstream -> writtenOrNot(update.etag(),
-                    Lost.orNull(() -> upstream.rest().getModule(update.deviceId(), update.moduleId())), update::applyTo));
+            CompletableFuture<JsonObject> updated = readModifyWrite(update, true,
+                    rest -> () -> rest.getModule(update.deviceId(), update.moduleId()), rest -> rest::updateModule);
             Responses.complete(updated, json -> IdentityJson.toModule(json, withKeys), observer);
         });
     }

@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  * holding exactly what it wrote means it happened (OK); otherwise the answer is
  * UPSTREAM_OUTCOME_UNKNOWN. A slow hub can still apply the first copy after that read, so a 412
  * for the copy sent again is settled the same way, never answered ABORTED (see UpstreamCalls).
- * An unconditional merge or replace is safe to repeat.
+ * An unconditional merge or replace is not repeated either (see {@link #write}).
  */
 public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
 
@@ -108,15 +108,28 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
     }
 
     /**
-     * An unconditional write is repeatable. A conditional one whose answer was lost is settled by
-     * reading the twin: the etag it was conditional on still current means not applied (yet); a
-     * twin that carries exactly what this call wrote means applied (answered with that twin);
-     * anything else is unknown.
+     * Every twin write runs at most once: a copy sent again after a lost answer would move the
+     * twin's version twice and hand a connected device the same desired patch twice.
+     *
+     * <p>A conditional write whose answer was lost is settled by reading the twin: the etag it was
+     * conditional on still current means not applied (yet); a twin that carries exactly what this
+     * call wrote means applied (answered with that twin); anything else is unknown.
+     *
+     * <p>An unconditional write whose answer was lost is answered UPSTREAM_OUTCOME_UNKNOWN, without
+     * a read: no read after the fact can prove it landed. Proof needs a state known from before the
+     * write to compare with, and an unconditional write has none: a twin carrying the patch may
+     * have carried it already (the same values written before, by this caller or another), and a
+     * version of "one more" needs a version read before sending. Nor can a read prove it did not
+     * land: another writer may have overwritten it, or a slow hub may apply it after the read.
+     * Reading every twin before every unconditional write would give that baseline, at the price
+     * of a second throttled hub operation on every write to settle a rare failure; a caller who
+     * wants the gateway to settle a lost answer sends the etag instead. Failures before the request
+     * went out (no connection, a 429) are still retried ({@link Repeatability#NOT_REPEATABLE}).
      */
     private CompletableFuture<Twin> write(UpstreamCalls.Call<Twin> call, String deviceId, String moduleId, String etag,
                                           Struct tags, Struct desired, boolean replace) {
         if (etag == null) {
-            return calls.runHere(Repeatability.REPEATABLE, call);
+            return calls.runHere(Repeatability.NOT_REPEATABLE, call);
         }
         return calls.runHere(call, upstream -> {
             Twin found = read(upstream, deviceId, moduleId);

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Whether a twin read from the hub carries what a twin write sent: evidence that a conditional
  * write whose answer was lost took effect. A merge is carried when every value it set is there
- * and every key it deleted (null) is gone; a replace when the sections equal what it sent.
+ * and every key it deleted (null) is gone; a replace when the sections equal what it sent, its
+ * null values left out.
  * It cannot tell this call's write from another writer's identical one, and it does not look at
  * versions or etags (the caller of {@link #carries} does).
  */
@@ -27,7 +28,23 @@ final class TwinWrites {
         if (sent == null) {
             return true;
         }
-        return replace ? found.equals(sent) : merged(found, sent);
+        return replace ? found.equals(withoutNulls(sent)) : merged(found, sent);
+    }
+
+    /**
+     * A replacement as the hub keeps it: the write sends null values as they are, but a twin read
+     * back never holds a null-valued key.
+     */
+    private static Struct withoutNulls(Struct sent) {
+        Struct.Builder kept = Struct.newBuilder();
+        sent.getFieldsMap().forEach((key, value) -> {
+            if (value.hasStructValue()) {
+                kept.putFields(key, Value.newBuilder().setStructValue(withoutNulls(value.getStructValue())).build());
+            } else if (!value.hasNullValue()) {
+                kept.putFields(key, value);
+            }
+        });
+        return kept.build();
     }
 
     private static boolean merged(Struct found, Struct patch) {

@@ -112,6 +112,17 @@ class AuthenticationInterceptorTest {
     }
 
     @Test
+    void aRefusedApiKey_isNotToldToFixABearerToken_butWhatIsAccepted() throws Exception {
+        AtomicReference<Principal> recorded = new AtomicReference<>();
+        var stub = serve(List.of(byHeader("second", AuthenticationFailure.Reason.API_KEY_REVOKED)), recorded);
+        StatusRuntimeException refused = Statuses.failureOf(() -> stub.withInterceptors(TestGateway.header("second", "bad"))
+                .getTwin(GET));
+        assertThat(Statuses.errorInfo(refused).getReason()).isEqualTo("API_KEY_REVOKED");
+        assertThat(refused.getStatus().getDescription()).doesNotContain("Bearer").doesNotContain("invalid_token")
+                .contains("accepted:");
+    }
+
+    @Test
     void aBadCredential_isRefusedWithItsReason_withoutFallingThrough() throws Exception {
         AtomicReference<Principal> recorded = new AtomicReference<>();
         var stub = serve(List.of(byHeader("first", AuthenticationFailure.Reason.TOKEN_EXPIRED),

@@ -211,6 +211,25 @@ class CallerCredentialRulesTest {
     }
 
     @Test
+    void lifetime_isMeasuredFromIat_andMayReachTheMaximum_notPassIt() {
+        Duration max = TokenRules.DEFAULT_MAX_LIFETIME;
+        Instant issued = NOW.minus(Duration.ofHours(2));
+        assertThat(violation(claims().issueTime(Date.from(issued)).notBeforeTime(Date.from(issued))
+                .expirationTime(Date.from(issued.plus(max))), Set.of())).isNull();
+        assertThat(violation(claims().issueTime(Date.from(issued)).notBeforeTime(Date.from(issued))
+                .expirationTime(Date.from(issued.plus(max).plusSeconds(1))), Set.of()))
+                .isEqualTo(AuthenticationFailure.Reason.TOKEN_LIFETIME_TOO_LONG);
+    }
+
+    @Test
+    void lifetime_withoutIat_isMeasuredFromNow_withTheSkew() {
+        Duration max = TokenRules.DEFAULT_MAX_LIFETIME;
+        assertThat(violation(claims().issueTime(null).expirationTime(Date.from(NOW.plus(max).plus(SKEW))), Set.of())).isNull();
+        assertThat(violation(claims().issueTime(null).expirationTime(Date.from(NOW.plus(max).plus(SKEW).plusSeconds(1))), Set.of()))
+                .isEqualTo(AuthenticationFailure.Reason.TOKEN_LIFETIME_TOO_LONG);
+    }
+
+    @Test
     void issuerAudienceAndTenant_mustBeTrusted() {
         assertThat(violation(claims().issuer("other"), Set.of())).isEqualTo(AuthenticationFailure.Reason.TOKEN_INVALID);
         assertThat(violation(claims().issuer(null), Set.of())).isEqualTo(AuthenticationFailure.Reason.TOKEN_INVALID);
@@ -274,6 +293,15 @@ class CallerCredentialRulesTest {
         Path file = Files.writeString(dir.resolve("keys.json"), """
                 {"keys": [{"name": "ok", "sha256": "%s"}, {"name": "bad", "sha256": "nope"}]}""".formatted(hex(KEY)));
         assertThatThrownBy(() -> ApiKeyAuthenticator.fromFile(file)).hasMessageContaining("keys[1]");
+    }
+
+    @Test
+    void apiKeyFiles_listingOneKeyTwice_areRefused_soThatARevocationCannotBeShadowed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("keys.json"), """
+                {"keys": [{"name": "bot", "sha256": "%s"}, {"name": "bot-old", "sha256": "%s", "revoked": true}]}"""
+                .formatted(hex(KEY), hex(KEY).toUpperCase()));
+        assertThatThrownBy(() -> ApiKeyAuthenticator.fromFile(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("keys[1]").hasMessageContaining("keys[0]").hasMessageNotContaining(hex(KEY));
     }
 
     @Test

@@ -162,4 +162,41 @@ class OneStrictCredentialTest {
     void whitespaceBeforeBearer_isAnInvalidToken_notAMissingOne(String prefix) {
         assertRefused(refusal(gateway, "authorization", prefix + token), "TOKEN_INVALID", token);
     }
+
+    /** A call with one binary ({@code -bin}) header {@code binaryName} beside the ASCII {@code headerPairs}. */
+    private StatusRuntimeException refusalWithBinary(String binaryName, String binaryValue, String... headerPairs) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of(binaryName, Metadata.BINARY_BYTE_MARSHALLER),
+                binaryValue.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (int i = 0; i < headerPairs.length; i += 2) {
+            headers.put(Metadata.Key.of(headerPairs[i], Metadata.ASCII_STRING_MARSHALLER), headerPairs[i + 1]);
+        }
+        return Statuses.failureOf(() -> RegistryServiceGrpc.newBlockingStub(gateway.channelWith(MetadataUtils.newAttachHeadersInterceptor(headers)))
+                .withDeadlineAfter(20, TimeUnit.SECONDS).getRegistryStatistics(GetRegistryStatisticsRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void aBinaryAuthorization_alone_isRefusedAsUnsupported_namingTheHeader_notAsMissing() {
+        StatusRuntimeException refused = refusalWithBinary("authorization-bin", "Bearer " + token);
+        assertRefused(refused, "CREDENTIALS_UNSUPPORTED", token);
+        assertThat(refused.getStatus().getDescription()).contains("authorization-bin");
+    }
+
+    @Test
+    void aBinaryApiKey_alone_isRefusedAsUnsupported_namingTheHeader() {
+        StatusRuntimeException refused = refusalWithBinary("x-api-key-bin", KEY);
+        assertRefused(refused, "CREDENTIALS_UNSUPPORTED", KEY);
+        assertThat(refused.getStatus().getDescription()).contains("x-api-key-bin");
+    }
+
+    @Test
+    void aBinaryAuthorization_besideAValidKey_isAmbiguous_notIgnored() {
+        assertRefused(refusalWithBinary("authorization-bin", "Bearer x", "x-api-key", KEY), "CREDENTIALS_AMBIGUOUS", KEY);
+    }
+
+    @Test
+    void aBinaryApiKey_besideAValidToken_isAmbiguous_notIgnored() {
+        assertRefused(refusalWithBinary("x-api-key-bin", "garbage", "authorization", "Bearer " + token),
+                "CREDENTIALS_AMBIGUOUS", token);
+    }
 }

@@ -116,6 +116,23 @@ class StrictCallerAuthTest {
     }
 
     @Test
+    void aTokenLivingACentury_isRefused_asTooLongLived() {
+        StatusRuntimeException refused = statistics(TestGateway.bearer(token(c -> c.expirationTime(
+                Date.from(Instant.now().plus(Duration.ofDays(36_500)))))));
+        assertUnauthenticated(refused, "TOKEN_LIFETIME_TOO_LONG");
+        assertThat(refused.getStatus().getDescription()).contains("24h");
+    }
+
+    @Test
+    void aTokenWithoutIat_expiringMoreThanTheMaximumAhead_isRefused_andOneWithinIt_isAccepted() {
+        assertUnauthenticated(statistics(TestGateway.bearer(token(c -> c.issueTime(null).notBeforeTime(null)
+                .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(26))))))), "TOKEN_LIFETIME_TOO_LONG");
+        assertThat(RegistryServiceGrpc.newBlockingStub(gateway.channelWith(TestGateway.bearer(token(c -> c.issueTime(null)
+                        .notBeforeTime(null).expirationTime(Date.from(Instant.now().plus(Duration.ofHours(23))))))))
+                .getRegistryStatistics(GetRegistryStatisticsRequest.getDefaultInstance())).isNotNull();
+    }
+
+    @Test
     void aTokenIssuedWithinTheClockSkew_isAccepted() {
         assertThat(RegistryServiceGrpc.newBlockingStub(gateway.channelWith(TestGateway.bearer(token(c -> c.issueTime(
                 Date.from(Instant.now().plus(Duration.ofSeconds(20))))))))

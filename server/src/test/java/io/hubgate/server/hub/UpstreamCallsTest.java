@@ -89,9 +89,46 @@ class UpstreamCallsTest {
     }
 
     @Test
-    void afterShutdown_newCallsAreRefused() throws Exception {
+    void afterShutdown_newCallsAreRefused_asShuttingDown_notAtCapacity() throws Exception {
         calls.shutdown(Duration.ofSeconds(1));
-        assertThatThrownBy(() -> calls.runHere(Repeatability.REPEATABLE, upstream -> "late").get())
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StatusRuntimeException.class);
+        assertShuttingDown(calls.runHere(Repeatability.REPEATABLE, upstream -> "late"));
+    }
+
+    @Test
+    void close_endsACallStillQueued_withShuttingDown_neverLeavesItWaiting() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> busy = calls.submit(Repeatability.REPEATABLE, upstream -> {
+            running.countDown();
+            release.await();
+            return "busy";
+        });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> queued = calls.submit(Repeatability.REPEATABLE, upstream -> "never runs");
+        assertThat(queued).isNotDone();
+
+        calls.close();
+
+        assertShuttingDown(queued);
+        release.countDown();
+        assertThatThrownBy(() -> busy.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void aCallThatThrowsAnError_completesItsFuture_insteadOfLeavingItIncomplete() {
+        CompletableFuture<String> failed = calls.submit(Repeatability.REPEATABLE, upstream -> {
+            throw new ExceptionInInitializerError("a class failed to load");
+        });
+
+        assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ExceptionInInitializerError.class);
+    }
+
+    private static void assertShuttingDown(CompletableFuture<?> call) {
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(io.hubgate.server.support.Statuses.errorInfo(e).getReason()).isEqualTo("GATEWAY_SHUTTING_DOWN");
+                });
     }
 }

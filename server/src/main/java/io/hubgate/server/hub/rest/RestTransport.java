@@ -65,7 +65,7 @@ import java.util.Map;
 public final class RestTransport {
 
     /** Entra scope of the IoT Hub data plane. */
-    static final String IOT_HUB_SCOPE = "https://iothubs.azure.net/.default";
+    public static final String IOT_HUB_SCOPE = "https://iothubs.azure.net/.default";
     /** Connecting never takes longer than this, as for the SDK clients. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The JDK property that would make java.net.http resend POST, PUT and DELETE on its own. */
@@ -84,11 +84,22 @@ public final class RestTransport {
      * (the emulator after 30 s, Azure's load balancers after about 4 minutes). A POST or PUT
      * written to a connection the server has closed fails exactly like one whose answer was lost,
      * so a stale pooled connection would turn a bulk request or a direct method into
-     * UPSTREAM_OUTCOME_UNKNOWN for nothing. Read once by the JDK, so set before its client loads.
+     * UPSTREAM_OUTCOME_UNKNOWN for nothing. Read once by the JDK, so set before its client loads
+     * ({@link #limitIdleConnections}).
      */
     static final String KEEP_ALIVE_SECONDS = "20";
 
     static {
+        limitIdleConnections();
+    }
+
+    /**
+     * Sets the keep-alive of {@link #KEEP_ALIVE_SECONDS} unless the JVM was started with one. Must
+     * run before the JVM's first {@code java.net.http.HttpClient} (azure-identity may build one
+     * for the credential, before this class loads): the gateway calls it first thing at start
+     * ({@link io.hubgate.server.hub.HubConnection}); this class's loading covers other users.
+     */
+    public static void limitIdleConnections() {
         if (System.getProperty(KEEP_ALIVE_PROPERTY) == null) {
             System.setProperty(KEEP_ALIVE_PROPERTY, KEEP_ALIVE_SECONDS);
         }
