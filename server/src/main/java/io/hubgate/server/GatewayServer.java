@@ -12,6 +12,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.hubgate.server.config.GatewayConfig;
+import io.hubgate.server.service.RequestSizeLimits;
 import io.hubgate.server.tls.TlsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,11 @@ final class GatewayServer {
         // HTTP 431 (UNKNOWN to the client) or, far over it, GOAWAY for the whole connection, long
         // before authentication could say what is wrong.
         builder.maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES);
+        // The transport's bound on one message: the largest any method takes (grpc-java's default
+        // is 4 MiB). Each method's own, smaller limit is checked before parsing (RequestGuard),
+        // with a message naming it; beyond this one the transport refuses the message unread.
+        builder.maxInboundMessageSize(RequestSizeLimits.largest());
+        RequestBudget budget = RequestBudget.forHeap(Runtime.getRuntime().maxMemory(), RequestSizeLimits.largest());
         this.executor = handlerExecutor(config.maxConcurrentCalls());
         builder.executor(executor);
         builder.addStreamTracerFactory(new io.hubgate.server.observability.StreamOutcome());
@@ -103,16 +109,16 @@ final class GatewayServer {
         this.serviceNames = services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
         for (BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(
-                    RequestGuard.wrap(ErrorDetailsSchema.declaredIn(service.bindService())), reversed));
+                    RequestGuard.wrap(ErrorDetailsSchema.declaredIn(service.bindService()), budget), reversed));
         }
         List<ServerInterceptor> infrastructure = new java.util.ArrayList<>(infrastructureInterceptors);
         java.util.Collections.reverse(infrastructure);
-        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(health.getHealthService().bindService()), infrastructure));
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(health.getHealthService().bindService(), budget), infrastructure));
         // Reflection in both versions: grpc.reflection.v1, and v1alpha for the many tools (ghz,
         // older grpcurl and Postman) that still speak only that one.
-        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(ProtoReflectionServiceV1.newInstance().bindService()),
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(ProtoReflectionServiceV1.newInstance().bindService(), budget),
                 infrastructure));
-        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(v1alphaReflection()), infrastructure));
+        builder.addService(ServerInterceptors.intercept(RequestGuard.wrap(v1alphaReflection(), budget), infrastructure));
         instrumentation.accept(builder);
         this.server = builder.build();
     }

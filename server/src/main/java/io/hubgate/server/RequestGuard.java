@@ -1,6 +1,8 @@
 package io.hubgate.server;
 
+import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -10,13 +12,19 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.hubgate.server.errors.GatewayStatus;
+import io.hubgate.server.service.RequestSizeLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes every call of a service end with a status the gateway chose, through the interceptors
@@ -30,6 +38,12 @@ import java.util.List;
  *     generate; hubgate keeps INTERNAL for its own faults, so an operator's alarm on INTERNAL
  *     never fires for a client's garbage.) A message over the size limit keeps grpc-java's
  *     RESOURCE_EXHAUSTED.</li>
+ * <li>a request larger than its method's limit ({@link RequestSizeLimits}) is refused before it
+ *     is parsed: RESOURCE_EXHAUSTED, reason {@code REQUEST_TOO_LARGE}, naming the method and the
+ *     limit. One that fits takes its size from the gateway-wide {@link RequestBudget} until its
+ *     call ends; over budget it is refused unparsed, RESOURCE_EXHAUSTED {@code GATEWAY_AT_CAPACITY}
+ *     with a RetryInfo. (A marshaller that threw would end the call UNKNOWN: grpc-java cancels the
+ *     stream with "Application error processing RPC".)</li>
  * <li>a unary-request method given two messages, or none, ends UNIMPLEMENTED, as the guide gives
  *     for a request cardinality violation (grpc-java itself answers INTERNAL).</li>
  * <li>an exception escaping a handler ends INTERNAL (a gateway fault: logged once, with its
@@ -54,12 +68,18 @@ final class RequestGuard {
     private RequestGuard() {
     }
 
-    /** The same service, its requests parsed leniently and its calls guarded. */
-    static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+    /** How long a caller refused for the request budget is asked to wait: requests are short-lived. */
+    static final Duration BUDGET_RETRY_DELAY = Duration.ofSeconds(1);
+
+    /**
+     * The same service, its requests parsed leniently within their size limits and {@code budget},
+     * and its calls guarded.
+     */
+    static ServerServiceDefinition wrap(ServerServiceDefinition service, RequestBudget budget) {
         ServiceDescriptor original = service.getServiceDescriptor();
         List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
         for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            methods.add(guarded(method));
+            methods.add(guarded(method, budget));
         }
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
                 .setSchemaDescriptor(original.getSchemaDescriptor());
@@ -69,9 +89,11 @@ final class RequestGuard {
         return wrapped.build();
     }
 
-    private static <Q, R> ServerMethodDefinition<Object, R> guarded(ServerMethodDefinition<Q, R> definition) {
+    private static <Q, R> ServerMethodDefinition<Object, R> guarded(ServerMethodDefinition<Q, R> definition, RequestBudget budget) {
         MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
-        MethodDescriptor<Object, R> lenient = method.toBuilder(new LenientMarshaller<>(method), method.getResponseMarshaller()).build();
+        MethodDescriptor<Object, R> lenient = method.toBuilder(
+                new LenientMarshaller<>(method, RequestSizeLimits.of(method.getFullMethodName()), budget),
+                method.getResponseMarshaller()).build();
         ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
         return ServerMethodDefinition.create(lenient, (call, headers) -> startCall(method, handler, call, headers));
     }
@@ -91,8 +113,12 @@ final class RequestGuard {
         return new GuardedListener<>(method, closing, inner);
     }
 
-    /** Parses with the method's own marshaller; a failure becomes an {@link Unparseable} instead of an exception. */
-    private record LenientMarshaller<Q>(MethodDescriptor<Q, ?> method) implements MethodDescriptor.Marshaller<Object> {
+    /**
+     * Parses with the method's own marshaller, within the method's size limit and the budget; a
+     * failure becomes an {@link Unparseable} instead of an exception.
+     */
+    private record LenientMarshaller<Q>(MethodDescriptor<Q, ?> method, int limit, RequestBudget budget)
+            implements MethodDescriptor.Marshaller<Object> {
         @Override
         @SuppressWarnings("unchecked")
         public InputStream stream(Object value) {
@@ -101,6 +127,53 @@ final class RequestGuard {
 
         @Override
         public Object parse(InputStream stream) {
+            InputStream sized;
+            long size;
+            try {
+                if (stream instanceof KnownLength) {
+                    // grpc-java hands over an uncompressed message whole, its length known.
+                    sized = stream;
+                    size = stream.available();
+                } else {
+                    // A decompressing stream: read at most one byte past the limit to learn which side it is.
+                    byte[] bytes = stream.readNBytes(limit + 1);
+                    sized = new ByteArrayInputStream(bytes);
+                    size = bytes.length;
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                return new Unparseable(malformed(unreadable));
+            }
+            if (size > limit) {
+                return new Unparseable(tooLarge(size));
+            }
+            RequestBudget.Lease lease = budget.tryTake(size);
+            if (lease == null) {
+                return new Unparseable(GatewayStatus.atCapacity("The gateway is already handling as many request bytes as its heap allows ("
+                        + budget.capacity() + "); retry " + method.getFullMethodName() + " shortly", BUDGET_RETRY_DELAY));
+            }
+            // The call's context is cancelled when the call ends, however it ends (even when an
+            // interceptor refused it and the message never reached a handler): then the bytes go back.
+            if (Context.current() instanceof Context.CancellableContext call) {
+                call.addListener(ended -> lease.giveBack(), MoreExecutors.directExecutor());
+            }
+            try {
+                return parsed(sized);
+            } finally {
+                if (!(Context.current() instanceof Context.CancellableContext)) {
+                    lease.giveBack(); // no call to outlive (not on a server call's thread): held only while parsing
+                }
+            }
+        }
+
+        private StatusRuntimeException tooLarge(long size) {
+            String shown = size == limit + 1L ? "more than " + limit : Long.toString(size); // a compressed one is read only that far
+            return GatewayStatus.build(com.google.rpc.Code.RESOURCE_EXHAUSTED, "The request to " + method.getFullMethodName()
+                            + " is " + shown + " bytes; that method takes at most " + limit + " bytes (IoT Hub's limits on what it"
+                            + " carries, encoded as protobuf)", GatewayStatus.DOMAIN, GatewayStatus.REQUEST_TOO_LARGE,
+                    Map.of("method", method.getFullMethodName(), "limitBytes", Integer.toString(limit)), null);
+        }
+
+        private Object parsed(InputStream stream) {
             try {
                 return method.parseRequest(stream);
             } catch (StatusRuntimeException failure) {

@@ -107,10 +107,18 @@ class PageTokenBindingTest {
     }
 
     @Test
-    void aTokenOfAMegabyte_isInvalidArgument() {
-        String huge = "A".repeat(1 << 20);
+    void aTokenLongerThanAnyTheGatewayMints_isInvalidArgument() {
+        String huge = "A".repeat(70 * 1024); // longer than any token, within what QueryTwins takes
         assertInvalidToken(Statuses.failureOf(() -> gateway.twins().queryTwins(QueryTwinsRequest.newBuilder()
                 .setPageToken(huge).build())));
+    }
+
+    @Test
+    void aTokenOfAMegabyte_isRefusedUnparsed_asLargerThanQueryTwinsTakes() {
+        String huge = "A".repeat(1 << 20);
+        StatusRuntimeException failure = Statuses.failureOf(() -> gateway.twins().queryTwins(QueryTwinsRequest.newBuilder()
+                .setPageToken(huge).build()));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
 
     @Test

@@ -61,7 +61,7 @@ class TwinLimitsTest {
     }
 
     @Test
-    void updateTwin_with90000SmallKeys_isInvalidArgument_andLogged() {
+    void updateTwin_with15000SmallKeys_isInvalidArgument_andLogged() {
         String id = device("many-keys");
         String requestId = "limits-" + UUID.randomUUID();
         try (AccessLogCapture log = AccessLogCapture.start(false)) {
@@ -69,7 +69,7 @@ class TwinLimitsTest {
                             TestGateway.bearer(gateway.callerToken("c", TestGateway.ALL_ROLES)),
                             TestGateway.header("x-request-id", requestId)))
                     .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setDesired(keys(90_000, 30)).build()));
+                    .updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setDesired(keys(15_000, 30)).build()));
 
             assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(Statuses.violatedFields(failure)).containsExactly("desired");

@@ -36,6 +36,7 @@ public final class GatewayStatus {
     public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
     public static final String MISSING_ROLE = "MISSING_ROLE";
     public static final String GATEWAY_AT_CAPACITY = "GATEWAY_AT_CAPACITY";
+    public static final String REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE";
     public static final String GATEWAY_FAULT = "INTERNAL";
     /** ErrorInfo metadata key of a denial: the roles that would have been enough, comma-separated. */
     public static final String REQUIRED_ROLES = "requiredRoles";

@@ -35,9 +35,9 @@ final class DeviceLister {
                 : QueryPager.position(QUERY, binding.read(pageToken, "page_token"));
         int size = Validation.effectivePageSize(pageSize);
         return calls.runHere(Repeatability.REPEATABLE, upstream -> {
-            QueryPager.Page page = QueryPager.read(upstream.rest(), position, size);
-            ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
-            page.items().forEach(twin -> response.addDevices(fromTwin(twin)));
+            QueryPager.Page<Device> page = QueryPager.read(upstream.rest(), position, size, QueryPager.MAX_ITEM_BYTES,
+                    DeviceLister::fromTwin);
+            ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder().addAllDevices(page.items());
             if (page.next() != null) {
                 response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), "")));
             }

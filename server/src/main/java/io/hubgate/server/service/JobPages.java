@@ -5,6 +5,8 @@ import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJob;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClient;
 import com.microsoft.azure.sdk.iot.service.query.JobQueryResponse;
 import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
+import com.google.protobuf.CodedOutputStream;
+import io.hubgate.api.v1.Job;
 import io.hubgate.api.v1.JobState;
 import io.hubgate.api.v1.JobType;
 
@@ -27,21 +29,29 @@ final class JobPages {
     record Position(JobType type, JobState state, String upstreamToken, int skip) {
     }
 
-    /** One page of jobs and where the next page starts (null: no more). */
-    record Page(List<ScheduledJob> jobs, Position next) {
+    /** One page of jobs, as the API's, and where the next page starts (null: no more). */
+    record Page(List<Job> jobs, Position next) {
     }
 
     private JobPages() {
     }
 
-    static Page read(ScheduledJobsClient client, Position position, int pageSize) throws IOException, IotHubException {
+    /**
+     * Reads up to {@code pageSize} jobs, and no more than {@code maxBytes} of them as repeated
+     * message fields (but always one): a job carries a twin update or a method payload of up to
+     * 128 KB, so a page of 1000 could pass any client's receive limit. A page full by bytes
+     * continues at the job that did not fit.
+     */
+    static Page read(ScheduledJobsClient client, Position position, int pageSize, long maxBytes)
+            throws IOException, IotHubException {
         QueryPageOptions options = QueryPageOptions.builder().pageSize(pageSize)
                 .continuationToken(position.upstreamToken()).build();
         JobQueryResponse response = client.query(JobMapper.sdkType(position.type()), JobMapper.sdkStatus(position.state()),
                 options);
         String pageStart = position.upstreamToken();
         int taken = 0;
-        List<ScheduledJob> jobs = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
+        long bytes = 0;
         while (response.hasNext() && jobs.size() < pageSize) {
             String before = response.getContinuationToken();
             ScheduledJob job = response.next(options);
@@ -51,7 +61,14 @@ final class JobPages {
             }
             taken++;
             if (taken > position.skip() || !Objects.equals(pageStart, position.upstreamToken())) {
-                jobs.add(job);
+                Job converted = JobMapper.toProto(job);
+                long jobBytes = 1L + CodedOutputStream.computeMessageSizeNoTag(converted);
+                if (!jobs.isEmpty() && bytes + jobBytes > maxBytes) {
+                    // Full by bytes: the next page starts with this job, the (taken - 1)th of its upstream page.
+                    return new Page(jobs, new Position(position.type(), position.state(), pageStart, taken - 1));
+                }
+                jobs.add(converted);
+                bytes += jobBytes;
             }
         }
         if (!response.hasNext()) {

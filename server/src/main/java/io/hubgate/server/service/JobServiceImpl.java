@@ -96,9 +96,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                             request.getType(), request.getState());
             int size = Validation.effectivePageSize(request.getPageSize());
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
-                    JobPages.read(upstream.sdk().jobs(), position, size)), page -> {
-                ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
-                page.jobs().forEach(job -> response.addJobs(JobMapper.toProto(job)));
+                    JobPages.read(upstream.sdk().jobs(), position, size, QueryPager.MAX_ITEM_BYTES)), page -> {
+                ListJobsResponse.Builder response = ListJobsResponse.newBuilder().addAllJobs(page.jobs());
                 if (page.next() != null) {
                     response.setNextPageToken(binding.mint(JobPages.cursor(page.next())));
                 }
@@ -133,10 +132,9 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                 if (first) {
                     set.jobs().get(request.getJobId()); // NOT_FOUND for a job that does not exist
                 }
-                return QueryPager.read(upstream.rest(), position, size);
+                return QueryPager.read(upstream.rest(), position, size, QueryPager.MAX_ITEM_BYTES, JobMapper::device);
             }), page -> {
-                ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder();
-                page.items().forEach(item -> response.addDevices(JobMapper.device(item)));
+                ListJobDevicesResponse.Builder response = ListJobDevicesResponse.newBuilder().addAllDevices(page.items());
                 if (page.next() != null) {
                     response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), query)));
                 }

@@ -25,6 +25,8 @@ final class QueryStream {
     private final int pageSize;
     private final Deque<QueryResult> pending = new ArrayDeque<>();
     private QueryPager.Position next;
+    /** IoT Hub's item size seen so far (0: none yet): later upstream reads are sized by it. */
+    private long hubItemBytes;
     private boolean fetching;
     private boolean finished;
 
@@ -68,9 +70,11 @@ final class QueryStream {
 
     private void fetch(QueryPager.Position position) {
         fetching = true;
+        long hubItemBytesSeen = hubItemBytes;
         // Run in the call's context so the upstream call sees its deadline and cancellation.
         context.run(() -> calls.submit(Repeatability.REPEATABLE, upstream ->
-                QueryPager.read(upstream.rest(), position, pageSize)
+                QueryPager.read(upstream.rest(), position, pageSize, QueryPager.MAX_ITEM_BYTES,
+                        item -> QueryResults.of(item, twins), hubItemBytesSeen)
         ).whenComplete((page, failure) -> {
             synchronized (this) {
                 fetching = false;
@@ -82,14 +86,9 @@ final class QueryStream {
                     observer.onError(HubErrorMapper.map(failure));
                     return;
                 }
-                try {
-                    page.items().forEach(item -> pending.add(QueryResults.of(item, twins)));
-                } catch (RuntimeException unreadable) {
-                    finished = true;
-                    observer.onError(HubErrorMapper.map(unreadable));
-                    return;
-                }
+                pending.addAll(page.items());
                 next = page.next();
+                hubItemBytes = page.hubItemBytes();
             }
             drain();
         }));

@@ -188,9 +188,9 @@ public final class TwinServiceImpl extends TwinServiceGrpc.TwinServiceImplBase {
             boolean twins = QueryResults.selectsTwins(position.query());
             int size = Validation.effectivePageSize(request.getPageSize());
             Responses.complete(calls.runHere(Repeatability.REPEATABLE, upstream ->
-                    QueryPager.read(upstream.rest(), position, size)), page -> {
-                QueryTwinsResponse.Builder response = QueryTwinsResponse.newBuilder();
-                page.items().forEach(item -> response.addResults(QueryResults.of(item, twins)));
+                    QueryPager.read(upstream.rest(), position, size, QueryPager.MAX_ITEM_BYTES,
+                            item -> QueryResults.of(item, twins))), page -> {
+                QueryTwinsResponse.Builder response = QueryTwinsResponse.newBuilder().addAllResults(page.items());
                 if (page.next() != null) {
                     response.setNextPageToken(binding.mint(QueryPager.cursor(page.next(), page.next().query())));
                 }

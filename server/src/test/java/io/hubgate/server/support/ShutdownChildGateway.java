@@ -45,7 +45,13 @@ public final class ShutdownChildGateway implements AutoCloseable {
 
     /** Starts {@code hubgate} with these environment variables (and HUBGATE_PORT) and waits until health is SERVING. */
     public static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience) throws Exception {
-        return start(environment, log, patience, true);
+        return start(List.of(), environment, log, patience, true);
+    }
+
+    /** As {@link #start(Map, Path, Duration)}, the child JVM started with {@code jvmOptions} (e.g. a bounded heap). */
+    public static ShutdownChildGateway start(List<String> jvmOptions, Map<String, String> environment, Path log,
+                                             Duration patience) throws Exception {
+        return start(jvmOptions, environment, log, patience, true);
     }
 
     /**
@@ -54,7 +60,7 @@ public final class ShutdownChildGateway implements AutoCloseable {
      */
     public static ShutdownChildGateway startWithStderrPiped(Map<String, String> environment, Path log, Duration patience)
             throws Exception {
-        return start(environment, log, patience, false);
+        return start(List.of(), environment, log, patience, false);
     }
 
     /** Closes the reading end of the gateway's stderr pipe, as a log reader that dies does: writes after its next one fail (EPIPE). */
@@ -64,12 +70,14 @@ public final class ShutdownChildGateway implements AutoCloseable {
         readingStderr = false;
     }
 
-    private static ShutdownChildGateway start(Map<String, String> environment, Path log, Duration patience,
-                                              boolean stderrToLog) throws Exception {
+    private static ShutdownChildGateway start(List<String> jvmOptions, Map<String, String> environment, Path log,
+                                              Duration patience, boolean stderrToLog) throws Exception {
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()))
-                .redirectErrorStream(stderrToLog).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(stderrToLog).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("HUBGATE_") || name.startsWith("AZURE_")
                 || name.startsWith("IDENTITY_") || name.startsWith("MSI_"));
         builder.environment().putAll(environment);

@@ -41,6 +41,16 @@ public final class TwinSeeding {
      * index; returns their ids in creation order.
      */
     public List<String> createDevices(String prefix, int count) {
+        return createDevices(prefix, count, 0);
+    }
+
+    /**
+     * As {@link #createDevices(String, int)}, each twin also carrying tag {@code pad}: a string of
+     * {@code padChars} ASCII characters (at most 4096, IoT Hub's limit for a string value), to make
+     * twins as large as a real fleet's.
+     */
+    public List<String> createDevices(String prefix, int count, int padChars) {
+        String pad = "p".repeat(padChars);
         List<String> ids = new ArrayList<>(count);
         for (int start = 0; start < count; start += BULK_ITEMS) {
             ArrayNode items = Json.MAPPER.createArrayNode();
@@ -50,7 +60,10 @@ public final class TwinSeeding {
                 ObjectNode item = items.addObject();
                 item.put("id", id);
                 item.put("importMode", "create");
-                item.putObject("tags").put("batch", prefix).put("n", i);
+                ObjectNode tags = item.putObject("tags").put("batch", prefix).put("n", i);
+                if (padChars > 0) {
+                    tags.put("pad", pad);
+                }
             }
             post(items.toString());
         }
