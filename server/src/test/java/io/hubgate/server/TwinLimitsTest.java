@@ -79,6 +79,23 @@ class TwinLimitsTest {
     }
 
     @Test
+    void updateTwin_withAnArrayOfNullsPastTheLimit_isInvalidArgumentNamingDesired_notAcceptedAsEmpty() {
+        String id = device("null-array");
+        com.google.protobuf.ListValue.Builder nulls = com.google.protobuf.ListValue.newBuilder();
+        Value nullValue = Value.newBuilder().setNullValue(com.google.protobuf.NullValue.NULL_VALUE).build();
+        for (int i = 0; i < 10_000; i++) {
+            nulls.addValues(nullValue);
+        }
+        Struct desired = Struct.newBuilder().putFields("a", Value.newBuilder().setListValue(nulls).build()).build();
+
+        StatusRuntimeException failure = failureOf(() -> gateway.twins().withDeadlineAfter(60, TimeUnit.SECONDS)
+                .updateTwin(UpdateTwinRequest.newBuilder().setDeviceId(id).setDesired(desired).build()));
+
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Statuses.violatedFields(failure)).containsExactly("desired");
+    }
+
+    @Test
     void replaceTwin_withTagsOverEightKilobytes_isInvalidArgumentNamingTags() {
         String id = device("big-tags");
 

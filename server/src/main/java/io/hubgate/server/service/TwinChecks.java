@@ -12,8 +12,8 @@ import java.util.Map;
  * nesting at most 10 objects deep; strings at most 4 KB.
  *
  * <p>Sizes first, and cheaply: a section (tags 8 KB, desired 32 KB, counted as IoT Hub counts,
- * keys plus values, numbers 8 bytes, booleans 4) is measured in one pass that stops as soon as it
- * passes the limit, before any per-key check or conversion, so a 4 MB request of 90,000 small
+ * keys plus values, numbers 8 bytes, booleans 4, array elements at least their JSON text) is
+ * measured in one pass that stops as soon as it passes the limit, before any per-key check or conversion, so a 4 MB request of 90,000 small
  * keys costs one short walk. What a request writes (every non-null value and the keys leading to
  * it) ends up in the twin, so more than the limit can never be applied; what it deletes (keys
  * with null) must exist to matter, so their keys cannot exceed the limit either. The merged
@@ -98,10 +98,20 @@ final class TwinChecks {
             switch (value.getKindCase()) {
                 case STRUCT_VALUE -> object(value.getStructValue());
                 case LIST_VALUE -> {
+                    // Arrays (allowed since api 2019-10-01) are outside IoT Hub's older per-value
+                    // rule; each element counts at least its JSON text (a separator, "null" 4,
+                    // "{}" or "[]" 2, plus their content), so an array of empty elements (on the
+                    // wire 4 bytes each) cannot pass as an empty section.
+                    writes += 2;
                     for (Value element : value.getListValue().getValuesList()) {
                         if (over()) {
                             return;
                         }
+                        writes += 1 + switch (element.getKindCase()) {
+                            case NULL_VALUE -> 4;
+                            case STRUCT_VALUE -> 2;
+                            default -> 0; // a list counts its own brackets; other values their size
+                        };
                         value(element);
                     }
                 }
