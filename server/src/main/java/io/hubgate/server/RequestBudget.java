@@ -1,5 +1,6 @@
 package io.hubgate.server;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,7 +59,7 @@ final class RequestBudget {
     /** Bytes taken by one request; giving them back twice gives them back once. */
     final class Lease {
         private final long bytes;
-        private final java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean returned = new AtomicBoolean();
 
         private Lease(long bytes) {
             this.bytes = bytes;
